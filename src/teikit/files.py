@@ -1,0 +1,42 @@
+"""Writing files so that a reader never sees a half-written one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``path`` all at once: either the old file or the new one exists, never a mix.
+
+    The temporary file lives in the target folder so that ``os.replace`` is a
+    rename on one file system; it is removed on any failure, including
+    KeyboardInterrupt.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write here: {exc.strerror}", path, hint="check the folder exists and is writable") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600; published files are world-readable like any other
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write: {exc.strerror}", path, hint="check disk space and permissions") from None
+        raise
+    return path

@@ -1,0 +1,149 @@
+"""The one way teikit reads XML and loads XSLT: hostile input is refused, never trusted.
+
+Every XML file teikit reads (TEI from anywhere, schemas, stylesheets) goes
+through :func:`parse_xml`. The parser resolves no entities, loads no DTD,
+touches no network and keeps libxml2's depth and size limits, so an XXE or
+billion-laughs file fails at once with a one-line message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import UsageError, XMLInputError
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = {"tei": TEI_NS}
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+XSLT_DIR = PACKAGE_DIR / "render" / "xslt"
+
+
+def safe_parser(**overrides) -> etree.XMLParser:
+    """A new parser with every network and entity feature off (parsers are not thread-safe, so make one each)."""
+    options = dict(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        remove_comments=False,
+        collect_ids=True,
+    )
+    options.update(overrides)
+    return etree.XMLParser(**options)
+
+
+def _refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:
+    dtd = tree.docinfo.internalDTD
+    if dtd is None:
+        return
+    for entity in dtd.entities():
+        raise XMLInputError(
+            f"the document declares the entity '{entity.name}'; teikit never expands DTD entities",
+            source,
+            hint="replace entity references with the characters themselves",
+        )
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XMLInputError:
+    line, column = exc.position if exc.position else (None, None)
+    message = exc.msg or str(exc)
+    # libxml2 appends its own ", line N, column M" to some messages; we already locate the error.
+    message = message.split(", line ")[0].strip()
+    lowered = message.lower()
+    if "entity" in lowered and ("loop" in lowered or "amplification" in lowered or "depth" in lowered):
+        hint = "the document looks like an entity-expansion attack; teikit refuses it"
+    elif "excessive depth" in lowered:
+        hint = "elements are nested deeper than libxml2's safe limit of 256 levels"
+    elif "not defined" in lowered and "entity" in lowered:
+        hint = "teikit loads no DTD: write the character itself or a numeric reference"
+    else:
+        hint = "fix the XML so that it is well-formed"
+    return XMLInputError(f"malformed XML: {message}", source, line, column, hint)
+
+
+def parse_xml(path: str | Path) -> etree._ElementTree:
+    """Parse an XML file safely; raise XMLInputError naming the file, line and column."""
+    path = Path(path)
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            tree = etree.parse(handle, safe_parser(), base_url=source)
+    except FileNotFoundError:
+        raise UsageError("no such file", source, hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError("is a folder, not a file", source) from None
+    except PermissionError:
+        raise UsageError("permission denied", source) from None
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, source) from None
+    _refuse_entity_declarations(tree, source)
+    return tree
+
+
+def parse_xml_bytes(data: bytes, source: str = "<bytes>") -> etree._ElementTree:
+    """Parse XML held in memory with the same safe parser."""
+    try:
+        root = etree.fromstring(data, safe_parser(), base_url=source)
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, source) from None
+    tree = root.getroottree()
+    _refuse_entity_declarations(tree, source)
+    return tree
+
+
+class _TeikitResolver(etree.Resolver):
+    """Resolves ``teikit:NAME.xsl`` to the packaged stylesheet, so user XSLT can import ours from anywhere."""
+
+    def resolve(self, url, pubid, context):
+        if url and url.startswith("teikit:"):
+            name = url[len("teikit:"):].lstrip("/")
+            target = (XSLT_DIR / name).resolve()
+            if target.parent != XSLT_DIR.resolve() or not target.is_file():
+                raise XMLInputError(f"no packaged stylesheet called '{name}'", url)
+            return self.resolve_filename(str(target), context)
+        return None
+
+
+# User stylesheets may read files (xsl:import, document()) but never write or use the network.
+XSLT_ACCESS = etree.XSLTAccessControl(
+    read_file=True, write_file=False, create_dir=False, read_network=False, write_network=False
+)
+
+
+def load_xslt(path: str | Path) -> etree.XSLT:
+    """Compile a stylesheet, resolving ``teikit:`` imports; raise XMLInputError on any fault."""
+    source = str(path)
+    parser = safe_parser()
+    parser.resolvers.add(_TeikitResolver())
+    try:
+        with open(path, "rb") as handle:
+            doc = etree.parse(handle, parser, base_url=source)
+    except FileNotFoundError:
+        raise UsageError("no such stylesheet", source, hint="check the path") from None
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, source) from None
+    _refuse_entity_declarations(doc, source)
+    try:
+        return etree.XSLT(doc, access_control=XSLT_ACCESS)
+    except etree.XSLTParseError as exc:
+        entry = exc.error_log.last_error if exc.error_log else None
+        line = entry.line if entry is not None else None
+        message = entry.message if entry is not None else str(exc)
+        raise XMLInputError(f"cannot compile the stylesheet: {message}", source, line, hint="fix the XSLT") from None
+
+
+def packaged_xslt(name: str) -> Path:
+    """The path of one of teikit's own stylesheets."""
+    return XSLT_DIR / name
+
+
+def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
+    """Bytes of an XML tree in teikit's one canonical form: UTF-8, declaration, final newline."""
+    data = etree.tostring(tree, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    return data if data.endswith(b"\n") else data + b"\n"
