@@ -7,10 +7,18 @@ print tracebacks.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from . import __version__
+from .build import build as build_all
+from .convert import convert as convert_text
+from .edition import load_edition
 from .errors import TeikitError
+from .files import write_atomic
+from .render.lossless import render_lossless
+from .xmlio import parse_xml, serialize
 
 
 class TeikitGroup(click.Group):
@@ -34,3 +42,74 @@ def cli() -> None:
 
 
 main = cli
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the TEI here (atomically) instead of to standard output.")
+@click.option("--edition", "edition_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The edition file (default: SOURCE with .toml, if it exists).")
+def convert(source: Path, output: Path | None, edition_file: Path | None) -> None:
+    """Convert one plain-text SOURCE into TEI P5.
+
+    \b
+    Example:
+      teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
+    """
+    edition = load_edition(edition_file) if edition_file else None
+    result = convert_text(source, edition)
+    data = serialize(result.tree)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("seeds_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--edition-dir", default="edition", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the TEI files go.")
+@click.option("--output-dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where renderings and exports go.")
+@click.option("--force", is_flag=True, help="Overwrite edition files even if they were changed by hand.")
+def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool) -> None:
+    """Convert every text in SEEDS_DIR (default: seeds/) into edition/ and output/.
+
+    Nothing is written unless every text converts and validates; each file is
+    written atomically. An edition file changed by hand since the last build is
+    not overwritten without --force.
+
+    \b
+    Example:
+      teikit build seeds
+    """
+    result = build_all(seeds_dir, edition_dir, output_dir, force=force)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(result.conversions)} texts, {len(result.written)} files written, "
+               f"{len(result.unchanged)} unchanged")
+
+
+@cli.command()
+@click.argument("tei_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the text here (atomically) instead of to standard output.")
+@click.option("--lossless", is_flag=True, required=True,
+              help="Regenerate the exact source text from teikit's encoding conventions.")
+def text(tei_file: Path, output: Path | None, lossless: bool) -> None:
+    """Turn a TEI file back into plain text.
+
+    With --lossless the result is the source text exactly, minus the furniture
+    lines the edition file declares: the proof that encoding lost nothing.
+
+    \b
+    Example:
+      teikit text --lossless edition/workers-group-manifesto-1.xml
+    """
+    result = render_lossless(parse_xml(tei_file))
+    if output is None:
+        click.echo(result, nl=False)
+    else:
+        write_atomic(output, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -23,7 +24,8 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise UsageError(f"cannot write here: {exc.strerror}", path, hint="check the folder exists and is writable") from None
+        raise UsageError(f"cannot write here: {exc.strerror}", path,
+                         hint="check the folder exists and is writable") from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -32,10 +34,8 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
         os.chmod(tmp, mode)  # mkstemp creates 0600; published files are world-readable like any other
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write: {exc.strerror}", path, hint="check disk space and permissions") from None
         raise

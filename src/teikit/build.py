@@ -1,0 +1,131 @@
+"""``teikit build``: every seed text → ``edition/`` (TEI) and ``output/`` (renderings, exports).
+
+Everything is made in memory first and written only when every text has
+converted and validated, each file atomically; so a failed build leaves the
+previous edition and output exactly as they were. Editors may correct files in
+``edition/`` by hand: ``edition/SHA256SUMS`` records what teikit wrote, and a
+file that no longer matches is not overwritten unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .convert import Conversion, convert, edition_for
+from .errors import InputError, OverwriteRefused, UsageError
+from .files import write_atomic
+from .xmlio import serialize
+
+FINGERPRINTS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote (or found already up to date), per folder."""
+
+    conversions: tuple[Conversion, ...]
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Plan:
+    """Files to write: path → bytes, collected before anything touches the disk."""
+
+    files: dict[Path, bytes] = field(default_factory=dict)
+
+    def add(self, path: Path, data: bytes | str) -> None:
+        self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
+
+
+def seed_sources(seeds_dir: Path) -> list[Path]:
+    """The source texts of a seeds folder, in name order."""
+    if not seeds_dir.is_dir():
+        raise UsageError("no such seeds folder", seeds_dir, hint="pass the folder that holds the .txt sources")
+    sources = sorted(seeds_dir.glob("*.txt"))
+    if not sources:
+        raise UsageError("no .txt source texts in the seeds folder", seeds_dir)
+    return sources
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_fingerprints(edition_dir: Path) -> dict[str, str]:
+    """The recorded fingerprints: file name → SHA-256 of what teikit wrote."""
+    path = edition_dir / FINGERPRINTS
+    if not path.is_file():
+        return {}
+    fingerprints = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            raise InputError("not a SHA256SUMS line", path, number, hint="delete the file; the next build rewrites it")
+        fingerprints[name] = digest
+    return fingerprints
+
+
+def check_hand_edits(edition_dir: Path, planned: dict[Path, bytes], force: bool) -> None:
+    """Refuse to overwrite an edition file that changed since teikit wrote it (unless forced)."""
+    if force:
+        return
+    recorded = read_fingerprints(edition_dir)
+    for path, data in sorted(planned.items()):
+        if path.parent != edition_dir or not path.is_file() or path.name == FINGERPRINTS:
+            continue
+        current = _sha256(path.read_bytes())
+        if current == _sha256(data):
+            continue
+        if recorded.get(path.name) != current:
+            raise OverwriteRefused(
+                "was changed by hand since teikit generated it; not overwritten",
+                path,
+                hint="move the correction into seeds/ (edition file or register), or rerun with --force",
+            )
+
+
+def build(
+    seeds_dir: str | Path = "seeds",
+    edition_dir: str | Path = "edition",
+    output_dir: str | Path = "output",
+    *,
+    force: bool = False,
+) -> BuildResult:
+    """Convert every seed text and write the edition and the outputs."""
+    seeds_dir, edition_dir, output_dir = Path(seeds_dir), Path(edition_dir), Path(output_dir)
+    conversions = tuple(convert(source, edition_for(source)) for source in seed_sources(seeds_dir))
+    _check_distinct_ids(conversions)
+    plan = _Plan()
+    for conversion in conversions:
+        plan.add(edition_dir / f"{conversion.edition.id}.xml", serialize(conversion.tree))
+    edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
+    plan.add(edition_dir / FINGERPRINTS, "".join(
+        f"{_sha256(data)}  {path.name}\n" for path, data in sorted(edition_files.items())
+    ))
+    check_hand_edits(edition_dir, plan.files, force)
+    return _write(plan, conversions)
+
+
+def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:
+    seen: dict[str, str] = {}
+    for conversion in conversions:
+        edition = conversion.edition
+        if edition.id in seen:
+            raise InputError(f"edition id '{edition.id}' is also used by {seen[edition.id]}", edition.path,
+                             hint="give each edition file its own id")
+        seen[edition.id] = edition.path
+
+
+def _write(plan: _Plan, conversions: tuple[Conversion, ...]) -> BuildResult:
+    written, unchanged = [], []
+    for path, data in sorted(plan.files.items()):
+        if path.is_file() and path.read_bytes() == data:
+            unchanged.append(path)
+            continue
+        write_atomic(path, data)
+        written.append(path)
+    return BuildResult(conversions=conversions, written=tuple(written), unchanged=tuple(unchanged))

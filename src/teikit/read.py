@@ -1,0 +1,667 @@
+"""Plain text → Document: decode, drop declared furniture, find blocks, give them structure.
+
+The reader works in small ordered steps, each a function over plain data:
+``decode`` (bytes → text), ``source_lines`` (furniture out, line numbers
+kept), ``raw_blocks`` (blank-line separated groups), ``classify`` (the block
+rules, in order), ``inline`` (note references, quotations), ``structure``
+(the edition's outline, salutations and closing slogans). It never changes a
+character of the text it keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .edition import Correction, Edition, default_edition
+from .errors import InputError
+from .model import (
+    Block,
+    BlockLike,
+    Break,
+    Closer,
+    Division,
+    Document,
+    EditorialNote,
+    Heading,
+    Inline,
+    Item,
+    ListBlock,
+    Note,
+    Paragraph,
+    Salute,
+    Span,
+    Title,
+    inlines,
+    walk,
+)
+
+# --------------------------------------------------------------------------- decoding
+
+BOM = "\ufeff"
+# XML 1.0 forbids these characters outright (tab, LF and CR are allowed); they cannot reach the TEI.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The decoded text with LF line ends, and what decoding had to normalise."""
+
+    text: str
+    normalisations: tuple[str, ...] = ()
+
+
+def decode(data: bytes, path: str | Path = "<input>") -> SourceText:
+    """Decode UTF-8 (with or without BOM; LF, CRLF or CR) or raise InputError with the byte offset."""
+    normalisations: list[str] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+            path, line, hint="convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+        ) from None
+    if text.startswith(BOM):
+        text = text[1:]
+        normalisations.append("The byte-order mark at the start of the file was removed.")
+    crlf, lone_cr = text.count("\r\n"), 0
+    if "\r" in text:
+        lone_cr = text.count("\r") - crlf
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        kinds = [name for name, count in (("CRLF", crlf), ("CR", lone_cr)) if count]
+        normalisations.append(f"Line ends ({' and '.join(kinds)}) were normalised to LF.")
+    illegal = XML_ILLEGAL.search(text)
+    if illegal:
+        line = text.count("\n", 0, illegal.start()) + 1
+        column = illegal.start() - (text.rfind("\n", 0, illegal.start()) + 1) + 1
+        raise InputError(
+            f"character U+{ord(illegal.group()):04X} is not allowed in XML",
+            path, line, column, hint="remove the control character from the source text",
+        )
+    return SourceText(text, tuple(normalisations))
+
+
+# --------------------------------------------------------------------------- lines and raw blocks
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    """Consecutive non-blank lines, and how many blank lines preceded them."""
+
+    lines: tuple[Line, ...]
+    blank_before: int
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def source_lines(text: str, edition: Edition) -> tuple[list[Line], bool]:
+    """The numbered lines of the text without the furniture lines; and whether the text ends with a newline."""
+    final_newline = text.endswith("\n")
+    raw = text[:-1].split("\n") if final_newline else text.split("\n")
+    wanted = {f.line_text.strip(): f for f in edition.furniture}
+    seen: set[str] = set()
+    lines = []
+    for number, content in enumerate(raw, start=1):
+        key = content.strip()
+        if key and key in wanted:
+            seen.add(key)
+            continue
+        lines.append(Line(number, content))
+    # The kept text ends with a line end unless its last line is the file's unterminated last line.
+    final_newline = final_newline or (bool(lines) and lines[-1].number < len(raw))
+    missing = [f for f in edition.furniture if f.line_text.strip() not in seen]
+    if missing:
+        raise InputError(
+            f"furniture line not found in the source: {missing[0].line_text!r}",
+            edition.path, hint="copy the line exactly from the source text or remove the [[furniture]] entry",
+        )
+    return lines, final_newline
+
+
+def raw_blocks(lines: list[Line]) -> tuple[list[RawBlock], int]:
+    """Group lines into blank-line separated blocks; also return the blank lines after the last block."""
+    blocks: list[RawBlock] = []
+    current: list[Line] = []
+    blanks = 0
+    for line in lines:
+        # Only an empty line separates blocks: a line of spaces is content we must not lose.
+        if line.text == "":
+            if current:
+                blocks.append(RawBlock(tuple(current), blanks))
+                current, blanks = [], 0
+            blanks += 1
+        else:
+            current.append(line)
+    if current:
+        blocks.append(RawBlock(tuple(current), blanks))
+        blanks = 0
+    return blocks, blanks
+
+
+# --------------------------------------------------------------------------- block rules
+
+BREAK = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:[•·◦]\s*){3,}$|^\s*#\s*$")
+BULLET = re.compile(r"^( *)([•◦▪‣●])( +)(?=\S)")
+FOOTNOTE = re.compile(r"^\[(\d+)\]\.?(?=\s)")
+EDITORIAL = re.compile(r"^(?:Editor'?s|Editors'|Editorial|Translator'?s|Publisher'?s) [Nn]ote:(?=\s)")
+ENDNOTE = re.compile(r"^(\d+)\.(?=\s)")
+SENTENCE_END = re.compile(r"[.,;:!?…]\s*$")
+TRAILING_NOTEREFS = re.compile(r"(?:\[\d+\])+\s*$")
+HEADING_MAX = 120
+EXCLAMATION_MAX = 100
+
+
+def _is_heading_like(raw: RawBlock) -> bool:
+    if len(raw.lines) != 1:
+        return False
+    # A footnote marker at the end ("Our introduction[1]") says nothing about the sentence: look before it.
+    text = TRAILING_NOTEREFS.sub("", raw.text).strip()
+    return (
+        0 < len(text) <= HEADING_MAX
+        and not SENTENCE_END.search(text)
+        and not text[0].islower()
+        and not text.startswith(('"', "“", "'", "‘", "(", "["))
+    )
+
+
+def _block_break(raw: RawBlock) -> BlockLike | None:
+    if len(raw.lines) == 1 and BREAK.match(raw.text):
+        return Break(raw.line, mark=raw.text)
+    return None
+
+
+def _block_footnote(raw: RawBlock) -> BlockLike | None:
+    match = FOOTNOTE.match(raw.text)
+    if not match:
+        return None
+    label = match.group(0)
+    return Note(raw.line, n=match.group(1), kind="footnote", content=_label_and_rest(raw, label))
+
+
+def _block_list(raw: RawBlock) -> BlockLike | None:
+    matches = [BULLET.match(line.text) for line in raw.lines]
+    if not all(matches):
+        return None
+    items = tuple(
+        Item(
+            content=_inline_line(line, match.end()),
+            line=line.number,
+            marker=match.group(2),
+            indent=len(match.group(1)),
+            gap=len(match.group(3)),
+        )
+        for line, match in zip(raw.lines, matches, strict=True)
+    )
+    return ListBlock(raw.line, items=items)
+
+
+def _block_editorial(raw: RawBlock) -> BlockLike | None:
+    match = EDITORIAL.match(raw.text)
+    if not match:
+        return None
+    return EditorialNote(raw.line, label=match.group(0), content=_label_and_rest(raw, match.group(0)))
+
+
+def _block_heading(raw: RawBlock) -> BlockLike | None:
+    if _is_heading_like(raw):
+        return Heading(raw.line, content=_inline_block(raw))
+    return None
+
+
+def _block_paragraph(raw: RawBlock) -> BlockLike:
+    text = raw.text
+    exclamatory = len(raw.lines) == 1 and len(text.strip()) <= EXCLAMATION_MAX and text.rstrip().endswith("!")
+    return Paragraph(raw.line, content=_inline_block(raw), exclamatory=exclamatory)
+
+
+# Ordered: the first rule that accepts a raw block decides what it is.
+BLOCK_RULES: tuple[tuple[str, Callable[[RawBlock], BlockLike | None]], ...] = (
+    ("break", _block_break),
+    ("footnote", _block_footnote),
+    ("list", _block_list),
+    ("editorial-note", _block_editorial),
+    ("heading", _block_heading),
+    ("paragraph", _block_paragraph),
+)
+
+
+def classify(raw: RawBlock) -> BlockLike:
+    """Apply the block rules in order to one raw block."""
+    for _name, rule in BLOCK_RULES:
+        block = rule(raw)
+        if block is not None:
+            return replace(block, space_before=max(raw.blank_before - 1, 0))
+    raise AssertionError("the paragraph rule accepts every block")
+
+
+# --------------------------------------------------------------------------- inline rules
+
+NOTEREF = re.compile(r"\[(\d+)\]")
+NOTE_XREF = re.compile(r"\bnote (\d+) at (?:the )?end of (?:the )?(?:article|document|text)\b")
+QUOTE_PAIRS = {'"': '"', "“": "”"}
+OPENING_CONTEXT = re.compile(r"(?:^|[\s(\[—–\-/])$")
+
+
+def find_noterefs(text: str, spans: list[Span]) -> list[Span]:
+    """``[n]`` in running text: a footnote reference (resolved to its note by the TEI builder)."""
+    return [Span(m.start(), m.end(), "noteref", (("n", m.group(1)),)) for m in NOTEREF.finditer(text)]
+
+
+def find_note_xrefs(text: str, spans: list[Span]) -> list[Span]:
+    """"note 1 at end of article": a cross-reference to an end note."""
+    return [Span(m.start(), m.end(), "xref", (("n", m.group(1)),)) for m in NOTE_XREF.finditer(text)]
+
+
+def find_quotations(text: str, spans: list[Span]) -> list[Span]:
+    """Quoted passages, only where the quotation marks pair up unambiguously in the block.
+
+    The marks stay outside the ``q`` span (they are characters of the source);
+    a block with an odd number of straight quotes, or a mark in an implausible
+    place, gets no quotations at all rather than wrong ones.
+    """
+    taken = [(s.start, s.end) for s in spans]
+    found: list[Span] = []
+    for opening, closing in QUOTE_PAIRS.items():
+        positions = [i for i, c in enumerate(text) if c in (opening, closing) and not _inside(i, taken)]
+        if opening == closing:
+            if len(positions) % 2:
+                continue
+            pairs = list(zip(positions[::2], positions[1::2], strict=True))
+        else:
+            pairs = _balanced(text, positions, opening)
+            if pairs is None:
+                continue
+        if all(_plausible_quote(text, start, end) for start, end in pairs):
+            found.extend(Span(start + 1, end, "q") for start, end in pairs)
+    return found
+
+
+def _balanced(text: str, positions: list[int], opening: str) -> list[tuple[int, int]] | None:
+    pairs, stack = [], []
+    for i in positions:
+        if text[i] == opening:
+            if stack:
+                return None  # nested curly quotes: leave the block alone
+            stack.append(i)
+        elif not stack:
+            return None
+        else:
+            pairs.append((stack.pop(), i))
+    return None if stack else pairs
+
+
+def _plausible_quote(text: str, start: int, end: int) -> bool:
+    inner = text[start + 1:end]
+    return (
+        bool(inner.strip())
+        and OPENING_CONTEXT.search(text[:start]) is not None
+        and not inner[0].isspace()
+        and not inner[-1].isspace()
+    )
+
+
+def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= index < end for start, end in ranges)
+
+
+# Ordered: later rules see (and stay clear of) the spans of earlier ones.
+INLINE_RULES: tuple[tuple[str, Callable[[str, list[Span]], list[Span]]], ...] = (
+    ("noteref", find_noterefs),
+    ("note-xref", find_note_xrefs),
+    ("quotation", find_quotations),
+)
+
+
+def inline(text: str) -> Inline:
+    """Run the inline rules over one block's text."""
+    spans: list[Span] = []
+    for _name, rule in INLINE_RULES:
+        spans.extend(rule(text, spans))
+    return Inline(text).with_spans(spans)
+
+
+def _inline_block(raw: RawBlock) -> Inline:
+    return inline(raw.text)
+
+
+def _inline_line(line: Line, start: int) -> Inline:
+    return inline(line.text[start:])
+
+
+def _label_and_rest(raw: RawBlock, label: str) -> Inline:
+    """A note body without its label: the label becomes TEI ``label``, the rest is the note's text."""
+    return inline(raw.text[len(label):])
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def apply_corrections(
+    blocks: list[BlockLike], corrections: tuple[Correction, ...], edition: Edition
+) -> list[BlockLike]:
+    """Attach each declared correction to the block holding its line, as a span; the text itself is untouched."""
+    remaining = list(corrections)
+    result = []
+    for block in blocks:
+        mine = [c for c in remaining if _block_covers(block, c.line)]
+        for correction in mine:
+            remaining.remove(correction)
+            block = _correct(block, correction, edition)
+        result.append(block)
+    if remaining:
+        raise InputError(
+            f"[[correction]] on line {remaining[0].line}: no text block starts or continues on that line",
+            edition.path, hint="give the line number of the source text where the correction applies",
+        )
+    return result
+
+
+def _block_covers(block: BlockLike, line: int) -> bool:
+    if isinstance(block, ListBlock):
+        return any(item.line == line for item in block.items)
+    content = getattr(block, "content", None)
+    return content is not None and block.line <= line <= block.line + content.text.count("\n")
+
+
+def _correct(block: BlockLike, correction: Correction, edition: Edition) -> BlockLike:
+    if isinstance(block, ListBlock):
+        items = tuple(
+            replace(item, content=_correct_inline(item.content, 0, correction, edition))
+            if item.line == correction.line else item
+            for item in block.items
+        )
+        return replace(block, items=items)
+    content: Inline = block.content  # type: ignore[union-attr]
+    lines = content.text.split("\n")
+    offset = sum(len(text) + 1 for text in lines[: correction.line - block.line])
+    return replace(block, content=_correct_inline(content, offset, correction, edition))
+
+
+def _correct_inline(content: Inline, offset: int, correction: Correction, edition: Edition) -> Inline:
+    line_text = content.text[offset:].split("\n", 1)[0]
+    needle = correction.sic if correction.sic is not None else correction.after
+    count = line_text.count(needle)
+    if count != 1:
+        problem = "does not occur" if count == 0 else f"occurs {count} times"
+        raise InputError(
+            f"[[correction]] on line {correction.line}: {needle!r} {problem} on that line",
+            edition.path, hint="quote a string that occurs exactly once on the line",
+        )
+    start = offset + line_text.index(needle)
+    if correction.sic is not None:
+        span = Span(start, start + len(needle), "sic", (("corr", correction.corr or ""), ("reason", correction.reason)))
+    else:
+        point = start + len(needle)
+        span = Span(point, point, "supplied", (("text", correction.supplied or ""), ("reason", correction.reason)))
+    _refuse_crossing(content, span, correction, edition)
+    return content.with_spans([*content.spans, span])
+
+
+def _refuse_crossing(content: Inline, span: Span, correction: Correction, edition: Edition) -> None:
+    for other in content.spans:
+        crosses = other.start < span.start < other.end < span.end or span.start < other.start < span.end < other.end
+        if crosses:
+            raise InputError(
+                f"[[correction]] on line {correction.line} overlaps a {other.tag} in the text",
+                edition.path, hint="make the correction cover whole words inside or around it",
+            )
+
+
+# --------------------------------------------------------------------------- structure
+
+
+ENDNOTE_DIVISIONS = {"endnotes", "notes"}
+
+
+@dataclass
+class _OpenDivision:
+    start: Division
+    children: list[BlockLike]
+
+    def close(self) -> Division:
+        return replace(self.start, children=tuple(self.children))
+
+
+class _Structurer:
+    """Builds front/body/back and nested divisions from classified blocks and the edition's outline."""
+
+    def __init__(self, edition: Edition, blocks: list[BlockLike]) -> None:
+        self.edition = edition
+        self.blocks = blocks
+        self.outline = {start.line: start for start in edition.outline}
+        self.parts: dict[str, list[BlockLike]] = {"front": [], "body": [], "back": []}
+        self.part = self._first_part()
+        self.stack: list[_OpenDivision] = []
+        self.type_counts = self._count_types()
+        self.type_seen: dict[str, int] = {}
+
+    def _first_part(self) -> str:
+        for start in self.edition.outline:
+            if start.part:
+                return start.part
+        return "body"
+
+    def _count_types(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for kind in [s.type for s in self.edition.outline] + self._implicit_types():
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+    def _implicit_types(self) -> list[str]:
+        kinds = []
+        for block in self.blocks:
+            if isinstance(block, Heading) and block.line not in self.outline:
+                kinds.append("section")
+        if any(isinstance(block, Note) and block.kind == "footnote" for block in self.blocks):
+            kinds.append("footnotes")
+        return kinds
+
+    def _new_id(self, kind: str) -> str:
+        self.type_seen[kind] = self.type_seen.get(kind, 0) + 1
+        return kind if self.type_counts.get(kind, 0) <= 1 else f"{kind}-{self.type_seen[kind]}"
+
+    def run(self) -> dict[str, tuple[BlockLike, ...]]:
+        block_lines = {block.line for block in self.blocks}
+        for line in self.outline:
+            if line not in block_lines:
+                nearest = min(block_lines, key=lambda n: abs(n - line)) if block_lines else 0
+                raise InputError(
+                    f"[[division]] line = {line}: no block starts on line {line} of the source",
+                    self.edition.path, hint=f"the nearest block starts on line {nearest}",
+                )
+        for index, block in enumerate(self.blocks):
+            self._place(block, index)
+        self._close_to(0)
+        return {part: tuple(blocks) for part, blocks in self.parts.items()}
+
+    def _place(self, block: BlockLike, index: int) -> None:
+        start = self.outline.get(block.line)
+        if start is not None:
+            self._open(start.type, start.level, start.part, block)
+            return
+        if isinstance(block, Heading):
+            level = self.stack[-1].start.level if self.stack else 1
+            self._open("section", level, None, block)
+            return
+        if isinstance(block, Note) and block.kind == "footnote" and not self._in("footnotes"):
+            rest_are_notes = all(isinstance(b, Note) for b in self.blocks[index:])
+            self._open("footnotes", 1, "back" if rest_are_notes else None, block)
+            return
+        if isinstance(block, Paragraph) and self._in_endnotes():
+            match = ENDNOTE.match(block.content.text)
+            if match:
+                block = _paragraph_to_endnote(block, match)
+        self._append(block)
+
+    def _in(self, kind: str) -> bool:
+        return bool(self.stack) and self.stack[-1].start.type == kind
+
+    def _in_endnotes(self) -> bool:
+        return any(open_.start.type in ENDNOTE_DIVISIONS for open_ in self.stack)
+
+    def _open(self, kind: str, level: int, part: str | None, block: BlockLike) -> None:
+        if part is not None and part != self.part:
+            self._close_to(0)
+            self.part = part
+        self._close_to(level)
+        heading = block if isinstance(block, Heading) else None
+        division = Division(type=kind, id=self._new_id(kind), line=block.line, level=level, heading=heading,
+                            space_before=block.space_before if heading else 0)
+        if heading is not None:
+            heading = replace(heading, space_before=0)
+            division = replace(division, heading=heading)
+        self.stack.append(_OpenDivision(division, []))
+        if heading is None:
+            self._append(block)
+
+    def _close_to(self, level: int) -> None:
+        """Close open divisions of ``level`` or deeper; section breaks and editorial notes that end one move up."""
+        while self.stack and self.stack[-1].start.level >= level:
+            closing = self.stack.pop()
+            trailing = _trailing_globals(closing.children) if level > 0 else []
+            if trailing:
+                del closing.children[-len(trailing):]
+            division = _with_opener_and_closer(closing.close())
+            self._container().append(division)
+            self._container().extend(trailing)
+
+    def _container(self) -> list[BlockLike]:
+        return self.stack[-1].children if self.stack else self.parts[self.part]
+
+    def _append(self, block: BlockLike) -> None:
+        self._container().append(block)
+
+
+def _trailing_globals(children: list[BlockLike]) -> list[BlockLike]:
+    """The run of section breaks and editorial notes that ends a division (they sit between divisions)."""
+    run: list[BlockLike] = []
+    for child in reversed(children):
+        if not isinstance(child, (Break, EditorialNote)):
+            break
+        run.insert(0, child)
+    return run if len(run) < len(children) else []
+
+
+def _paragraph_to_endnote(block: Paragraph, match: re.Match) -> Note:
+    cut = len(match.group(0))
+    shifted = [replace(s, start=s.start - cut, end=s.end - cut) for s in block.content.spans if s.start >= cut]
+    rest = Inline(block.content.text[cut:]).with_spans(shifted)
+    return Note(block.line, n=match.group(1), kind="endnote", content=rest, space_before=block.space_before)
+
+
+def _with_opener_and_closer(division: Division) -> Division:
+    """A first exclamatory line is the division's salutation; a final run of two or more is its closing slogans."""
+    children = list(division.children)
+    first = children[0] if children else None
+    if isinstance(first, Paragraph) and first.exclamatory and len(children) > 1:
+        children[0] = Salute(first.line, content=first.content, space_before=first.space_before)
+    run = 0
+    for child in reversed(children):
+        if isinstance(child, Paragraph) and child.exclamatory:
+            run += 1
+        else:
+            break
+    if run >= 2 and run < len(children):
+        slogans = tuple(children[-run:])
+        del children[-run:]
+        children.append(Closer(slogans[0].line, slogans=slogans, space_before=slogans[0].space_before))
+    return replace(division, children=tuple(children))
+
+
+# --------------------------------------------------------------------------- the whole reader
+
+
+def read_document(text: SourceText, edition: Edition, source: str = "<input>") -> Document:
+    """Turn decoded text into a Document, following the edition's declarations."""
+    lines, final_newline = source_lines(text.text, edition)
+    raws, trailing = raw_blocks(lines)
+    if not raws:
+        raise InputError("the text is empty", source, hint="a seed needs at least one paragraph of text")
+    blocks = [classify(raw) for raw in raws]
+    # Before the first block every blank line counts; between blocks the first one is the separator.
+    blocks[0] = replace(blocks[0], space_before=raws[0].blank_before)
+    blocks = apply_corrections(blocks, edition.corrections, edition)
+    title = None
+    declared_lines = {start.line for start in edition.outline}
+    first = blocks[0]
+    # The first line is the title when it looks like a heading and the outline does not make it one.
+    if isinstance(first, Heading) and len(blocks) > 1 and first.line not in declared_lines:
+        blocks.pop(0)
+        title = Title(first.line, content=first.content, space_before=first.space_before)
+    parts = _Structurer(edition, blocks).run()
+    normalisations = list(text.normalisations)
+    if not final_newline:
+        normalisations.append("The last line of the source has no line end; the regenerated text ends with one.")
+    return Document(
+        source=source,
+        title=title,
+        front=parts["front"],
+        body=parts["body"],
+        back=parts["back"],
+        trailing_space=trailing,
+        final_newline=final_newline,
+        normalisations=tuple(normalisations),
+    )
+
+
+def read_file(path: str | Path, edition: Edition | None = None) -> Document:
+    """Read a seed text file into a Document."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path, hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a text file", path) from None
+    except PermissionError:
+        raise InputError("permission denied", path) from None
+    edition = edition or default_edition(path)
+    return read_document(decode(data, path), edition, source=str(path))
+
+
+def check_notes(document: Document) -> None:
+    """Every footnote reference has its note, and every note is referenced exactly once."""
+    notes: dict[tuple[str, str], Note] = {}
+    references: dict[str, list[int]] = {}
+    blocks = [*document.front, *document.body, *document.back]
+    for block in walk(tuple(blocks)):
+        if isinstance(block, Note):
+            key = (block.kind, block.n)
+            if key in notes:
+                raise InputError(f"note {block.kind} [{block.n}] appears twice (lines {notes[key].line} and "
+                                 f"{block.line})", document.source, block.line, hint="number each note once")
+            notes[key] = block
+        for content in inlines(block):
+            for span in content.spans:
+                if span.tag == "noteref":
+                    references.setdefault(span.attr("n"), []).append(block.line)
+    for n, lines in sorted(references.items()):
+        if ("footnote", n) not in notes:
+            raise InputError(f"footnote reference [{n}] has no note '[{n}]. …'", document.source, lines[0],
+                             hint="add the note at the end of the text, or remove the marker")
+        if len(lines) > 1:
+            raise InputError(f"footnote [{n}] is referenced more than once (lines {', '.join(map(str, lines))})",
+                             document.source, lines[1], hint="each note is referenced exactly once")
+    for (kind, n), note in sorted(notes.items()):
+        if kind == "footnote" and n not in references:
+            raise InputError(f"footnote [{n}] is never referenced in the text", document.source, note.line,
+                             hint=f"add the marker [{n}] where the note belongs, or remove the note")
+
+
+__all__ = ["decode", "read_document", "read_file", "check_notes", "SourceText", "BLOCK_RULES", "INLINE_RULES",
+           "Block"]

@@ -1,0 +1,1 @@
+"""Renderers: TEI → reading edition (HTML), reading text, and the lossless source text."""

@@ -1,0 +1,106 @@
+"""The command line, driven through click's CliRunner: thin commands, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SEED_TEXT
+from teikit.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_every_command_has_help(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    commands = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()]
+    for command in commands:
+        sub = runner.invoke(cli, [command, "--help"])
+        assert sub.exit_code == 0, command
+        assert "Usage: " in sub.output
+
+
+def test_convert_writes_tei_to_a_file(runner, tmp_path):
+    out = tmp_path / "m.xml"
+    result = runner.invoke(cli, ["convert", str(SEED_TEXT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (REPO / "edition" / "workers-group-manifesto-1.xml").read_bytes()
+
+
+def test_convert_to_stdout(runner):
+    result = runner.invoke(cli, ["convert", str(SEED_TEXT)])
+    assert result.exit_code == 0
+    assert result.output.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<TEI")
+
+
+def test_bad_input_is_one_line_exit_1_and_no_output_file(runner, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Title\n\nA claim.[1]\n")
+    out = tmp_path / "out.xml"
+    result = runner.invoke(cli, ["convert", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"{bad}:3: error: footnote reference [1] has no note '[1]. …' "
+        "(add the note at the end of the text, or remove the marker)"
+    )
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_file_is_reported(runner, tmp_path):
+    result = runner.invoke(cli, ["convert", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_build_then_rebuild_changes_nothing(runner, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", seeds)
+    args = ["build", str(seeds), "--edition-dir", str(tmp_path / "edition"), "--output-dir", str(tmp_path / "output")]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 0
+    assert "0 files written" in second.output
+
+
+def test_build_refuses_to_overwrite_a_hand_edited_edition(runner, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", seeds)
+    args = ["build", str(seeds), "--edition-dir", str(tmp_path / "edition"), "--output-dir", str(tmp_path / "output")]
+    assert runner.invoke(cli, args).exit_code == 0
+    tei = tmp_path / "edition" / "workers-group-manifesto-1.xml"
+    edited = tei.read_text(encoding="utf-8").replace("Our introduction", "Our Introduction")
+    tei.write_text(edited, encoding="utf-8")
+    (seeds / "workers-group-manifesto-1.toml").write_text(
+        (seeds / "workers-group-manifesto-1.toml").read_text(encoding="utf-8").replace(
+            'subtitle = "A TEI P5 edition"', 'subtitle = "A TEI P5 edition, revised"'), encoding="utf-8")
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2
+    assert "changed by hand" in refused.output and "--force" in refused.output
+    assert tei.read_text(encoding="utf-8") == edited
+    forced = runner.invoke(cli, [*args, "--force"])
+    assert forced.exit_code == 0
+    assert "revised" in tei.read_text(encoding="utf-8")
+
+
+def test_text_lossless(runner):
+    result = runner.invoke(cli, ["text", "--lossless", str(REPO / "edition" / "workers-group-manifesto-1.xml")])
+    assert result.exit_code == 0
+    assert result.output.startswith("The Communist Left in Russia: Manifesto")
+    assert "Printer-friendly version" not in result.output
+
+
+def test_malformed_tei_is_one_line(runner, tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<TEI><text>\n</TEI>")
+    result = runner.invoke(cli, ["text", "--lossless", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{bad}:2:")
+    assert len(result.output.strip().splitlines()) == 1

@@ -1,0 +1,192 @@
+"""The plain-text reader: literate cases (tests/fixtures/reader-cases.txt) and its error handling."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from teikit.edition import _edition_from_data, _Reader, default_edition
+from teikit.errors import InputError
+from teikit.model import Heading, Paragraph, dump
+from teikit.read import check_notes, decode, read_document
+
+CASES_FILE = FIXTURES / "reader-cases.txt"
+
+
+def parse_cases(text: str) -> list[dict]:
+    """Split the literate case file into {name, text, edition, expect} dicts."""
+    cases = []
+    for chunk in re.split(r"^### ", text, flags=re.M)[1:]:
+        name, _, rest = chunk.partition("\n")
+        sections = dict(re.findall(r"^--- (\w+)\n(.*?)(?=^--- |\Z)", rest, flags=re.M | re.S))
+        cases.append({"name": name.strip(), **sections})
+    return cases
+
+
+def edition_from(toml_text: str | None):
+    if not toml_text:
+        return default_edition(Path("case.txt"))
+    import tomllib
+
+    return _edition_from_data(Path("case.toml"), toml_text, tomllib.loads(toml_text))
+
+
+def run_case(case: dict) -> str:
+    document = read_document(decode(case["text"].encode("utf-8")), edition_from(case.get("edition")), "case.txt")
+    return dump(document)
+
+
+CASES = parse_cases(CASES_FILE.read_text(encoding="utf-8"))
+
+
+def test_update_golden_reader_cases(update_golden):
+    """With --update-golden, rewrite the expectations of the case file (then read the diff)."""
+    if not update_golden:
+        pytest.skip("pass --update-golden to rewrite tests/fixtures/reader-cases.txt")
+    text = CASES_FILE.read_text(encoding="utf-8")
+    head = text.split("### ", 1)[0]
+    out = [head]
+    for case in CASES:
+        out.append(f"### {case['name']}\n")
+        if "edition" in case:
+            out.append(f"--- edition\n{case['edition']}")
+        out.append(f"--- text\n{case['text']}--- expect\n{run_case(case)}\n")
+    CASES_FILE.write_text("".join(out).rstrip("\n") + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_reader_case(case):
+    assert case.get("expect", "").strip(), f"case {case['name']!r} has no expectation: run with --update-golden"
+    assert run_case(case).strip() == case["expect"].strip()
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings_give_the_same_document(newline):
+    text = "Title\n\nA paragraph.\n\n  • item one\n  • item two\n"
+    plain = read_document(decode(text.encode()), default_edition(Path("a.txt")))
+    other = read_document(decode(text.replace("\n", newline).encode()), default_edition(Path("a.txt")))
+    assert dump(plain) == dump(other)
+    if newline != "\n":
+        assert any("normalised to LF" in note for note in other.normalisations)
+
+
+def test_bom_is_removed_and_declared():
+    source = decode("\ufeffTitle\n\nText.\n".encode())
+    assert source.text.startswith("Title")
+    assert any("byte-order mark" in note for note in source.normalisations)
+
+
+def test_bom_in_the_middle_is_kept_as_a_character():
+    source = decode("Title\n\nTe\ufeffxt.\n".encode())
+    assert "\ufeff" in source.text
+
+
+def test_invalid_utf8_names_the_byte_offset_and_line():
+    data = "Title\n\nna\u00efve\n".encode("utf-8").replace("\u00ef".encode(), b"\xef")
+    with pytest.raises(InputError) as error:
+        decode(data, "bad.txt")
+    assert "byte offset 9" in error.value.message
+    assert error.value.line == 3
+    assert error.value.one_line().startswith("bad.txt:3: error: not valid UTF-8")
+
+
+def test_xml_illegal_control_character_names_line_and_column():
+    with pytest.raises(InputError) as error:
+        decode(b"Title\n\nab\x07c\n", "ctl.txt")
+    assert (error.value.line, error.value.column) == (3, 3)
+    assert "U+0007" in error.value.message
+
+
+def test_empty_file_is_an_error():
+    with pytest.raises(InputError, match="empty"):
+        read_document(decode(b""), default_edition(Path("e.txt")), "e.txt")
+    with pytest.raises(InputError, match="empty"):
+        read_document(decode(b"\n\n\n"), default_edition(Path("e.txt")), "e.txt")
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def read(text: str):
+    return read_document(decode(text.encode()), default_edition(Path("n.txt")), "n.txt")
+
+
+def test_reference_without_note_is_an_error_naming_its_line():
+    document = read("Title\n\nA claim.[1]\n\nMore.[2]\n\n[1]. Note one.\n")
+    with pytest.raises(InputError) as error:
+        check_notes(document)
+    assert error.value.line == 5
+    assert "[2] has no note" in error.value.message
+
+
+def test_note_without_reference_is_an_error_naming_the_note_line():
+    document = read("Title\n\nA claim.[1]\n\n[1]. Note one.\n\n[2]. Note two.\n")
+    with pytest.raises(InputError) as error:
+        check_notes(document)
+    assert error.value.line == 7
+    assert "never referenced" in error.value.message
+
+
+def test_note_referenced_twice_is_an_error():
+    document = read("Title\n\nA claim.[1] Again.[1]\n\n[1]. Note one.\n")
+    with pytest.raises(InputError, match="more than once"):
+        check_notes(document)
+
+
+def test_duplicated_note_bodies_are_an_error():
+    document = read("Title\n\nA claim.[1]\n\n[1]. Note one.\n\n[1]. Note one again.\n")
+    with pytest.raises(InputError, match="appears twice"):
+        check_notes(document)
+
+
+# --------------------------------------------------------------------------- edition declarations
+
+
+def test_furniture_that_does_not_occur_is_an_error():
+    toml = 'source = "x.txt"\n[[furniture]]\nline = "Not there"\nreason = "r"\n'
+    with pytest.raises(InputError, match="furniture line not found"):
+        read_document(decode(b"Title\n\nText.\n"), edition_from(toml))
+
+
+def test_division_on_a_line_without_a_block_is_an_error():
+    toml = 'source = "x.txt"\n[[division]]\nline = 2\ntype = "intro"\n'
+    with pytest.raises(InputError) as error:
+        read_document(decode(b"Title\n\nText.\n"), edition_from(toml))
+    assert "nearest block starts on line 3" in error.value.one_line()
+
+
+def test_correction_must_match_exactly_once():
+    toml = 'source = "x.txt"\n[[correction]]\nline = 3\nsic = "na"\ncorr = "no"\nreason = "r"\n'
+    with pytest.raises(InputError, match="occurs 2 times"):
+        read_document(decode(b"Title\n\na banana.\n"), edition_from(toml))
+
+
+def test_unknown_edition_key_names_the_key_and_line():
+    toml = 'source = "x.txt"\n\n[[division]]\nline = 3\ntype = "intro"\nlevle = 2\n'
+    with pytest.raises(InputError) as error:
+        edition_from(toml)
+    assert "unknown key 'levle'" in error.value.message
+    assert error.value.line == 6
+
+
+def test_heading_and_paragraph_rules_are_distinguished():
+    document = read("Title\n\nA heading\n\nA sentence that ends with a period.\n")
+    division = document.body[0]
+    assert isinstance(division.heading, Heading)
+    assert isinstance(division.children[0], Paragraph)
+
+
+def test_reader_never_changes_the_text():
+    text = "Title\n\nSpaces\u00a0 kept;  double  spaces too — and “quotes”.\n"
+    document = read(text)
+    paragraph = document.body[0]
+    assert paragraph.content.text == "Spaces\u00a0 kept;  double  spaces too — and “quotes”."
+
+
+assert _Reader  # imported for edition_from's private use; keeps linters honest
