@@ -167,7 +167,7 @@ EXCLAMATION_MAX = 100
 
 
 def _is_heading_like(raw: RawBlock) -> bool:
-    if len(raw.lines) != 1:
+    if len(raw.lines) != 1 or len(raw.text) > 2 * HEADING_MAX:
         return False
     # A footnote marker at the end ("Our introduction[1]") says nothing about the sentence: look before it.
     text = TRAILING_NOTEREFS.sub("", raw.text).strip()
@@ -254,6 +254,7 @@ def classify(raw: RawBlock) -> BlockLike:
 NOTEREF = re.compile(r"\[(\d+)\]")
 NOTE_XREF = re.compile(r"\bnote (\d+) at (?:the )?end of (?:the )?(?:article|document|text)\b")
 QUOTE_PAIRS = {'"': '"', "“": "”"}
+QUOTE_MARKS = {opening: re.compile(f"[{re.escape(opening + closing)}]") for opening, closing in QUOTE_PAIRS.items()}
 OPENING_CONTEXT = re.compile(r"(?:^|[\s(\[—–\-/])$")
 
 
@@ -264,6 +265,8 @@ def find_noterefs(text: str, spans: list[Span]) -> list[Span]:
 
 def find_note_xrefs(text: str, spans: list[Span]) -> list[Span]:
     """"note 1 at end of article": a cross-reference to an end note."""
+    if "note " not in text:
+        return []
     return [Span(m.start(), m.end(), "xref", (("n", m.group(1)),)) for m in NOTE_XREF.finditer(text)]
 
 
@@ -277,7 +280,8 @@ def find_quotations(text: str, spans: list[Span]) -> list[Span]:
     taken = [(s.start, s.end) for s in spans]
     found: list[Span] = []
     for opening, closing in QUOTE_PAIRS.items():
-        positions = [i for i, c in enumerate(text) if c in (opening, closing) and not _inside(i, taken)]
+        marks = QUOTE_MARKS[opening].finditer(text)
+        positions = [m.start() for m in marks if not _inside(m.start(), taken)]
         if opening == closing:
             if len(positions) % 2:
                 continue
