@@ -32,6 +32,11 @@ class Span:
         return dict(self.attrs).get(name, default)
 
 
+# When two spans cover the same range, the lower rank encloses the higher: a quotation holds a name,
+# a name holds a correction.
+SPAN_NESTING = {"noteref": 0, "xref": 0, "q": 0, "sic": 2, "supplied": 3}
+
+
 @dataclass(frozen=True)
 class Inline:
     """The text of one block (or one line of it) and the spans over it."""
@@ -40,7 +45,7 @@ class Inline:
     spans: tuple[Span, ...] = ()
 
     def with_spans(self, spans: list[Span] | tuple[Span, ...]) -> Inline:
-        ordered = tuple(sorted(spans, key=lambda s: (s.start, -s.end, s.tag)))
+        ordered = tuple(sorted(spans, key=lambda s: (s.start, -s.end, SPAN_NESTING.get(s.tag, 1), s.tag)))
         return replace(self, spans=ordered)
 
 

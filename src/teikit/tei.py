@@ -31,6 +31,7 @@ from .model import (
     Note,
     Paragraph,
     Salute,
+    SPAN_NESTING,
     Span,
     Title,
     walk,
@@ -162,7 +163,7 @@ def fill(element: etree._Element, content: Inline, ids: _Ids) -> etree._Element:
     """Put a block's text and its spans into ``element`` as mixed content, nesting spans as elements."""
     text = content.text
     # Empty spans first at a position (they mark a point), then outer before inner.
-    spans = sorted(content.spans, key=lambda s: (s.start, s.end > s.start, -s.end))
+    spans = sorted(content.spans, key=lambda s: (s.start, s.end > s.start, -s.end, SPAN_NESTING.get(s.tag, 1)))
     stack: list[tuple[etree._Element, int]] = [(element, len(text))]
     position = 0
     for span in spans:
