@@ -25,7 +25,7 @@ from ..errors import UsageError
 
 Attrs = tuple[tuple[str, str], ...]
 
-# Four-digit numbers outside this range are never years ("2500 roubles", "0923").
+# Four-digit numbers outside this range are never years ("2500 roubles", "0923"); _Y below says the same.
 MIN_YEAR = 1000
 MAX_YEAR = 2100
 
@@ -79,6 +79,9 @@ COUNTING_NOUNS = (
     "percent", "per cent", "%",
 )  # fmt: skip
 
+# Years before Christ are left untagged: teikit writes only four-digit years of the common era.
+BEFORE_CHRIST = ("BC", "B.C.", "BCE", "B.C.E.")
+
 ATTRIBUTE_FAMILIES = {
     "when": ("when",),
     "from/to": ("from", "to"),
@@ -110,12 +113,12 @@ _DASH = "[-\u2010\u2011\u2013]"
 # Where a date may begin: not inside a word or number ("A1923", "1,1923", "2-1923"),
 # not after a currency sign.
 _LB = r"(?<![\w$£€¥])(?<!\d[.,/\u2010\u2011\u2013-])"
-_Y = r"(?:1[0-9]{3}|20[0-9]{2}|2100)"
-# Where a date ending in a year may end: not inside a number ("19234", "1923.5", "1923-05")
-# and not before a counting noun ("1923 members").
+_Y = r"(?:1[0-9]{3}|20[0-9]{2}|2100)"  # MIN_YEAR to MAX_YEAR
+# Where a date ending in a year may end: not inside a number ("19234", "1923.5", "1923-05"),
+# not before a counting noun ("1923 members") or an era before Christ ("1200 BC").
 _RB = (
     r"(?![\w%])(?![.,/\u2010\u2011\u2013-][0-9])"
-    rf"(?!{_WS}(?:{_alternatives(COUNTING_NOUNS)})(?!\w))"
+    rf"(?!{_WS}(?:{_alternatives(COUNTING_NOUNS + BEFORE_CHRIST)})(?!\w))"
 )
 # Month names are case-sensitive: "may" is a verb, "May" a month.
 _MONTH = rf"(?=[{''.join(sorted({name[0] for name in MONTHS}))}])" + (
@@ -501,7 +504,7 @@ def check_date_attrs(attrs: Mapping[str, str]) -> list[str]:
     for name in present:
         span, problem = _calendar_span(attrs[name])
         if problem:
-            problems.append(f"@{name}={attrs[name]!r} {problem}")
+            problems.append(f'@{name}="{attrs[name]}" {problem}')
         else:
             spans[name] = span
     for first, last in (("from", "to"), ("notBefore", "notAfter")):
@@ -509,7 +512,7 @@ def check_date_attrs(attrs: Mapping[str, str]) -> list[str]:
             given, missing = (first, last) if first in attrs else (last, first)
             problems.append(f"@{given} without @{missing}")
         elif first in spans and last in spans and spans[first][0] > spans[last][1]:
-            problems.append(f"@{first}={attrs[first]!r} is after @{last}={attrs[last]!r}")
+            problems.append(f'@{first}="{attrs[first]}" is after @{last}="{attrs[last]}"')
     return problems
 
 
