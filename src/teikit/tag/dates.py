@@ -98,11 +98,21 @@ def _alternatives(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+def _initials(*words: str) -> str:
+    """The first letters of the words in both cases, for a regex character class."""
+    return "".join(sorted({case(word[0]) for word in words for case in (str.lower, str.upper)}))
+
+
 def _words(*words: str) -> str:
     """Words in any letter case ("Summer of 1923" at a sentence start, "SUMMER" in a heading)."""
     # The lookahead on the first letters lets the scan leave most words after one character test.
-    initials = sorted({case(word[0]) for word in words for case in (str.lower, str.upper)})
-    return f"(?=[{''.join(initials)}])(?i:{_alternatives(words)})"
+    return f"(?=[{_initials(*words)}])(?i:{_alternatives(words)})"
+
+
+_YEAR_STARTS = "12"
+_DAY_STARTS = "0-9"
+_MONTH_STARTS = "".join(sorted({name[0] for name in MONTHS}))
+_THIRD_STARTS = _initials(*THIRDS)
 
 
 # Spaces between words, holding at most one line break: a date may wrap, never cross a paragraph.
@@ -121,9 +131,7 @@ _RB = (
     rf"(?!{_WS}(?:{_alternatives(COUNTING_NOUNS + BEFORE_CHRIST)})(?!\w))"
 )
 # Month names are case-sensitive: "may" is a verb, "May" a month.
-_MONTH = rf"(?=[{''.join(sorted({name[0] for name in MONTHS}))}])" + (
-    rf"(?:{_alternatives(MONTHS)}|(?:{_alternatives(MONTH_ABBREVIATIONS)})\.?)"
-)
+_MONTH = rf"(?=[{_MONTH_STARTS}])(?:{_alternatives(MONTHS)}|(?:{_alternatives(MONTH_ABBREVIATIONS)})\.?)"
 _DAY = r"(?=[0-9])(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _OF = rf"(?:{_WS}{_words('of')})?"
 _SEASON = _words(*SEASONS)
@@ -346,15 +354,6 @@ class DateRule:
 def _rule(name: str, starts: str, body: str, build: Build) -> DateRule:
     return DateRule(name, starts, re.compile(f"{_LB}(?=[{starts}]){body}"), build)
 
-
-def _initials(*words: str) -> str:
-    return "".join(sorted({case(word[0]) for word in words for case in (str.lower, str.upper)}))
-
-
-_YEAR_STARTS = "12"
-_DAY_STARTS = "0-9"
-_MONTH_STARTS = "".join(sorted({name[0] for name in MONTHS}))
-_THIRD_STARTS = _initials(*THIRDS)
 
 # The order only breaks ties between matches of equal length; a new form is one new entry.
 DATE_RULES: tuple[DateRule, ...] = (
