@@ -42,8 +42,8 @@ def tag_sentence(text: str, start: int, end: int, entities: list[Occurrence]) ->
             if entity is None:
                 pairs.append((match.group(0), "O"))
                 continue
-            first = number == 0 and low == entity.start
-            pairs.append((match.group(0), f"{'B' if first else 'I'}-{TAGS[entity.type]}"))
+            # A segment inside an entity is the whole entity (edges cut at entities only): its first token begins it.
+            pairs.append((match.group(0), f"{'B' if number == 0 else 'I'}-{TAGS[entity.type]}"))
     return pairs
 
 
