@@ -235,14 +235,19 @@ def test_block_text_reads_corrections_and_leaves_notes_out():
     assert "beginning of the 1930s" in surfaces  # a date around a choice reads the correction
 
 
-def test_locators_are_ids_or_paths_that_find_the_element():
-    tree = parse_xml(FOREIGN)
-    for occurrence in extract(tree, "letter").occurrences:
-        assert occurrence.element.startswith("/TEI/")
+@pytest.mark.parametrize(("path", "prefix"), [(FOREIGN, "/TEI/"), (TAGGED_FIXTURE, "id('")], ids=["root", "id"])
+def test_locators_are_xpaths_that_find_the_element(path, prefix):
+    """Without xml:id, an element is found by a path from its nearest identified ancestor, or from the root."""
+    tree = parse_xml(path)
+    occurrences = extract(tree, path.stem).occurrences
+    assert all(o.element.startswith(prefix) for o in occurrences)
+    for occurrence in occurrences:
         xpath = re.sub(r"/(\w+)", r"/t:\1", occurrence.element)
         found = tree.xpath(xpath, namespaces=T)
-        assert len(found) == 1
+        assert len(found) == 1, xpath
         assert etree.QName(found[0]).localname in ("persName", "placeName", "orgName", "rs", "name", "date")
+        assert " ".join("".join(found[0].itertext()).split()) == occurrence.surface or occurrence.surface.endswith(
+            "1930s")  # the one date around a sic/corr choice
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -2,7 +2,7 @@
 
 UTF-8 without a byte-order mark, RFC 4180 (CRLF line ends, fields quoted when
 they must be), a header row. In the occurrences file ``element``, ``division``
-and ``block`` are xml:ids, or XPath-like paths where the TEI has none; ``date``
+and ``block`` are xml:ids, or XPath paths (``id('p9')/date``) where the TEI has none; ``date``
 is ISO 8601 (a value, or an interval ``start/end``) and ``date_kind`` says
 whether it is a ``point``, an explicit ``range`` or an ``approximate`` span.
 """

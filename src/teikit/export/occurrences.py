@@ -21,8 +21,9 @@ plus the surface text folded to a slug (``person:karl-marx``). Such an entity's
 preferred name is its most frequent surface form. A colon never occurs in an
 ``xml:id``, so these keys never collide with register ids.
 
-Elements without ``@xml:id`` are located by an XPath-like path
-(``/TEI/text/body/div[2]/p[3]``), stable as long as the document is.
+Elements without ``@xml:id`` are located by an XPath path from their nearest
+identified ancestor (``id('p9')/date[2]``) or from the root (see
+:class:`teikit.export.xmltext.Locators`).
 """
 
 from __future__ import annotations

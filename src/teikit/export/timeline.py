@@ -75,7 +75,9 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
         "text": f"{html.escape(before)}<b>{html.escape(occurrence.surface)}</b>{html.escape(after)}",
     }
     slide["group"] = group
-    slide["unique_id"] = occurrence.element if not occurrence.element.startswith("/") else f"date-{occurrence.index}"
+    # TimelineJS puts unique_id in the page's URL: an xml:id is fine, a path is not.
+    plain_id = re.fullmatch(r"[\w.-]+", occurrence.element)
+    slide["unique_id"] = occurrence.element if plain_id else f"date-{occurrence.index}"
     slide["autolink"] = False
     return slide
 

@@ -1,8 +1,10 @@
 """Small helpers for reading TEI with lxml: names, normalised text, slugs, and locators for elements.
 
-Elements without ``@xml:id`` are located by an XPath-like path
-(``/TEI/text/body/div[2]/p[3]``, positions among same-named siblings, left out
-where an element is the only one of its name), stable as long as the document is."""
+An element without ``@xml:id`` is located by an XPath 1.0 path from its
+nearest ancestor that has one (``id('p9')/date[2]``), or from the root
+(``/TEI/text/body/div[2]/p[3]``) when none has; steps are TEI local names,
+positions count same-named siblings and are left out for an only child of its
+name. Such a locator survives edits elsewhere in the document."""
 
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ def slug(text: str) -> str:
 
 
 class Locators:
-    """xml:id where there is one, else an XPath-like path; sibling positions computed once per parent."""
+    """xml:id where there is one, else an XPath-like path (sibling positions computed once per parent)."""
 
     def __init__(self) -> None:
         self._positions: dict[etree._Element, dict[etree._Element, tuple[int, int]]] = {}
@@ -67,18 +69,20 @@ class Locators:
         return element.get(XML_ID) or self.path(element)
 
     def path(self, element: etree._Element) -> str:
+        """The element's path from its nearest identified ancestor, or from the root."""
         steps = []
         node = element
         while node is not None:
             parent = node.getparent()
             name = etree.QName(node).localname if is_tei(node) else etree.QName(node).text
             if parent is None:
-                steps.append(name)
-                break
+                return "/" + "/".join([name, *reversed(steps)])
             position, count = self._position(parent, node)
             steps.append(name if count == 1 else f"{name}[{position}]")
+            if parent.get(XML_ID):
+                return f"id('{parent.get(XML_ID)}')/" + "/".join(reversed(steps))
             node = parent
-        return "/" + "/".join(reversed(steps))
+        raise AssertionError("unreachable: every element has a root")
 
     def _position(self, parent: etree._Element, node: etree._Element) -> tuple[int, int]:
         table = self._positions.get(parent)
