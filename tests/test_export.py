@@ -450,6 +450,7 @@ def test_each_format_on_the_foreign_fixture(name):
         tagged_tokens = [pair for sentence in result for pair in sentence]
         assert ("the", "B-LOC") in tagged_tokens and ("capital", "I-LOC") in tagged_tokens
         assert ("Commune", "O") in tagged_tokens  # "Com<pb break='no'/>mune" is one word
+        assert ("Clara", "B-PER") in tagged_tokens and ("'s", "O") in tagged_tokens  # the clitic stays whole
     elif name == "markdown":
         html, refs = result
         assert len(refs) == 1 and "1. on the government of the workers;" not in html

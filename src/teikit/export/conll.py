@@ -6,7 +6,8 @@ Where occurrences nest (a place inside an organisation's name) the outermost
 wins. Every block of reading text is split into sentences (see
 :mod:`teikit.export.sentences`) and each sentence into tokens: runs of letters
 and digits (with inner apostrophes and hyphens: ``don't``, ``job-cuts``) or
-single other characters, never crossing an entity's edge. The tokens of a block
+single other characters, never crossing an entity's edge (where an edge cuts
+a word, an English clitic stays one token: ``Trotsky`` ``'s``). The tokens of a block
 joined back together are its text without white space. The file opens with
 ``-DOCSTART- O`` and a blank line, as CoNLL-2003 files do.
 """
@@ -19,7 +20,9 @@ from . import Exporter
 from .records import Extract, Occurrence
 
 TAGS = {"person": "PER", "org": "ORG", "place": "LOC", "date": "DATE", "name": "MISC"}
-TOKEN = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+# A word (with inner apostrophes and hyphens), an English clitic cut off by an entity's edge ("Lenin" + "'s"),
+# or any other single character.
+TOKEN = re.compile(r"\w+(?:['’\-]\w+)*|['’](?:s|d|ll|re|ve|m)\b|[^\w\s]")
 
 
 def outermost(occurrences: list[Occurrence]) -> list[Occurrence]:

@@ -14,6 +14,7 @@ TEI, never teikit's document model, so every exporter works on anyone's TEI:
 An occurrence's type comes from its element; for ``rs`` and ``name`` from
 ``@type`` (person, org, place and their synonyms), else from the register entry
 it points to, else it is ``name``.
+
 Entities found without a register entry (foreign TEI) are grouped by what the
 element says: ``@ref="#x"`` → ``x``; ``@ref`` with an external URI → that URI
 (which becomes an authority link); ``@key`` → ``TYPE:key``; nothing → ``TYPE:``

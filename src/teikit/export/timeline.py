@@ -72,7 +72,7 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
     slide["text"] = {
         # the date as the text words it, then the entities named in the same sentence (at most three)
         "headline": f"{occurrence.surface}: {', '.join(names[:3])}" if names else occurrence.surface,
-        "text": f"{html.escape(before)}<b>{html.escape(occurrence.surface)}</b>{html.escape(after)}",
+        "text": f"{html.escape(before, quote=False)}<b>{html.escape(occurrence.surface, quote=False)}</b>{html.escape(after, quote=False)}",
     }
     slide["group"] = group
     # TimelineJS puts unique_id in the page's URL: an xml:id is fine, a path is not.
@@ -96,7 +96,7 @@ def build(extracted: Extract) -> dict[str, object]:
     slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)
-    title = {"text": {"headline": info.title, "text": html.escape(byline) if byline else ""}}
+    title = {"text": {"headline": info.title, "text": html.escape(byline, quote=False) if byline else ""}}
     return {"title": title, "events": [slide for _, slide in slides]}
 
 
