@@ -5,8 +5,10 @@ speaker, stage direction, salutation, note paragraph… Its text is what a reade
 reads: ``corr`` over ``sic``, ``reg`` over ``orig``, ``expan`` over ``abbr``,
 ``lem`` over ``rdg``; no ``del``, ``fw`` or registers; white space collapsed;
 line and page breaks a space unless ``@break='no'``. Notes are taken out of the
-flow: a note that some ``ref`` or ``ptr`` points to, or that stands inside a
-paragraph, becomes footnote blocks, and a reference to it stays where it was.
+flow: a note that some ``ref`` or ``ptr`` points to, that points to an
+``anchor`` (``note/@target``), or that stands inside a paragraph, becomes
+footnote blocks, and a reference to it stays where the pointer, the anchor or
+the note was.
 Text standing directly in a container (a ``div``, a ``closer``) is a block of its
 own. The walk also records every name and date element (its offsets in the
 block's text), for :mod:`teikit.export.occurrences` to resolve."""
@@ -95,17 +97,19 @@ class _Builder:
 class _Walker:
     """One pass over the text: builds blocks, divisions and raw occurrences in document order."""
 
-    def __init__(self, locate: Locators, ids: dict[str, etree._Element], footnotes: frozenset) -> None:
+    def __init__(self, locate: Locators, ids: dict[str, etree._Element], footnotes: frozenset,
+                 anchored: dict[etree._Element, list[etree._Element]]) -> None:
         self.locate = locate
         self.ids = ids
-        self.footnotes = footnotes  # note elements that some ref or ptr points to
+        self.footnotes = footnotes  # note elements that some ref or ptr points to, or that point to an anchor
+        self.anchored = anchored  # anchor → the notes attached to it by their @target
         self.blocks: list[Block] = []
         self.block_mentions: list[list[RawMention]] = []
         self.divisions: list[dict] = []
         self.division_stack: list[dict] = []
         self.builder: _Builder | None = None
         self.note_stack: list[str] = []
-        self.pending: list[tuple[etree._Element, str | None]] = []  # notes met inside a block, read after it
+        self.pending: list[etree._Element] = []  # notes met inside a block, read after it
 
     # ---- structure
 
@@ -205,7 +209,7 @@ class _Walker:
             self._finish(builder)
         if not keep_pending and self.builder is None:
             pending, self.pending = self.pending, []
-            for note, _ in pending:
+            for note in pending:
                 self.read_note(note)
 
     def _finish(self, builder: _Builder) -> None:
@@ -313,6 +317,14 @@ class _Walker:
                     found.append(self.locate(note))
         return found
 
+    def anchor(self, element: etree._Element) -> None:
+        """An anchor that notes point to (note/@target): the notes are referenced here."""
+        notes = self.anchored.get(element, [])
+        if notes and self.builder is None:
+            self.open_implicit(element.getparent())
+        for note in notes:
+            self.builder.refs.append((self.builder.length, self.locate(note)))
+
     def note(self, element: etree._Element) -> None:
         if self.builder is not None:
             if element.get("place") == "inline":
@@ -320,7 +332,7 @@ class _Walker:
                 return
             if element not in self.footnotes:
                 self.builder.refs.append((self.builder.length, self.locate(element)))
-            self.pending.append((element, None))
+            self.pending.append(element)
             return
         if element in self.footnotes:
             self.read_note(element)
@@ -361,6 +373,7 @@ _HANDLERS = {
     "ref": _Walker.pointer,
     "ptr": _Walker.pointer,
     "note": _Walker.note,
+    "anchor": _Walker.anchor,
 }
 
 
@@ -373,6 +386,17 @@ def _footnotes(root: etree._Element, ids: dict[str, etree._Element]) -> frozense
             if note is not None and is_tei(note) and local(note) == "note":
                 found.add(note)
     return frozenset(found)
+
+
+def _anchored_notes(root: etree._Element, ids: dict[str, etree._Element]) -> dict[etree._Element, list]:
+    """Notes attached to an ``anchor`` by their @target (TEI's other way of placing a note), by anchor."""
+    anchored: dict[etree._Element, list] = {}
+    for note in root.iter(f"{{{TEI_NS}}}note"):
+        for target in (note.get("target") or "").split():
+            anchor = ids.get(target[1:]) if target.startswith("#") else None
+            if anchor is not None and is_tei(anchor) and local(anchor) == "anchor":
+                anchored.setdefault(anchor, []).append(note)
+    return anchored
 
 
 @dataclass(frozen=True)
@@ -388,7 +412,9 @@ def read_blocks(root: etree._Element, locate: Locators) -> Reading:
     """Walk every outermost ``text`` of a TEI document once."""
     ids = {element.get(XML_ID): element for element in root.iter()
            if isinstance(element.tag, str) and element.get(XML_ID)}
-    walker = _Walker(locate, ids, _footnotes(root, ids))
+    anchored = _anchored_notes(root, ids)
+    footnotes = _footnotes(root, ids) | {note for notes in anchored.values() for note in notes}
+    walker = _Walker(locate, ids, footnotes, anchored)
     for text in root.iter(f"{{{TEI_NS}}}text"):
         if not any(is_tei(a) and local(a) == "text" for a in text.iterancestors()):
             walker.walk(text)

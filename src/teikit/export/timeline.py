@@ -21,6 +21,11 @@ from .records import Extract, Occurrence
 _ISO = re.compile(r"^(-?\d{1,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
 
 
+def _html(text: str) -> str:
+    """Text as HTML content (TimelineJS renders slide text as HTML; quotes need no escaping there)."""
+    return html.escape(text, quote=False)
+
+
 def timeline_date(value: str | None) -> dict[str, int] | None:
     """An ISO 8601 date as a TimelineJS date object (year, month, day as numbers); None if it is not one."""
     match = _ISO.match(value or "")
@@ -72,7 +77,7 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
     slide["text"] = {
         # the date as the text words it, then the entities named in the same sentence (at most three)
         "headline": f"{occurrence.surface}: {', '.join(names[:3])}" if names else occurrence.surface,
-        "text": f"{html.escape(before, quote=False)}<b>{html.escape(occurrence.surface, quote=False)}</b>{html.escape(after, quote=False)}",
+        "text": f"{_html(before)}<b>{_html(occurrence.surface)}</b>{_html(after)}",
     }
     slide["group"] = group
     # TimelineJS puts unique_id in the page's URL: an xml:id is fine, a path is not.
@@ -96,7 +101,7 @@ def build(extracted: Extract) -> dict[str, object]:
     slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)
-    title = {"text": {"headline": info.title, "text": html.escape(byline, quote=False) if byline else ""}}
+    title = {"text": {"headline": info.title, "text": _html(byline)}}
     return {"title": title, "events": [slide for _, slide in slides]}
 
 
