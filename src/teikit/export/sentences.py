@@ -33,17 +33,16 @@ ABBREVIATIONS = frozenset({
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _OPENERS = "\"'“‘«([—–-"
-_WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
     """Whether the full stop at ``stop`` closes an abbreviation or an initial."""
     if text[stop] != ".":
         return False
-    found = _WORD_BEFORE.search(text, 0, stop)
-    if found is None:
-        return False
-    word = found.group(1).lstrip("\"'“‘«([")
+    start = stop
+    while start > 0 and not text[start - 1].isspace():  # back to the start of the word (no regex rescans)
+        start -= 1
+    word = text[start:stop].lstrip("\"'“‘«([")
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True
     return word.lower() in ABBREVIATIONS

@@ -64,25 +64,27 @@ class Locators:
 
     def __init__(self) -> None:
         self._positions: dict[etree._Element, dict[etree._Element, tuple[int, int]]] = {}
+        self._paths: dict[etree._Element, str] = {}
 
     def __call__(self, element: etree._Element) -> str:
         return element.get(XML_ID) or self.path(element)
 
     def path(self, element: etree._Element) -> str:
-        """The element's path from its nearest identified ancestor, or from the root."""
-        steps = []
-        node = element
-        while node is not None:
-            parent = node.getparent()
-            name = etree.QName(node).localname if is_tei(node) else etree.QName(node).text
-            if parent is None:
-                return "/" + "/".join([name, *reversed(steps)])
-            position, count = self._position(parent, node)
-            steps.append(name if count == 1 else f"{name}[{position}]")
-            if parent.get(XML_ID):
-                return f"id('{parent.get(XML_ID)}')/" + "/".join(reversed(steps))
-            node = parent
-        raise AssertionError("unreachable: every element has a root")
+        """The element's path from its nearest identified ancestor, or from the root (memoised per element)."""
+        known = self._paths.get(element)
+        if known is not None:
+            return known
+        parent = element.getparent()
+        name = etree.QName(element).localname if is_tei(element) else etree.QName(element).text
+        if parent is None:
+            path = f"/{name}"
+        else:
+            position, count = self._position(parent, element)
+            step = name if count == 1 else f"{name}[{position}]"
+            start = f"id('{parent.get(XML_ID)}')" if parent.get(XML_ID) else self.path(parent)
+            path = f"{start}/{step}"
+        self._paths[element] = path
+        return path
 
     def _position(self, parent: etree._Element, node: etree._Element) -> tuple[int, int]:
         table = self._positions.get(parent)
