@@ -15,7 +15,8 @@ from . import __version__
 from .build import build as build_all
 from .convert import convert as convert_text
 from .edition import load_edition
-from .errors import TeikitError
+from .errors import TeikitError, UsageError
+from .export import export_files, list_formats
 from .files import write_atomic
 from .render.lossless import render_lossless
 from .xmlio import parse_xml, serialize
@@ -113,3 +114,43 @@ def text(tei_file: Path, output: Path | None, lossless: bool) -> None:
         click.echo(result, nl=False)
     else:
         write_atomic(output, result)
+
+
+@cli.command("export")
+@click.argument("tei_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
+              help="An export format (repeat for several); see --list.")
+@click.option("--all", "all_formats", is_flag=True,
+              help="Every format the document can give (formats that need entities it lacks are skipped, and said so).")
+@click.option("-o", "--out-dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the files (<file stem>.<suffix>).")
+@click.option("--list", "list_only", is_flag=True, help="List the export formats and exit.")
+def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: bool, out_dir: Path,
+           list_only: bool) -> None:
+    """Export TEI files (teikit's or anyone's) for other tools: CSV, JSON, JSON-LD, GEXF, TimelineJS, CoNLL, Markdown.
+
+    Nothing is written unless every export succeeds; a format that needs tagged
+    entities fails with a message on a TEI file that has none.
+
+    \b
+    Examples:
+      teikit export --list
+      teikit export edition/workers-group-manifesto-1.xml --format csv --format gexf -o /tmp/exports
+      teikit export edition/*.xml --all -o output
+    """
+    if list_only:
+        exporters = list_formats()
+        width = max(len(e.name) for e in exporters)
+        for exporter in exporters:
+            files = ", ".join(f".{suffix}" for suffix in exporter.suffixes)
+            needs = f" (needs {exporter.needs})" if exporter.needs else ""
+            click.echo(f"{exporter.name:<{width}}  {exporter.description}; writes {files}{needs}")
+        return
+    if all_formats and formats:
+        raise UsageError("give --format or --all, not both")
+    chosen = [e.name for e in list_formats()] if all_formats else list(formats)
+    result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats)
+    for line in result.skipped:
+        click.echo(line, err=True)
+    for path in result.written:
+        click.echo(f"wrote {path}")

@@ -1,0 +1,93 @@
+"""``csv``: one row per entity occurrence and one row per register entry, for spreadsheets and Palladio.
+
+UTF-8 without a byte-order mark, RFC 4180 (CRLF line ends, fields quoted when
+they must be), a header row. In the occurrences file ``element``, ``division``
+and ``block`` are xml:ids, or XPath paths (``id('p9')/date``) where the TEI has none; ``date``
+is ISO 8601 (a value, or an interval ``start/end``) and ``date_kind`` says
+whether it is a ``point``, an explicit ``range`` or an ``approximate`` span.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from . import Exporter
+from .records import Entity, Extract
+
+OCCURRENCE_COLUMNS = (
+    "document", "position", "entity_id", "type", "preferred_name", "surface", "element",
+    "division", "heading", "block", "date", "date_kind",
+)
+REGISTER_COLUMNS = (
+    "id", "type", "subtype", "preferred_name", "variant_names", "description", "mentions", "source",
+    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates",
+)
+# Authority schemes with a column of their own; every authority URI also goes into same_as.
+AUTHORITY_COLUMNS = {"wikidata": "Wikidata", "viaf": "VIAF", "gnd": "GND", "geonames": "GeoNames"}
+
+
+def _table(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def occurrence_rows(extracted: Extract) -> list[dict[str, object]]:
+    headings = {division.locator: division.heading or "" for division in extracted.divisions}
+    rows = []
+    for occurrence in extracted.occurrences:
+        entity = extracted.entity(occurrence.entity) if occurrence.entity else None
+        rows.append({
+            "document": extracted.document.source,
+            "position": occurrence.index + 1,
+            "entity_id": occurrence.entity or "",
+            "type": occurrence.type,
+            "preferred_name": entity.name if entity else "",
+            "surface": occurrence.surface,
+            "element": occurrence.element,
+            "division": occurrence.division or "",
+            "heading": headings.get(occurrence.division, ""),
+            "block": extracted.blocks[occurrence.block].locator,
+            "date": occurrence.date.iso() if occurrence.date else "",
+            "date_kind": occurrence.date.kind if occurrence.date else "",
+        })
+    return rows
+
+
+def _register_row(entity: Entity, mentions: int) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": entity.id,
+        "type": entity.type,
+        "subtype": entity.subtype or "",
+        "preferred_name": entity.name,
+        "variant_names": " | ".join(entity.variants),
+        "description": entity.description or "",
+        "mentions": mentions,
+        "source": entity.source,
+        "same_as": " ".join(a.uri for a in entity.authorities if a.uri),
+        "dates": "; ".join(f"{d.label} {d.value.iso()}" for d in entity.dates),
+    }
+    for column, scheme in AUTHORITY_COLUMNS.items():
+        row[column] = " ".join(a.value for a in entity.authorities if a.scheme == scheme)
+    return row
+
+
+def render(extracted: Extract) -> dict[str, bytes]:
+    counts = extracted.mention_counts()
+    register = [_register_row(entity, counts[entity.id]) for entity in extracted.register]
+    return {
+        "entities.csv": _table(OCCURRENCE_COLUMNS, occurrence_rows(extracted)),
+        "register.csv": _table(REGISTER_COLUMNS, register),
+    }
+
+
+EXPORTER = Exporter(
+    name="csv",
+    description="entity occurrences and the register as two CSV tables (spreadsheets, Palladio)",
+    suffixes=("entities.csv", "register.csv"),
+    needs="entities",
+    render=render,
+)

@@ -1,0 +1,130 @@
+"""``jsonld``: the register and the document as linked data in schema.org terms (JSON-LD 1.1).
+
+The document is a ``CreativeWork`` that ``mentions`` every entity its text
+names; persons are ``Person``, organisations ``Organization``, places
+``Place`` and names of unknown kind ``Thing``, with ``name``,
+``alternateName``, ``description``, ``sameAs`` (the authority URIs of the
+register), ``identifier`` (each authority identifier as a ``PropertyValue``)
+and the life dates schema.org has a term for.
+
+The context is inline (nothing is fetched) and maps terms to
+``http://schema.org/``, the namespace that schema.org's own JSON-LD context
+uses. Node ids are fragments (``#lenin``): they resolve against the document's
+URI when the TEI declares one (``publicationStmt/idno[@type='URI']``, used as
+``@base``), else against wherever the JSON-LD file is published.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from . import Exporter
+from .records import Entity, Extract
+
+SCHEMA_ORG = "http://schema.org/"
+TYPES = {"person": "Person", "org": "Organization", "place": "Place", "name": "Thing"}
+# Register date labels → schema.org properties, by entity type.
+DATE_PROPERTIES = {
+    ("person", "birth"): "birthDate",
+    ("person", "death"): "deathDate",
+    ("org", "founded"): "foundingDate",
+    ("org", "foundation"): "foundingDate",
+    ("org", "dissolved"): "dissolutionDate",
+    ("org", "dissolution"): "dissolutionDate",
+}
+CONTEXT = {
+    "@vocab": SCHEMA_ORG,
+    "sameAs": {"@type": "@id"},
+    "mentions": {"@type": "@id"},
+}
+_ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def node_id(entity_id: str) -> str:
+    """A fragment id for an entity; ':' is percent-encoded, or JSON-LD would read ``#person:x`` as an absolute IRI."""
+    return "#" + quote(entity_id, safe="/@-._~!$&'()*+,;=")
+
+
+def entity_node(entity: Entity) -> dict[str, object]:
+    node: dict[str, object] = {"@id": node_id(entity.id), "@type": TYPES[entity.type], "name": entity.name}
+    if entity.variants:
+        node["alternateName"] = list(entity.variants)
+    if entity.description:
+        node["description"] = entity.description
+    same_as = [a.uri for a in entity.authorities if a.uri]
+    if same_as:
+        node["sameAs"] = same_as
+    if entity.authorities:
+        node["identifier"] = [{"@type": "PropertyValue", "propertyID": a.scheme, "value": a.value}
+                              for a in entity.authorities]
+    for labelled in entity.dates:
+        term = DATE_PROPERTIES.get((entity.type, labelled.label.lower()))
+        if term and labelled.value.when and _ISO_DATE.match(labelled.value.when):
+            node[term] = labelled.value.when
+    return node
+
+
+def document_node(extracted: Extract) -> dict[str, object]:
+    info = extracted.document
+    known = {entity.id for entity in extracted.register}
+    node: dict[str, object] = {
+        "@id": "" if info.uri else node_id(info.id or info.source),
+        "@type": "CreativeWork",
+        "name": info.title,
+    }
+    authors = []
+    for author in info.authors:
+        ref = (author.ref or "")[1:] if (author.ref or "").startswith("#") else None
+        if ref in known:
+            authors.append({"@id": node_id(ref)})
+        else:
+            person = {"name": author.name}
+            uris = [a.uri for a in author.authorities if a.uri]
+            if uris:
+                person["sameAs"] = uris
+            authors.append(person)
+    if authors:
+        node["author"] = authors
+    if info.language:
+        node["inLanguage"] = info.language
+    if info.publisher:
+        node["publisher"] = {"@type": "Organization", "name": info.publisher}
+    if info.published and _ISO_DATE.match(info.published):
+        node["datePublished"] = info.published
+    if info.created is not None:
+        node["dateCreated"] = info.created.iso()
+    if info.keywords:
+        node["keywords"] = list(info.keywords)
+    dates = [o.date for o in extracted.occurrences if o.date is not None and o.date.earliest]
+    if dates:
+        node["temporalCoverage"] = f"{min(d.earliest for d in dates)}/{max(d.latest for d in dates)}"
+    mentioned = extracted.mention_counts()
+    mentions = [node_id(entity.id) for entity in extracted.register if mentioned[entity.id]]
+    if mentions:
+        node["mentions"] = mentions
+    return node
+
+
+def build(extracted: Extract) -> dict[str, object]:
+    """The JSON-LD document as plain data."""
+    context: dict[str, object] = dict(CONTEXT)
+    if extracted.document.uri:
+        context["@base"] = extracted.document.uri
+    graph = [document_node(extracted)] + [entity_node(entity) for entity in extracted.register]
+    return {"@context": context, "@graph": graph}
+
+
+def render(extracted: Extract) -> dict[str, bytes]:
+    text = json.dumps(build(extracted), ensure_ascii=False, indent=2) + "\n"
+    return {"jsonld": text.encode("utf-8")}
+
+
+EXPORTER = Exporter(
+    name="jsonld",
+    description="the document and its register as schema.org linked data (JSON-LD)",
+    suffixes=("jsonld",),
+    needs=None,
+    render=render,
+)

@@ -1,0 +1,184 @@
+"""The plain data every exporter reads: what :func:`teikit.export.occurrences.extract` makes of a TEI document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .sentences import Span
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A normalised TEI date: one of @when, @from/@to or @notBefore/@notAfter (ISO 8601 strings)."""
+
+    when: str | None = None
+    start: str | None = None
+    end: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``point`` (@when), ``range`` (@from/@to: explicit) or ``approximate`` (@notBefore/@notAfter: vague)."""
+        if self.when:
+            return "point"
+        if self.start or self.end:
+            return "range"
+        return "approximate"
+
+    @property
+    def earliest(self) -> str | None:
+        return self.when or self.start or self.not_before or self.end or self.not_after
+
+    @property
+    def latest(self) -> str | None:
+        return self.when or self.end or self.not_after or self.start or self.not_before
+
+    def iso(self) -> str:
+        """The date as one ISO 8601 string: a value, or an interval ``start/end`` (``..`` for an open end)."""
+        if self.when:
+            return self.when
+        low = self.start or self.not_before
+        high = self.end or self.not_after
+        return f"{low or '..'}/{high or '..'}"
+
+
+@dataclass(frozen=True)
+class LabelledDate:
+    """A date of a register entry: ``birth``, ``death``, ``founded``…"""
+
+    label: str
+    value: DateValue
+
+
+@dataclass(frozen=True)
+class Authority:
+    """An authority identifier: scheme (``Wikidata``, ``VIAF``, ``GND``, ``GeoNames``, ``URI``…), value and URI."""
+
+    scheme: str
+    value: str
+    uri: str | None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity: a register entry, or an entity known only from how the text refers to it."""
+
+    id: str
+    type: str  # person | org | place | name
+    subtype: str | None
+    name: str  # the preferred name
+    variants: tuple[str, ...]
+    description: str | None
+    authorities: tuple[Authority, ...]
+    dates: tuple[LabelledDate, ...]
+    source: str  # register | reference | surface
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author named in the titleStmt, with the entity it points to (if any)."""
+
+    name: str
+    ref: str | None
+    authorities: tuple[Authority, ...]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the teiHeader says about the document."""
+
+    source: str  # the name the caller gave (the file stem)
+    id: str | None  # TEI/@xml:id
+    title: str
+    authors: tuple[Author, ...]
+    language: str | None
+    publisher: str | None
+    published: str | None
+    created: DateValue | None
+    keywords: tuple[str, ...]
+    uri: str | None  # publicationStmt/idno[@type='URI'] when the document declares one
+
+
+@dataclass(frozen=True)
+class Division:
+    """A ``div`` (or front/body/back): locator, @type, first heading, depth (front/body/back are 0)."""
+
+    locator: str
+    type: str
+    heading: str | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a block's content: text, or a reference to a footnote (``note`` is the note's locator)."""
+
+    text: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of reading text in document order."""
+
+    index: int
+    locator: str
+    kind: str  # title | heading | paragraph | item | line | speaker | stage | note | break
+    division: str | None
+    level: int  # headings: number of enclosing divs; items: list nesting (0 = outermost)
+    group: str  # locator of the element holding the block (list, lg, sp, div…)
+    ordered: bool  # items of a numbered list
+    note: str | None  # the footnote this block belongs to
+    pieces: tuple[Piece, ...]
+    text: str  # the pieces' text joined
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One tagged name or date in the text."""
+
+    index: int
+    entity: str | None  # entity id; None for dates
+    type: str  # person | org | place | name | date
+    element: str  # the element's locator (its xml:id when it has one)
+    surface: str
+    block: int  # index into Extract.blocks
+    division: str | None
+    start: int  # offsets in the block text
+    end: int
+    sentence: int  # index into the block's sentences (-1 when the occurrence is empty)
+    date: DateValue | None
+    nested: bool  # inside another occurrence
+
+
+@dataclass(frozen=True)
+class Extract:
+    """Everything the exporters need from one TEI document."""
+
+    document: DocumentInfo
+    register: tuple[Entity, ...]
+    divisions: tuple[Division, ...]
+    blocks: tuple[Block, ...]
+    occurrences: tuple[Occurrence, ...]
+    _by_id: dict[str, Entity] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {entity.id: entity for entity in self.register})
+
+    def entity(self, entity_id: str) -> Entity:
+        """The register entry (or implicit entity) with this id."""
+        return self._by_id[entity_id]
+
+    def sentence_of(self, occurrence: Occurrence) -> str:
+        """The text of the sentence an occurrence sits in (the whole block if it has none)."""
+        block = self.blocks[occurrence.block]
+        if occurrence.sentence < 0:
+            return block.text
+        span = block.sentences[occurrence.sentence]
+        return block.text[span.start:span.end]
+
+    def mention_counts(self) -> Counter[str]:
+        return Counter(o.entity for o in self.occurrences if o.entity is not None)

@@ -1,0 +1,119 @@
+"""``timeline``: TimelineJS 3 JSON, one slide per dated passage of the text, in date order.
+
+Each date the text tags with a normalised value becomes an event: its start
+(and end, for ranges and approximate spans) from the TEI attributes, the
+text's own wording as ``display_date`` and headline, and as text the sentence
+the date stands in (HTML, the date in bold); the headline adds the entities
+named in that sentence. ``group`` is the heading of the
+division, so TimelineJS draws one row per part of the text. Dates whose value
+is not ISO 8601 (``<date>about then</date>``) are left out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from . import Exporter
+from .records import Extract, Occurrence
+
+_ISO = re.compile(r"^(-?\d{1,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
+
+
+def _html(text: str) -> str:
+    """Text as HTML content (TimelineJS renders slide text as HTML; quotes need no escaping there)."""
+    return html.escape(text, quote=False)
+
+
+def timeline_date(value: str | None) -> dict[str, int] | None:
+    """An ISO 8601 date as a TimelineJS date object (year, month, day as numbers); None if it is not one."""
+    match = _ISO.match(value or "")
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    date = {"year": int(year)}
+    if month:
+        date["month"] = int(month)
+    if day:
+        date["day"] = int(day)
+    return date
+
+
+def _sort_key(date: dict[str, int] | None) -> tuple[int, int, int]:
+    if date is None:
+        return (0, 0, 0)
+    return (date["year"], date.get("month", 0), date.get("day", 0))
+
+
+def _names_by_sentence(extracted: Extract) -> dict[tuple[int, int], list[str]]:
+    """The preferred names of the entities each sentence names, in order, once each."""
+    names: dict[tuple[int, int], list[str]] = {}
+    for occurrence in extracted.occurrences:
+        if occurrence.entity is not None:
+            found = names.setdefault((occurrence.block, occurrence.sentence), [])
+            name = extracted.entity(occurrence.entity).name
+            if name not in found:
+                found.append(name)
+    return names
+
+
+def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[str]) -> dict[str, object] | None:
+    """One TimelineJS slide for a dated occurrence; None when its value is not an ISO 8601 date."""
+    value = occurrence.date
+    start = timeline_date(value.when or value.start or value.not_before)
+    if start is None:
+        return None
+    end = None if value.when else timeline_date(value.end or value.not_after)
+    block = extracted.blocks[occurrence.block]
+    sentence = extracted.sentence_of(occurrence)
+    offset = block.sentences[occurrence.sentence].start if occurrence.sentence >= 0 else 0
+    before = sentence[:occurrence.start - offset]
+    after = sentence[occurrence.end - offset:]
+    slide: dict[str, object] = {"start_date": start}
+    if end is not None:
+        slide["end_date"] = end
+    slide["display_date"] = occurrence.surface
+    slide["text"] = {
+        # the date as the text words it, then the entities named in the same sentence (at most three)
+        "headline": f"{occurrence.surface}: {', '.join(names[:3])}" if names else occurrence.surface,
+        "text": f"{_html(before)}<b>{_html(occurrence.surface)}</b>{_html(after)}",
+    }
+    slide["group"] = group
+    # TimelineJS puts unique_id in the page's URL: an xml:id is fine, a path is not.
+    plain_id = re.fullmatch(r"[\w.-]+", occurrence.element)
+    slide["unique_id"] = occurrence.element if plain_id else f"date-{occurrence.index}"
+    slide["autolink"] = False
+    return slide
+
+
+def build(extracted: Extract) -> dict[str, object]:
+    """The TimelineJS document as plain data."""
+    headings = {division.locator: division.heading or division.type for division in extracted.divisions}
+    names = _names_by_sentence(extracted)
+    slides = []
+    for occurrence in extracted.occurrences:
+        if occurrence.type == "date" and occurrence.date is not None:
+            slide = event(extracted, occurrence, headings.get(occurrence.division, ""),
+                          names.get((occurrence.block, occurrence.sentence), []))
+            if slide is not None:
+                slides.append((occurrence.index, slide))
+    slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
+    info = extracted.document
+    byline = "; ".join(author.name for author in info.authors)
+    title = {"text": {"headline": info.title, "text": _html(byline)}}
+    return {"title": title, "events": [slide for _, slide in slides]}
+
+
+def render(extracted: Extract) -> dict[str, bytes]:
+    text = json.dumps(build(extracted), ensure_ascii=False, indent=2) + "\n"
+    return {"timeline.json": text.encode("utf-8")}
+
+
+EXPORTER = Exporter(
+    name="timeline",
+    description="TimelineJS JSON: one event per dated passage, with its sentence",
+    suffixes=("timeline.json",),
+    needs="dates",
+    render=render,
+)
