@@ -1,0 +1,1 @@
+"""Tagging: find names and dates in running text without changing a character."""
