@@ -101,9 +101,19 @@ def test_space_in_a_form_needs_space_in_the_text(text):
     assert matcher(entity("x", "Rosa Luxemburg")).find(text) == []
 
 
-def test_whitespace_run_longer_than_the_window():
-    text = "Rosa" + " " * 200 + "Luxemburg"
-    assert spans(matcher(entity("x", "Rosa Luxemburg")).find(text), text) == [(text, "x")]
+@pytest.mark.parametrize("run", [1, 2, 15, 16, 17, 20, 25, 28, 29, 30, 31, 32, 40, 200])
+def test_whitespace_run_of_any_length_even_past_the_window(run):
+    m = matcher(entity("x", "Rosa Luxemburg"), entity("y", "Rosa Luxemburg Street"))
+    text = "Rosa" + " " * run + "Luxemburg"
+    assert spans(m.find(text), text) == [(text, "x")]
+    text = "Rosa Luxemburg" + "\n" * run + "Street"
+    assert spans(m.find(text), text) == [(text, "y")]
+
+
+def test_letters_that_fold_to_two_end_the_window_but_not_the_search():
+    m = matcher(entity("x", "Rosa Luxemburg"), entity("y", "Rosa"))
+    assert spans(m.find("Rosa Luxemburgß Rosa"), "Rosa Luxemburgß Rosa") == [("Rosa", "y"), ("Rosa", "y")]
+    assert spans(m.find("Rosa ßLuxemburg"), "Rosa ßLuxemburg") == [("Rosa", "y")]
 
 
 @pytest.mark.parametrize(
@@ -271,6 +281,15 @@ def test_built_from_a_register_like_from_pairs():
     assert NameMatcher(register).form_count == sum(len(e.forms) for e in register)
 
 
+def test_a_matcher_survives_pickling_for_worker_processes():
+    import pickle
+
+    built = NameMatcher(load_register(SMALL))
+    text = "the Third International, Lenin and Vladimir Ilyich in the Urals"
+    assert pickle.loads(pickle.dumps(built)).find(text) == built.find(text)
+    assert len(built.find(text)) == 4
+
+
 # --- the character tables the fast paths rely on, checked over all of Unicode -------------------------------
 
 ALL_CHARACTERS = "".join(map(chr, range(sys.maxunicode + 1)))
@@ -302,8 +321,12 @@ def test_case_insensitive_re_accepts_every_pair_with_equal_keys():
 
 def test_casefold_lines_up_with_character_keys():
     # The radix walk reads a case-folded window: each character must fold to its key, never to nothing,
-    # and no character may fold into a separator (space, apostrophe, hyphen) it is not.
+    # and no character may fold into a separator (space, apostrophe, hyphen) it is not. A character that
+    # folds to several is a letter (so no name ends before it) and the window stops there.
     separators = names._SEPARATOR_KEYS
+    several = {c for c in ALL_CHARACTERS if len(c.casefold()) > 1}
+    assert several == set(names._multiple_folds().findall(ALL_CHARACTERS))
+    assert all(c.isalnum() for c in several)
     assert {c for c in ALL_CHARACTERS if c.isspace()} <= set(separators)
     for char in ALL_CHARACTERS:
         folded = char.casefold()
@@ -426,7 +449,7 @@ def variant(text: str, draw) -> str:
     if choice == 1:
         return text.replace("'", "\u2019").replace(" ", "\u00a0")
     if choice == 2:
-        return text.replace(" ", " " * 40)  # longer than the matcher's window
+        return text.replace(" ", " " * draw(st.integers(2, 40)))  # up to longer than the matcher's window
     if choice == 3:
         return text.upper()
     if choice == 4:

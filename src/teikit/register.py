@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -490,7 +491,8 @@ class _Checker:
 
 def form_keys(normalised: str) -> tuple[str, ...]:
     """The case-folded characters of a normalised form: what the matcher compares letter by letter."""
-    return tuple(char.casefold() for char in normalised)
+    # Interned: casefold() makes a new string each time, and a large register holds millions of these.
+    return tuple(sys.intern(char.casefold()) for char in normalised)
 
 
 def exact_positions(form: NameForm) -> frozenset[int]:

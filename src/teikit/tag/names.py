@@ -38,7 +38,7 @@ from ..register import (
 
 # The filter follows a form for at most this many characters: far enough that most names have
 # parted ways, short enough to keep the pattern (and the time re takes to compile it) small.
-FILTER_DEPTH = 12
+FILTER_DEPTH = 8
 
 _WORD_CHARACTER = r"[^\W_]"  # a letter or digit: exactly str.isalnum() for str patterns
 _START_BOUNDARY = rf"(?<!{_WORD_CHARACTER}[\s\S])"  # sits after the first character, see _trie_pattern
@@ -79,6 +79,13 @@ def _characters_by_key() -> dict[str, frozenset[str]]:
         if key != char:
             groups.setdefault(key, set()).add(char)
     return {key: frozenset(chars | ({key} if len(key) == 1 else set())) for key, chars in groups.items()}
+
+
+@functools.cache
+def _multiple_folds() -> re.Pattern:
+    """A character class of the characters that case-fold to several (ß, İ, ŉ, ﬁ …); all are letters."""
+    chars = sorted(char for key, group in _characters_by_key().items() if len(key) > 1 for char in group)
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
 
 
 def characters_for(key: str) -> frozenset[str]:
@@ -278,29 +285,43 @@ class _RadixNode:
 
     def __init__(self) -> None:
         self.edges: dict[str, tuple[str, _RadixNode]] = {}
-        self.forms: list[_Form] = []
+        self.forms: list[_Form] | None = None
 
 
-def _radix_tree(trie: dict) -> _RadixNode:
-    """Compress a character trie of one-character keys: chains without branches or ends become one edge.
+def _radix_insert(root: _RadixNode, form: _Form) -> None:
+    """Add a form whose keys are all one character to a radix tree.
 
-    A space, an apostrophe and a hyphen stay edges of their own: each stands for several characters
-    of the text (one space for a run of white space).
+    A space, an apostrophe and a hyphen are edges of their own: each stands for several characters of
+    the text (one space for a run of white space). Other runs of keys share edges as far as they agree.
     """
-    node = _RadixNode()
-    node.forms = list(trie.get(None, ()))
-    for key, child in trie.items():
-        if key is None:
+    keys = "".join(form.keys)
+    node = root
+    index = 0
+    while index < len(keys):
+        first = keys[index]
+        stop = index + 1
+        if first not in _SEPARATOR_KEYS:
+            while stop < len(keys) and keys[stop] not in _SEPARATOR_KEYS:
+                stop += 1
+        edge = node.edges.get(first)
+        if edge is None:
+            child = _RadixNode()
+            node.edges[first] = (keys[index:stop], child)
+            node, index = child, stop
             continue
-        label = key
-        while key not in _SEPARATOR_KEYS and child.get(None) is None and len(child) == 1:
-            ((next_key, next_child),) = child.items()
-            if next_key in _SEPARATOR_KEYS:
-                break
-            label += next_key
-            key, child = next_key, next_child
-        node.edges[label[0]] = (label, _radix_tree(child))
-    return node
+        label, child = edge
+        shared = 1
+        while shared < len(label) and index + shared < stop and label[shared] == keys[index + shared]:
+            shared += 1
+        if shared < len(label):  # split the edge where the form parts from it
+            middle = _RadixNode()
+            middle.edges[label[shared]] = (label[shared:], child)
+            node.edges[first] = (label[:shared], middle)
+            child = middle
+        node, index = child, index + shared
+    if node.forms is None:
+        node.forms = []
+    node.forms.append(form)
 
 
 class NameMatcher:
@@ -317,12 +338,14 @@ class NameMatcher:
         else:
             pairs = list(source)
         self._forms = [_Form(form, entity, order) for order, (form, entity) in enumerate(pairs)]
-        aligned = [form for form in self._forms if form.aligned]
+        self._radix = _RadixNode()
+        for form in self._forms:
+            if form.aligned:
+                _radix_insert(self._radix, form)
+        # Forms with a character that folds to two or more (ß → ss) are few: walk them one by one.
         unaligned = [form for form in self._forms if not form.aligned]
-        self._trie = _character_trie(self._forms)
-        self._radix = _radix_tree(_character_trie(aligned))
         self._unaligned_trie = _character_trie(unaligned) if unaligned else None
-        # Longest stretch of text the radix walk may need, beyond which it falls back to the slow walk.
+        # The stretch of text the radix walk reads at first; white space can make a name longer.
         self._window = max((len(form.keys) for form in self._forms), default=0) + 16
         pattern = _filter_pattern(self._forms)
         self._filter = re.compile(pattern) if pattern is not None else None
@@ -349,11 +372,10 @@ class NameMatcher:
             # The filter has checked the start boundary; now find every form that matches here.
             start = found.start()
             position = start + 1
-            piece = text[start : start + window]
-            folded = piece.casefold()
-            if len(folded) != len(piece) or not _walk_radix(radix, folded, text, start, candidates):
-                _walk_characters(self._trie, text, start, candidates)
-            elif unaligned is not None:
+            size = window
+            while not _walk_window(radix, text, start, size, candidates):
+                size *= 4  # a run of white space went past the window: read more
+            if unaligned is not None:
                 _walk_characters(unaligned, text, start, candidates)
         return [
             NameMatch(start, end, form.entity_id, form.entity_type, form.text)
@@ -371,11 +393,20 @@ def _add_accepted(forms: list[_Form], text: str, start: int, end: int, candidate
             candidates.append((start, end, form))
 
 
-def _walk_radix(root: _RadixNode, folded: str, text: str, start: int, candidates: list) -> bool:
-    """Add the candidates at ``start``, reading a case-folded window that lines up with ``text``.
+def _walk_window(root: _RadixNode, text: str, start: int, size: int, candidates: list) -> bool:
+    """Add the candidates at ``start`` of the forms in the radix tree, reading ``size`` characters.
 
     Returns False, having added nothing, if a form might go on past the end of the window.
     """
+    piece = text[start : start + size]
+    folded = piece.casefold()
+    final = start + size >= len(text)
+    if len(folded) != len(piece):
+        # A character that folds to several (ß → ss) cannot be part of these forms, nor follow one (it
+        # is a letter, so no word boundary): read up to it, and stop there for good.
+        piece = piece[: _multiple_folds().search(piece).start()]
+        folded = piece.casefold()
+        final = True
     mark = len(candidates)
     node = root
     offset = 0
@@ -387,16 +418,22 @@ def _walk_radix(root: _RadixNode, folded: str, text: str, start: int, candidates
         key = separators.get(char)
         if key is None:
             edge = node.edges.get(char)
-            if edge is None or not folded.startswith(edge[0], offset):
+            if edge is None:
                 return True
-            offset += len(edge[0])
+            label = edge[0]
+            if not folded.startswith(label, offset):
+                if offset + len(label) > size and not final:  # the label may go on past the window
+                    del candidates[mark:]
+                    return False
+                return True
+            offset += len(label)
         else:
             edge = node.edges.get(key)
             if edge is None:
                 return True
             offset = _SPACE_RUN.match(folded, offset).end() if key == " " else offset + 1
         node = edge[1]
-        if offset >= size and start + offset < length:
+        if offset >= size and not final:
             del candidates[mark:]
             return False
         if node.forms:
