@@ -319,6 +319,40 @@ def test_unknown_authority_scheme_lists_the_known_ones():
     assert "wikidata" in error.hint and "geonames" in error.hint
 
 
+@pytest.mark.parametrize("fmt", ["1.0", "true", '"1"', "2"])
+def test_format_must_be_the_integer_one(fmt):
+    with pytest.raises(InputError, match="format = 1"):
+        parse_register(f"format = {fmt}\n")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        PERSON.replace('"Bolshevik leader."', '"Bolshevik\\u0001 leader."'),
+        PERSON.replace('["Lenin"]', '["Lenin\\u000b"]'),
+        PERSON.replace('name = "Vladimir Lenin"', 'name = "Vladimir\\u0000Lenin"'),
+    ],
+)
+def test_characters_xml_cannot_hold_are_refused(entry):
+    error = error_for(entry)
+    assert "XML cannot hold" in error.message and error.line is not None
+
+
+@pytest.mark.parametrize("kind", ["state body", "state\\u200bbody", "party\\t"])
+def test_kind_is_one_tei_token(kind):
+    error = error_for(PERSON.replace("[[person]]", "[[org]]") + f'kind = "{kind}"\n')
+    assert "not one word" in error.message
+
+
+def test_lines_of_a_multiline_note_are_not_toml():
+    note = 'note = """Two spellings.\n[[person]]\n[see below]\ndeath = "1924"\n"""\n'
+    text = register_text(PERSON + note + 'death = "1924-02-30"\n')
+    with pytest.raises(InputError) as caught:
+        parse_register(text, "reg.toml")
+    real_death_line = len(text.splitlines())  # the last line; the note holds a look-alike
+    assert caught.value.line == real_death_line
+
+
 def test_description_is_one_line():
     error = error_for(PERSON.replace('"Bolshevik leader."', '"""Bolshevik\nleader."""'))
     assert "one line" in error.message

@@ -12,6 +12,7 @@ import difflib
 import re
 import sys
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,9 @@ def first_letter_index(normalised: str) -> int | None:
 # --- locating entries in the raw text --------------------------------------------------------------------
 
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(?:#.*)?$")
+# Characters XML 1.0 cannot hold (TOML escapes can write them): C0 controls but tab and newlines.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -158,10 +162,13 @@ class _SourceLines:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        # A line that begins inside a multi-line string ('note = """…') is text, not TOML: it may well
+        # look like "[see below]" or "id = …".
+        self.in_string = _lines_in_multiline_strings(self.lines)
         self.headers: dict[str, list[int]] = {}
         for number, line in enumerate(self.lines, start=1):
             match = _HEADER.match(line)
-            if match:
+            if match and not self.in_string[number - 1]:
                 self.headers.setdefault(match.group(1), []).append(number)
 
     def _block(self, entity_type: str, index: int) -> tuple[int, int] | None:
@@ -171,7 +178,7 @@ class _SourceLines:
         start = starts[index]
         end = len(self.lines)
         for number in range(start, len(self.lines)):  # the next header of any kind ends the entry
-            if self.lines[number].lstrip().startswith("["):
+            if _TABLE_HEADER.match(self.lines[number]) and not self.in_string[number]:
                 end = number
                 break
         return start, end
@@ -196,7 +203,7 @@ class _SourceLines:
             return None
         pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
         for number in range(block[0] + 1, block[1] + 1):
-            if pattern.match(self.lines[number - 1]):
+            if pattern.match(self.lines[number - 1]) and not self.in_string[number - 1]:
                 return number
         return None
 
@@ -209,6 +216,28 @@ class _SourceLines:
             if needle in self.lines[number - 1]:
                 return number
         return None
+
+
+def _lines_in_multiline_strings(lines: list[str]) -> list[bool]:
+    """For each line, whether it begins inside a \"\"\" or \'\'\' string."""
+    inside: str | None = None
+    result = []
+    for line in lines:
+        result.append(inside is not None)
+        position = 0
+        while True:
+            if inside is not None:
+                found = line.find(inside, position)
+                if found < 0:
+                    break
+                inside, position = None, found + 3
+            else:
+                starts = [(line.find(q, position), q) for q in ('"""', "'''") if line.find(q, position) >= 0]
+                if not starts:
+                    break
+                found, inside = min(starts)
+                position = found + 3
+    return result
 
 
 # --- loading --------------------------------------------------------------------------------------------
@@ -226,7 +255,7 @@ class _Checker:
 
     def entities(self, data: dict) -> tuple[Entity, ...]:
         fmt = data.get("format")
-        if fmt != FORMAT_VERSION:
+        if type(fmt) is not int or fmt != FORMAT_VERSION:
             line = next((n for n, text in enumerate(self.source.lines, 1) if text.startswith("format")), None)
             raise self.fail(
                 f"the register must declare format = {FORMAT_VERSION}, not {fmt!r}",
@@ -316,6 +345,7 @@ class _Checker:
                 raise self.fail(
                     f"'{key}' of {label} must be one line", line_of(key), "join the lines into one"
                 )
+            self.check_xml_characters(value, f"'{key}' of {label}", line_of(key))
             return value
 
         entity_id = text("id")
@@ -328,7 +358,8 @@ class _Checker:
                 " (no spaces, no ':')",
             )
         kind = text("kind")
-        if kind is not None and not re.fullmatch(r"[^\s\x00-\x1f\x7f]+", kind):
+        # It becomes @type, a TEI token: no space, control, format or private-use character.
+        if kind is not None and any(unicodedata.category(char)[0] in "CZ" for char in kind):
             raise self.fail(
                 f"the kind '{kind}' of {label} is not one word",
                 line_of("kind"),
@@ -367,6 +398,15 @@ class _Checker:
             authorities=tuple(authorities),
             note=note,
         )
+
+    def check_xml_characters(self, value: str, what: str, line: int | None) -> None:
+        bad = _NOT_XML.search(value)
+        if bad:
+            raise self.fail(
+                f"{what} holds the character U+{ord(bad.group()):04X}, which XML cannot hold",
+                line,
+                "remove the control character",
+            )
 
     def date(self, value: object, label: str, key: str, line: int | None) -> str:
         if not isinstance(value, str):
@@ -419,6 +459,7 @@ class _Checker:
                 )
         if not isinstance(form_text, str):
             raise self.fail(f"a form of {label} has no text", where, 'write { text = "Name", … }')
+        self.check_xml_characters(form_text, f"the form {form_text!r} of {label}", where)
         normalised = normalise_form(form_text)
         if not normalised:
             raise self.fail(f"{label} has an empty form", where, "remove the empty string from forms")
