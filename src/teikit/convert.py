@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from .edition import Edition, default_edition, load_edition
+from .errors import InputError
 from .model import Document
 from .read import check_notes, read_file
+from .register import Register, load_register, register_to_tei
+from .tag.document import tag_document
+from .tag.names import NameMatcher
 from .tei import build_tei
+
+DEFAULT_REGISTER = "register.toml"
 
 
 @dataclass(frozen=True)
 class Conversion:
-    """What converting one text produced: the document model and its TEI."""
+    """What converting one text produced: the document model, the register entries it uses, its TEI."""
 
     edition: Edition
     document: Document
+    used_ids: tuple[str, ...]
     tree: etree._ElementTree
 
 
@@ -28,11 +36,42 @@ def edition_for(source: Path) -> Edition:
     return load_edition(candidate) if candidate.is_file() else default_edition(source)
 
 
+def register_path(edition: Edition, source: Path) -> Path | None:
+    """The register an edition uses: the one its file names, else ``register.toml`` beside the source."""
+    if edition.register:
+        return Path(edition.path).parent / edition.register
+    candidate = source.parent / DEFAULT_REGISTER
+    return candidate if candidate.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _register_and_matcher(path: Path, mtime_ns: int) -> tuple[Register, NameMatcher]:
+    # One register serves a whole corpus: load and compile it once per run (and again if the file changes).
+    register = load_register(path)
+    return register, NameMatcher(register)
+
+
+def register_and_matcher(path: Path | None) -> tuple[Register | None, NameMatcher | None]:
+    """The loaded register and its compiled matcher, cached per file."""
+    if path is None:
+        return None, None
+    resolved = path.resolve()
+    try:
+        mtime = resolved.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise InputError("the register named by the edition file does not exist", path,
+                         hint="create it or fix 'register =' in the edition file") from None
+    return _register_and_matcher(resolved, mtime)
+
+
 def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
-    """Convert one plain-text source into TEI, following its edition file."""
+    """Convert one plain-text source into TEI: read, check the notes, tag names and dates, build the TEI."""
     source = Path(source)
     edition = edition or edition_for(source)
+    register, matcher = register_and_matcher(register_path(edition, source))
     document = read_file(source, edition)
     check_notes(document)
-    tree = build_tei(document, edition)
-    return Conversion(edition=edition, document=document, tree=tree)
+    tagged = tag_document(document, edition, matcher)
+    standoff = register_to_tei(register, tagged.used_ids) if register is not None else []
+    tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
+    return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)

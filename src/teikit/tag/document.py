@@ -129,6 +129,8 @@ class _Tagger:
             return replace(block, slogans=tuple(self.block(s) for s in block.slogans))
         if isinstance(block, ListBlock):
             return replace(block, items=tuple(replace(i, content=self.inline(i.content, i.line)) for i in block.items))
+        if getattr(block, "content", None) is None:
+            return block  # a section break holds no text
         return replace(block, content=self.inline(block.content, block.line))  # type: ignore[union-attr]
 
 

@@ -1,0 +1,210 @@
+"""The tagger on the seed against the hand-checked gold annotation (tests/golden/entities-gold.tsv),
+and the tagging rules on small texts."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SEED_TEXT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from teikit.convert import convert
+from teikit.edition import default_edition
+from teikit.model import Inline, Span, walk
+from teikit.read import decode, read_document
+from teikit.register import parse_register
+from teikit.tag.document import fits, tag_document
+from teikit.tag.names import NameMatcher
+from teikit.xmlio import NS, XML_NS
+
+GOLD = REPO / "tests" / "golden" / "entities-gold.tsv"
+ELEMENTS = ("persName", "orgName", "placeName", "date")
+
+
+def gold_rows() -> set[tuple]:
+    with GOLD.open(encoding="utf-8", newline="") as handle:
+        return {(int(r["line"]), int(r["nth"]), r["surface"], r["element"], r["value"])
+                for r in csv.DictReader(handle, delimiter="\t")}
+
+
+def _value(span: Span) -> str:
+    if span.tag == "date":
+        return " ".join(f"{k}={v}" for k, v in span.attrs)
+    return span.attr("ref")[1:]
+
+
+def _nth(line_text: str, surface: str, column: int) -> int:
+    count, position = 0, line_text.find(surface)
+    while 0 <= position <= column:
+        count += 1
+        position = line_text.find(surface, position + 1)
+    return count
+
+
+def tagged_rows(document, source_lines: list[str]) -> set[tuple]:
+    rows = set()
+    for _part, blocks in document.parts():
+        for block in walk(((document.title,) if document.title and _part == "front" else ()) + blocks):
+            contents = [(block.line, block.content)] if getattr(block, "content", None) else []
+            contents += [(item.line, item.content) for item in getattr(block, "items", ())]
+            for first_line, content in contents:
+                rows |= _rows_of(content, first_line, source_lines)
+    return rows
+
+
+def _rows_of(content: Inline, first_line: int, source_lines: list[str]) -> set[tuple]:
+    rows = set()
+    text_lines = content.text.split("\n")
+    for span in content.spans:
+        if span.tag not in ELEMENTS:
+            continue
+        line_index = content.text.count("\n", 0, span.start)
+        line_start = sum(len(t) + 1 for t in text_lines[:line_index])
+        source_line = source_lines[first_line + line_index - 1]
+        # The block's text is the tail of its source line (labels and bullets are cut off at the start).
+        offset = len(source_line) - len(text_lines[line_index]) if line_index == 0 else 0
+        column = offset + span.start - line_start
+        surface = content.text[span.start:span.end]
+        rows.add((first_line + line_index, _nth(source_line, surface, column), surface, span.tag, _value(span)))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def seed_conversion():
+    return convert(SEED_TEXT)
+
+
+def test_tagger_matches_the_gold_annotation_exactly(seed_conversion):
+    source_lines = SEED_TEXT.read_text(encoding="utf-8").split("\n")
+    found, gold = tagged_rows(seed_conversion.document, source_lines), gold_rows()
+    report = []
+    for element in ELEMENTS:
+        tp = len({r for r in found & gold if r[3] == element})
+        fp = sorted(r for r in found - gold if r[3] == element)
+        fn = sorted(r for r in gold - found if r[3] == element)
+        precision = tp / (tp + len(fp)) if tp + len(fp) else 1.0
+        recall = tp / (tp + len(fn)) if tp + len(fn) else 1.0
+        report.append((element, precision, recall, fp[:5], fn[:5]))
+    assert all(p == r == 1.0 for _e, p, r, _fp, _fn in report), report
+    assert Counter(r[3] for r in gold) == Counter(r[3] for r in found)
+
+
+def test_every_ref_resolves_and_every_used_entry_is_in_the_tei(seed_conversion):
+    root = seed_conversion.tree.getroot()
+    ids = {e.get(f"{{{XML_NS}}}id") for e in root.iter()}
+    refs = root.xpath("//tei:text//*[@ref]/@ref", namespaces=NS)
+    assert len(refs) == len(gold_rows()) - sum(1 for r in gold_rows() if r[3] == "date")
+    assert all(ref.startswith("#") and ref[1:] in ids for ref in refs)
+    listed = set(root.xpath("//tei:standOff//*[@xml:id]/@xml:id", namespaces=NS))
+    assert listed == {ref[1:] for ref in refs} == set(seed_conversion.used_ids)
+
+
+def test_editor_decision_overrides_the_recogniser(seed_conversion):
+    root = seed_conversion.tree.getroot()
+    (date,) = root.xpath("//tei:date[@notBefore='1930']", namespaces=NS)
+    assert date.get("notAfter") == "1933"
+    assert date.xpath("string(tei:choice/tei:corr)", namespaces=NS) == "the 1930s"
+
+
+# --------------------------------------------------------------------------- rules on small texts
+
+REGISTER = parse_register('''format = 1
+[[person]]
+id = "lenin"
+name = "Vladimir Lenin"
+forms = ["Lenin"]
+description = "Bolshevik leader."
+[[org]]
+id = "rcp"
+name = "Russian Communist Party"
+forms = ["Russian Communist Party"]
+description = "The party."
+[[org]]
+id = "workers-group"
+name = "Workers' Group"
+forms = ["Workers' Group", "Workers' Group of the Russian Communist Party"]
+description = "A group."
+''', "register.toml")
+
+
+def tag(text: str, toml: str = 'source = "t.txt"\n'):
+    import tomllib
+
+    from teikit.edition import _edition_from_data
+
+    edition = _edition_from_data(Path("t.toml"), toml, tomllib.loads(toml))
+    document = read_document(decode(text.encode()), edition, "t.txt")
+    return tag_document(document, edition, NameMatcher(REGISTER))
+
+
+def spans_of(result) -> list[tuple[str, str]]:
+    paragraph = result.document.body[0]
+    return [(s.tag, paragraph.content.text[s.start:s.end]) for s in paragraph.content.spans]
+
+
+def test_longest_name_wins_and_possessive_is_outside():
+    result = tag("Title\n\nThe Workers' Group of the Russian Communist Party met; Lenin's idea.\n")
+    assert spans_of(result) == [("orgName", "Workers' Group of the Russian Communist Party"), ("persName", "Lenin")]
+
+
+def test_name_inside_a_quotation_is_tagged_but_never_across_it():
+    result = tag('Title\n\nThe "Lenin" line and "the Workers\'" Group here.\n')
+    assert ("persName", "Lenin") in spans_of(result)
+    assert not any(tag_ == "orgName" for tag_, _ in spans_of(result))
+
+
+def test_names_never_include_a_note_reference():
+    result = tag("Title\n\nThe Workers'[1] Group.\n\n[1]. A note.\n")
+    assert not any(tag_ == "orgName" for tag_, _ in spans_of(result))
+
+
+def test_dates_and_names_do_not_overlap():
+    result = tag("Title\n\nIn October 1923 Lenin wrote.\n")
+    assert spans_of(result) == [("date", "October 1923"), ("persName", "Lenin")]
+
+
+def test_editor_can_suppress_a_match():
+    toml = 'source = "t.txt"\n[[tag]]\nline = 3\ntext = "Lenin"\nelement = "none"\nreason = "a ship"\n'
+    result = tag("Title\n\nThe Lenin sailed in 1923.\n", toml)
+    assert spans_of(result) == [("date", "1923")]
+    assert "not tagged" in result.decisions[0]
+
+
+def test_unused_editor_decision_is_an_error():
+    from teikit.errors import InputError
+
+    toml = 'source = "t.txt"\n[[tag]]\nline = 9\ntext = "Lenin"\nelement = "none"\n'
+    with pytest.raises(InputError, match="no text block holds that line"):
+        tag("Title\n\nThe Lenin sailed.\n", toml)
+
+
+@pytest.mark.parametrize(("candidate", "ok"), [
+    (Span(0, 5, "persName"), True),          # disjoint from the quotation
+    (Span(11, 15, "persName"), True),        # inside the quotation
+    (Span(8, 15, "persName"), False),        # crosses into it
+    (Span(20, 30, "date"), True),            # encloses the correction
+    (Span(22, 30, "date"), False),           # crosses the correction
+])
+def test_fits(candidate, ok):
+    existing = [Span(10, 16, "q"), Span(21, 25, "sic"), Span(28, 28, "supplied")]
+    assert fits(candidate, existing) is ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Lenin", "Lenin's", "Workers' Group", "of the", "Russian Communist Party",
+                                 "in 1923", '"', "[1]", "summer of 1921", "and", "Workers’ Group"]), max_size=30))
+def test_tagging_never_changes_the_text(words):
+    text = " ".join(words).replace("[1]", "") + "."
+    document = read_document(decode(f"Title\n\n{text}\n".encode()), default_edition(Path("t.txt")), "t.txt")
+    result = tag_document(document, default_edition(Path("t.txt")), NameMatcher(REGISTER))
+    before = [b.content.text for b in walk(document.body) if getattr(b, "content", None)]
+    after = [b.content.text for b in walk(result.document.body) if getattr(b, "content", None)]
+    assert before == after
+    for block in walk(result.document.body):
+        spans = getattr(getattr(block, "content", None), "spans", ())
+        for span in spans:
+            assert fits(span, [s for s in spans if s is not span]) or span.tag in {"q", "noteref"}
