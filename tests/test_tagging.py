@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SEED_TEXT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO, SEED_TEXT
 from teikit.convert import convert
 from teikit.edition import default_edition
 from teikit.model import Inline, Span, walk

@@ -19,6 +19,7 @@ from . import __version__
 from .edition import Edition
 from .errors import InputError
 from .model import (
+    SPAN_NESTING,
     BlockLike,
     Break,
     Closer,
@@ -31,7 +32,6 @@ from .model import (
     Note,
     Paragraph,
     Salute,
-    SPAN_NESTING,
     Span,
     Title,
     walk,
