@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .convert import Conversion, convert, edition_for
 from .errors import InputError, OverwriteRefused, UsageError
+from .export import export_many, list_formats
 from .files import write_atomic
 from .xmlio import serialize
 
@@ -100,8 +101,11 @@ def build(
     conversions = tuple(convert(source, edition_for(source)) for source in seed_sources(seeds_dir))
     _check_distinct_ids(conversions)
     plan = _Plan()
+    formats = [exporter.name for exporter in list_formats()]
     for conversion in conversions:
         plan.add(edition_dir / f"{conversion.edition.id}.xml", serialize(conversion.tree))
+        for name, data in export_many(conversion.tree, formats, conversion.edition.id).items():
+            plan.add(output_dir / name, data)
     edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
     plan.add(edition_dir / FINGERPRINTS, "".join(
         f"{_sha256(data)}  {path.name}\n" for path, data in sorted(edition_files.items())
