@@ -7,13 +7,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from teikit.edition import default_edition
 from teikit.errors import InputError
 from teikit.read import check_notes, decode, read_document
 from teikit.render.lossless import render_lossless
 from teikit.tei import build_tei
-from teikit.xmlio import parse_xml_bytes, serialize
+from teikit.xmlio import PACKAGE_DIR, parse_xml, parse_xml_bytes, serialize
 
 EDITION = default_edition(Path("generated.txt"))
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüçßøПрив"
@@ -64,12 +65,16 @@ def convert_text(text: str):
     return build_tei(document, EDITION)
 
 
+TEIKIT_RNG = etree.RelaxNG(parse_xml(PACKAGE_DIR / "schemas" / "teikit.rng"))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(supported_text())
-def test_supported_texts_round_trip_through_well_formed_tei(text):
+def test_supported_texts_round_trip_through_well_formed_valid_tei(text):
     tree = convert_text(text)
     reparsed = parse_xml_bytes(serialize(tree))  # well-formed, and parsed by the safe parser
     assert render_lossless(reparsed) == text
+    assert TEIKIT_RNG.validate(reparsed), TEIKIT_RNG.error_log
 
 
 @settings(max_examples=300, deadline=None)

@@ -110,3 +110,26 @@ def test_furniture_is_declared_and_taxonomy_kept_as_keywords(seed):
 def test_no_break_spaces_survive(seed):
     text = "".join(seed.tree.getroot().find("tei:text", NS).itertext())
     assert text.count("\u00a0") == SEED_TEXT.read_text(encoding="utf-8").count("\u00a0") - 1  # one is on furniture
+
+
+@pytest.fixture(scope="module")
+def teikit_schema():
+    from teikit.xmlio import PACKAGE_DIR, parse_xml
+
+    return etree.RelaxNG(parse_xml(PACKAGE_DIR / "schemas" / "teikit.rng"))
+
+
+def test_seed_is_valid_against_the_project_grammar(seed, teikit_schema):
+    assert teikit_schema.validate(seed.tree), teikit_schema.error_log
+
+
+@pytest.mark.parametrize(("xpath", "attribute", "value"), [
+    ("//tei:div[@type='chapter']", "type", "appendix"),              # a division type the guide does not list
+    ("//tei:note[@type='footnote']", "place", "margin"),             # footnotes are place="foot"
+    ("//tei:date[@when]", "when", "1923-13"),                        # not an ISO month
+    ("//tei:list", "rend", "numbered"),                              # lists are bulleted
+])
+def test_project_grammar_rejects_values_outside_its_closed_lists(seed, teikit_schema, xpath, attribute, value):
+    tree = parse_xml_bytes(serialize(seed.tree))
+    tree.getroot().xpath(xpath, namespaces=NS)[0].set(attribute, value)
+    assert not teikit_schema.validate(tree)

@@ -491,7 +491,7 @@ class _Structurer:
         for index, block in enumerate(self.blocks):
             self._place(block, index)
         self._close_to(0)
-        return {part: tuple(blocks) for part, blocks in self.parts.items()}
+        return {part: _fit_part(part, tuple(blocks)) for part, blocks in self.parts.items()}
 
     def _place(self, block: BlockLike, index: int) -> None:
         start = self.outline.get(block.line)
@@ -549,6 +549,32 @@ class _Structurer:
 
     def _append(self, block: BlockLike) -> None:
         self._container().append(block)
+
+
+# What TEI lets a part hold outside its divisions (Guidelines 4.5-4.7: front, body and back content models).
+LOOSE_BLOCKS = {
+    "front": (Paragraph, Break, EditorialNote),
+    "body": (Paragraph, ListBlock, Break, EditorialNote),
+    "back": (Paragraph, ListBlock, Break, EditorialNote, Note),
+}
+CONTENT_BLOCKS = (Division, Paragraph, ListBlock)
+
+
+def _fit_part(part: str, blocks: tuple[BlockLike, ...]) -> tuple[BlockLike, ...]:
+    """Wrap a part's loose blocks in an untitled division where TEI would not accept them as they are.
+
+    A body needs at least one division, paragraph or list; a front cannot hold a list. The wrapper is
+    invisible in the text (and in the lossless round trip): it only makes the TEI valid.
+    """
+    loose = [b for b in blocks if not isinstance(b, Division)]
+    misfit = any(not isinstance(b, LOOSE_BLOCKS[part]) for b in loose)
+    needs_content = part == "body" and not any(isinstance(b, CONTENT_BLOCKS) for b in blocks)
+    if not misfit and not needs_content:
+        return blocks
+    first_division = next((i for i, b in enumerate(blocks) if isinstance(b, Division)), len(blocks))
+    wrapped = Division(type="section", id=f"{part}-section", line=blocks[0].line if blocks else 0,
+                       children=blocks[:first_division])
+    return (wrapped, *blocks[first_division:])
 
 
 def _trailing_globals(children: list[BlockLike]) -> list[BlockLike]:

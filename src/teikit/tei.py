@@ -308,10 +308,7 @@ def build_text(document: Document) -> etree._Element:
     for part, blocks in (("front", front_blocks), ("body", document.body), ("back", document.back)):
         if not blocks and part != "body":
             continue
-        element = sub(text, part)
-        _blocks(blocks, element, ids)
-        if part == "body" and not blocks:
-            sub(element, "p")  # an empty body still needs a paragraph to be valid TEI
+        _blocks(blocks, sub(text, part), ids)
     last_part = text[-1]
     _space(_deepest_last_container(last_part), document.trailing_space)
     _link_notes_to_anchors(text, ids)
