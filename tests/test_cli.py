@@ -104,3 +104,23 @@ def test_malformed_tei_is_one_line(runner, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith(f"{bad}:2:")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_suggest_finds_nothing_left_to_add_on_the_seed(runner):
+    result = runner.invoke(cli, ["suggest", str(SEED_TEXT)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "0 phrases not in the register" in result.stderr
+
+
+def test_suggest_lists_a_name_the_register_lacks(runner, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", seeds)
+    register = seeds / "register.toml"
+    text = register.read_text(encoding="utf-8")
+    start = text.index('[[person]]\nid = "kollontai"')
+    end = text.index("[[person]]", start + 1)
+    register.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = runner.invoke(cli, ["suggest", str(seeds / SEED_TEXT.name)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].split() == ["1", "Kollontai", "(line", "30)"]

@@ -129,3 +129,18 @@ def test_typographic_variants_count_as_one_phrase():
 
 def test_empty_text():
     assert suggest("", None) == []
+
+
+def test_reviewed_not_names_are_skipped_and_must_be_strings():
+    from teikit.errors import InputError
+    from teikit.register import parse_register
+    from teikit.tag.suggest import suggest
+
+    base = 'format = 1\n[[person]]\nid = "lenin"\nname = "Lenin"\nforms = ["Lenin"]\ndescription = "d"\n'
+    text = "Lenin met Kollontai in Petrograd. Kollontai spoke."
+    plain = parse_register(base, "r.toml")
+    reviewed = parse_register('not_names = ["Kollontai"]\n' + base, "r.toml")
+    assert {s.phrase for s in suggest(text, plain)} == {"Kollontai", "Petrograd"}
+    assert {s.phrase for s in suggest(text, reviewed)} == {"Petrograd"}
+    with pytest.raises(InputError, match="not_names"):
+        parse_register("not_names = [1]\n" + base, "r.toml")

@@ -14,6 +14,7 @@ import click
 from . import __version__
 from .build import build as build_all
 from .convert import convert as convert_text
+from .convert import suggest_names
 from .edition import load_edition
 from .errors import TeikitError, UsageError
 from .export import export_files, list_formats
@@ -154,3 +155,26 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
         click.echo(line, err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--min-count", default=1, show_default=True, help="Only phrases seen at least this often.")
+@click.option("--contexts", default=1, show_default=True, help="How many contexts to show per phrase.")
+def suggest(source: Path, min_count: int, contexts: int) -> None:
+    """List capitalised, name-like phrases of SOURCE that the register does not cover.
+
+    Each line gives the count, the phrase, the source lines and a short context, so an editor can
+    add the missing entities to the register, or list the phrase under not_names once reviewed.
+
+    \b
+    Example:
+      teikit suggest seeds/workers-group-manifesto-1.txt
+    """
+    found = suggest_names(source, min_count=min_count)
+    for item in found:
+        lines = ",".join(map(str, item.lines[:8])) + ("…" if len(item.lines) > 8 else "")
+        click.echo(f"{item.count:4d}  {item.phrase}  (line {lines})")
+        for context in item.contexts[:contexts]:
+            click.echo(f"        {context}")
+    click.echo(f"{len(found)} phrases not in the register", err=True)

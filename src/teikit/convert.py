@@ -11,10 +11,11 @@ from lxml import etree
 from .edition import Edition, default_edition, load_edition
 from .errors import InputError
 from .model import Document
-from .read import check_notes, read_file
+from .read import check_notes, decode, read_file
 from .register import Register, load_register, register_to_tei
 from .tag.document import tag_document
 from .tag.names import NameMatcher
+from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
 
 DEFAULT_REGISTER = "register.toml"
@@ -75,3 +76,15 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     standoff = register_to_tei(register, tagged.used_ids) if register is not None else []
     tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
     return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)
+
+
+def suggest_names(source: str | Path, edition: Edition | None = None, min_count: int = 1) -> list[Suggestion]:
+    """Name-like phrases of a source text that its register does not cover (furniture lines left out)."""
+    source = Path(source)
+    edition = edition or edition_for(source)
+    register, _ = register_and_matcher(register_path(edition, source))
+    text = decode(source.read_bytes(), source).text
+    furniture = {f.line_text.strip() for f in edition.furniture}
+    # Blank the furniture lines rather than drop them, so that line numbers stay those of the source.
+    kept = "\n".join("" if line.strip() in furniture else line for line in text.split("\n"))
+    return suggest(kept, register, min_count=min_count)

@@ -113,6 +113,8 @@ class Register:
 
     entities: tuple[Entity, ...]
     path: str | None = None
+    # Capitalised phrases the editor has reviewed and decided are not entities: `teikit suggest` skips them.
+    not_names: tuple[str, ...] = ()
     _by_id: dict[str, Entity] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -263,7 +265,7 @@ class _Checker:
                 f"put 'format = {FORMAT_VERSION}' at the top of the file",
             )
         for key in data:
-            if key != "format" and key not in ENTITY_TYPES:
+            if key not in ("format", "not_names") and key not in ENTITY_TYPES:
                 raise self.fail(
                     f"unknown table '{key}'",
                     self.source.headers.get(key, [None])[0],
@@ -638,7 +640,16 @@ def parse_register(text: str, source: str = "<register>") -> Register:
             f"not valid TOML: {message}", source, line, column, "fix the TOML syntax at that place"
         ) from None
     entities = _Checker(source, _SourceLines(text)).entities(data)
-    return Register(entities=entities, path=source)
+    return Register(entities=entities, path=source, not_names=_not_names(data, source, text))
+
+
+def _not_names(data: dict, source: str, text: str) -> tuple[str, ...]:
+    value = data.get("not_names", [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        line = next((n for n, line in enumerate(text.splitlines(), 1) if line.startswith("not_names")), None)
+        raise InputError("not_names must be a list of non-empty strings", source, line, None,
+                         'write not_names = ["Russian", "Manifesto"]')
+    return tuple(value)
 
 
 # --- TEI --------------------------------------------------------------------------------------------------

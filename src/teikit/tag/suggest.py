@@ -90,6 +90,7 @@ def suggest(text: str, register: Register | None, *, min_count: int = 1) -> list
     words = [_Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     lower_case = {word.text for word in words if word.text[0].islower()}
     covered = _register_matches(text, register)
+    reviewed = {normalise_form(phrase) for phrase in register.not_names} if register is not None else set()
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     found: dict[str, list[tuple[int, int]]] = {}
     first_written: dict[str, str] = {}
@@ -97,6 +98,8 @@ def suggest(text: str, register: Register | None, *, min_count: int = 1) -> list
         if _overlaps(covered, start, end):
             continue
         key = normalise_form(text[start:end])
+        if key in reviewed:
+            continue
         found.setdefault(key, []).append((start, end))
         first_written.setdefault(key, text[start:end])
     suggestions = [
