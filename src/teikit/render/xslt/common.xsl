@@ -135,9 +135,18 @@
           <xsl:number level="any" count="tei:persName | tei:orgName | tei:placeName | tei:geogName
                                          | tei:name | tei:rs"/>
         </xsl:when>
+        <xsl:when test="self::tei:div">
+          <xsl:text>tk-div-</xsl:text><xsl:number level="any" count="tei:div"/>
+        </xsl:when>
+        <xsl:when test="self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
+                        or self::tei:div6 or self::tei:div7">
+          <xsl:text>tk-div-n</xsl:text>
+          <xsl:number level="any" count="tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7"/>
+        </xsl:when>
         <xsl:otherwise>
+          <!-- Rare: count every element (a predicate comparing names would make this quadratic). -->
           <xsl:text>tk-</xsl:text><xsl:value-of select="local-name()"/><xsl:text>-</xsl:text>
-          <xsl:number level="any" count="*[local-name() = local-name(current())]"/>
+          <xsl:number level="any" count="*"/>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
@@ -285,6 +294,15 @@
   <!-- '1' when a pointer's content is only a note marker ([1], 2, *, †) rather than words. -->
   <xsl:template name="tk:is-marker">
     <xsl:if test="normalize-space(translate(., '0123456789[]()*†‡§¶.,', '')) = ''">1</xsl:if>
+  </xsl:template>
+
+  <!-- The comma between a role and its description, unless the text before it ends with one. -->
+  <xsl:template name="tk:role-comma">
+    <xsl:param name="comma" select="', '"/>
+    <xsl:variable name="before" select="normalize-space(preceding-sibling::node()[1])"/>
+    <xsl:if test="preceding-sibling::tei:role and substring($before, string-length($before)) != ','">
+      <xsl:value-of select="$comma"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- ================================================================ authority links -->

@@ -25,7 +25,8 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tk="urn:teikit"
-    exclude-result-prefixes="tei tk">
+    xmlns:exsl="http://exslt.org/common"
+    exclude-result-prefixes="tei tk exsl">
 
   <xsl:import href="common.xsl"/>
 
@@ -387,9 +388,9 @@
       </xsl:when>
       <!-- Not a TEI document (a fragment, another vocabulary): everything, kept as text. -->
       <xsl:otherwise>
-        <article class="tk-text tk-fragment">
+        <div class="tk-text tk-fragment">
           <xsl:apply-templates select="/*"/>
-        </article>
+        </div>
         <xsl:text>&#10;</xsl:text>
       </xsl:otherwise>
     </xsl:choose>
@@ -412,11 +413,11 @@
         <xsl:call-template name="tk:element"><xsl:with-param name="block" select="'div'"/></xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <article class="tk-text tei-text">
+        <div class="tk-text tei-text">
           <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-text'"/></xsl:call-template>
           <xsl:text>&#10;</xsl:text>
           <xsl:apply-templates/>
-        </article>
+        </div>
         <xsl:text>&#10;</xsl:text>
       </xsl:otherwise>
     </xsl:choose>
@@ -622,7 +623,12 @@
     <xsl:call-template name="tk:element"><xsl:with-param name="block" select="'li'"/></xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:role | tei:roleDesc | tei:actor">
+  <xsl:template match="tei:roleDesc">
+    <xsl:call-template name="tk:role-comma"/>
+    <xsl:call-template name="tk:element"><xsl:with-param name="block" select="'span'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:role | tei:actor">
     <xsl:call-template name="tk:element"><xsl:with-param name="block" select="'span'"/></xsl:call-template>
   </xsl:template>
 
@@ -1342,13 +1348,15 @@
         <xsl:text>&#10;</xsl:text>
         <ul class="tk-entries">
           <xsl:text>&#10;</xsl:text>
-          <xsl:for-each select="$entries">
-            <!-- Alphabetical by surname where there is one, else by the preferred (or first) name. -->
-            <xsl:sort select="translate(normalize-space(((tei:persName | tei:orgName | tei:placeName | tei:name)[@type = 'preferred']
-                              | (tei:persName | tei:orgName | tei:placeName | tei:name)[1][not(../*[@type = 'preferred'])])[1]/tei:surname
-                              | ((tei:persName | tei:orgName | tei:placeName | tei:name)[@type = 'preferred']
-                              | (tei:persName | tei:orgName | tei:placeName | tei:name)[1][not(../*[@type = 'preferred'])])[1][not(tei:surname)]), $tk:upper, $tk:lower)"/>
-            <xsl:apply-templates select="." mode="tk:register-entry">
+          <!-- Alphabetical by sort key (surname, else last word of a person's name, else the name). -->
+          <xsl:variable name="keys">
+            <xsl:for-each select="$entries">
+              <tk:key id="{@xml:id}"><xsl:call-template name="tk:register-sort-key"/></tk:key>
+            </xsl:for-each>
+          </xsl:variable>
+          <xsl:for-each select="exsl:node-set($keys)/tk:key">
+            <xsl:sort select="."/>
+            <xsl:apply-templates select="$entries[@xml:id = current()/@id][1]" mode="tk:register-entry">
               <xsl:with-param name="kind" select="$kind"/>
             </xsl:apply-templates>
             <xsl:text>&#10;</xsl:text>
@@ -1358,6 +1366,34 @@
       </section>
       <xsl:text>&#10;</xsl:text>
     </xsl:if>
+  </xsl:template>
+
+  <!-- How an entry sorts: its surname; else, for a person, the last word of the name; else the name (lower case). -->
+  <xsl:template name="tk:register-sort-key">
+    <xsl:variable name="names" select="tei:persName | tei:orgName | tei:placeName | tei:geogName | tei:name"/>
+    <xsl:variable name="name" select="($names[@type = 'preferred'] | $names[1][not(../*[@type = 'preferred'])])[1]"/>
+    <xsl:variable name="words"><xsl:apply-templates select="$name" mode="tk:plain"/></xsl:variable>
+    <xsl:variable name="key">
+      <xsl:choose>
+        <xsl:when test="$name/tei:surname"><xsl:value-of select="concat($name/tei:surname, ' ', normalize-space($words))"/></xsl:when>
+        <xsl:when test="self::tei:person">
+          <xsl:call-template name="tk:last-word"><xsl:with-param name="words" select="normalize-space($words)"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', normalize-space($words))"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:value-of select="normalize-space($words)"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:value-of select="translate($key, $tk:upper, $tk:lower)"/>
+  </xsl:template>
+
+  <xsl:template name="tk:last-word">
+    <xsl:param name="words"/>
+    <xsl:choose>
+      <xsl:when test="contains($words, ' ')">
+        <xsl:call-template name="tk:last-word"><xsl:with-param name="words" select="substring-after($words, ' ')"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$words"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- mode tk:register-entry: one entry with its names, life dates, description, authority links and mentions. -->

@@ -102,13 +102,17 @@
 
   <!-- ================================================================ blocks -->
 
-  <xsl:template match="tei:p | tei:ab | tei:salute | tei:signed | tei:dateline | tei:byline | tei:docAuthor
+  <xsl:template match="tei:p | tei:ab">
+    <xsl:call-template name="tk:block"/>
+  </xsl:template>
+
+  <xsl:template match="tei:salute | tei:signed | tei:dateline | tei:byline | tei:docAuthor
                        | tei:docDate | tei:docEdition | tei:docImprint | tei:trailer | tei:imprimatur | tei:address
                        | tei:seg[parent::tei:closer or parent::tei:opener] | tei:label[not(parent::tei:list)]
                        | tei:bibl[not(parent::tei:listBibl)] | tei:eg">
     <xsl:variable name="block"><xsl:call-template name="tk:between-blocks"/></xsl:variable>
     <xsl:choose>
-      <xsl:when test="$block = '1' or self::tei:p or self::tei:ab">
+      <xsl:when test="$block = '1'">
         <xsl:call-template name="tk:block"/>
       </xsl:when>
       <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
@@ -198,8 +202,17 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A role and its description read 'ALPHA, a speaker' (unless the source has the comma). -->
   <xsl:template match="tei:roleDesc">
-    <xsl:value-of select="concat($tk:join, ', ')"/><xsl:apply-templates/>
+    <xsl:call-template name="tk:role-comma"><xsl:with-param name="comma" select="concat($tk:join, ', ')"/></xsl:call-template>
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <xsl:template match="tei:del"/>
+
+  <xsl:template match="tei:addrLine">
+    <xsl:if test="preceding-sibling::tei:addrLine"><xsl:value-of select="$tk:line-break"/></xsl:if>
+    <xsl:apply-templates/>
   </xsl:template>
 
   <!-- ================================================================ phrase level -->
