@@ -9,6 +9,7 @@ no npm browser download.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -160,10 +161,8 @@ class Chromium:
         return path
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrowserError, OSError):
             self.send("Browser.close")
-        except (BrowserError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

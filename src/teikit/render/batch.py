@@ -98,7 +98,8 @@ def tei_files(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(path.glob("*.xml"))
             if not found:
-                raise UsageError("no .xml files in this folder", path, hint="pass TEI files or a folder that holds some")
+                raise UsageError("no .xml files in this folder", path,
+                                 hint="pass TEI files or a folder that holds some")
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -183,10 +184,8 @@ def render_many(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
     started = time.perf_counter()
     _init_worker(options, out_dir, index)  # compile once here: forked workers inherit the compiled stylesheets
-    if jobs == 1:
-        results = [_render_one(path) for path in files]
-    else:
-        results = _in_workers(files, options, out_dir, index, jobs)
+    serial = jobs == 1
+    results = [_render_one(path) for path in files] if serial else _in_workers(files, options, out_dir, index, jobs)
     index_path = None
     if index and "html" in options.formats:
         entries = [result.entry for result in results if result.entry is not None]

@@ -53,6 +53,8 @@ def as_tei(tree: etree._ElementTree | etree._Element) -> etree._ElementTree:
     if root.tag not in UNNAMESPACED_TEI_ROOTS:
         return root.getroottree() if isinstance(tree, etree._Element) else tree
     namespaced = copy.deepcopy(root)
+    if namespaced.tag == "TEI.2":  # TEI P4's root; its header and text are where P5 has them
+        namespaced.tag = "TEI"
     for element in namespaced.iter():
         if isinstance(element.tag, str) and not element.tag.startswith("{"):
             element.tag = f"{{{TEI_NS}}}{element.tag}"

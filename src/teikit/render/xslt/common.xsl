@@ -391,6 +391,12 @@
   </xsl:template>
   <xsl:template match="tei:pb" mode="tk:plain"/>
 
+  <!-- Blocks read as separate stretches of words however the XML was laid out. -->
+  <xsl:template match="tei:p | tei:ab | tei:item | tei:list | tei:lg | tei:cell | tei:row | tei:head | tei:sp
+                       | tei:speaker | tei:table | tei:div | tei:label" mode="tk:plain">
+    <xsl:text> </xsl:text><xsl:apply-templates mode="tk:plain"/><xsl:text> </xsl:text>
+  </xsl:template>
+
   <!-- Name parts written without spaces between them still read as separate words. -->
   <xsl:template match="tei:forename | tei:surname | tei:addName | tei:roleName | tei:genName | tei:nameLink
                        | tei:addrLine | tei:titlePart | tei:l" mode="tk:plain">
@@ -406,7 +412,17 @@
   </xsl:template>
 
   <xsl:template match="tei:gap" mode="tk:plain">
-    <xsl:text>[…]</xsl:text>
+    <xsl:call-template name="tk:gap-text"/>
+  </xsl:template>
+
+  <xsl:template name="tk:gap-text">
+    <xsl:variable name="description"><xsl:apply-templates select="tei:desc/node()" mode="tk:plain"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="normalize-space($description) != ''">
+        <xsl:value-of select="concat('[', normalize-space($description), ']')"/>
+      </xsl:when>
+      <xsl:otherwise>[…]</xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
 </xsl:stylesheet>

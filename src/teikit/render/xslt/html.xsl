@@ -98,7 +98,6 @@
       </body>
       <xsl:text>&#10;</xsl:text>
     </html>
-    <xsl:text>&#10;</xsl:text>
   </xsl:template>
 
   <!-- The page's language: the TEI root's, the text's, the first declared, else 'und' (undetermined). -->
@@ -386,6 +385,13 @@
       <xsl:when test="/tei:TEI/tei:text | /tei:teiCorpus">
         <xsl:apply-templates select="/tei:TEI/tei:text | /tei:teiCorpus/tei:TEI"/>
       </xsl:when>
+      <!-- A TEI document without a text (a documentary transcription in sourceDoc, say): what it has. -->
+      <xsl:when test="/tei:TEI">
+        <div class="tk-text tk-fragment">
+          <xsl:apply-templates select="/tei:TEI/*[not(self::tei:teiHeader or self::tei:standOff or self::tei:facsimile)]"/>
+        </div>
+        <xsl:text>&#10;</xsl:text>
+      </xsl:when>
       <!-- Not a TEI document (a fragment, another vocabulary): everything, kept as text. -->
       <xsl:otherwise>
         <div class="tk-text tk-fragment">
@@ -405,7 +411,7 @@
     <xsl:text>&#10;</xsl:text>
   </xsl:template>
 
-  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | tei:sourceDoc"/>
+  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | tei:sourceDoc[../tei:text]"/>
 
   <xsl:template match="tei:text">
     <xsl:choose>
@@ -893,8 +899,8 @@
   <xsl:template match="tei:graphic | tei:media">
     <xsl:variable name="alt">
       <xsl:choose>
-        <xsl:when test="tei:desc"><xsl:apply-templates select="tei:desc" mode="tk:plain"/></xsl:when>
-        <xsl:when test="../tei:figDesc"><xsl:apply-templates select="../tei:figDesc" mode="tk:plain"/></xsl:when>
+        <xsl:when test="tei:desc"><xsl:apply-templates select="tei:desc/node()" mode="tk:plain"/></xsl:when>
+        <xsl:when test="../tei:figDesc"><xsl:apply-templates select="../tei:figDesc/node()" mode="tk:plain"/></xsl:when>
         <xsl:when test="../tei:head"><xsl:apply-templates select="../tei:head[1]" mode="tk:plain"/></xsl:when>
       </xsl:choose>
     </xsl:variable>
@@ -1036,10 +1042,11 @@
     </span>
   </xsl:template>
 
+  <!-- An omission: […], or its description in brackets ([illegible]). -->
   <xsl:template match="tei:gap">
     <span>
       <xsl:call-template name="tk:attributes"/>
-      <xsl:text>[…]</xsl:text>
+      <xsl:call-template name="tk:gap-text"/>
     </span>
   </xsl:template>
 

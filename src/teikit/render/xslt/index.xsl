@@ -57,7 +57,6 @@
       </body>
       <xsl:text>&#10;</xsl:text>
     </html>
-    <xsl:text>&#10;</xsl:text>
   </xsl:template>
 
   <xsl:template name="tk:edition-entry">

@@ -53,6 +53,11 @@
       <xsl:when test="/tei:TEI/tei:text | /tei:teiCorpus">
         <xsl:apply-templates select="/tei:TEI/tei:text | /tei:teiCorpus/tei:TEI/tei:text"/>
       </xsl:when>
+      <xsl:when test="/tei:TEI">
+        <xsl:call-template name="tk:block"><xsl:with-param name="kind" select="'div'"/>
+          <xsl:with-param name="content" select="/tei:TEI/*[not(self::tei:teiHeader or self::tei:standOff
+                                                 or self::tei:facsimile)]"/></xsl:call-template>
+      </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tk:block"><xsl:with-param name="kind" select="'div'"/>
           <xsl:with-param name="content" select="/*"/></xsl:call-template>
@@ -61,7 +66,7 @@
     <xsl:call-template name="tk:endnotes"/>
   </xsl:template>
 
-  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | tei:sourceDoc | tei:fw | tei:figDesc
+  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | tei:sourceDoc[../tei:text] | tei:fw | tei:figDesc
                        | comment() | processing-instruction()"/>
 
   <xsl:template match="text()">
@@ -235,7 +240,7 @@
   <xsl:template match="tei:pb | tei:cb | tei:milestone | tei:anchor | tei:space | tei:graphic | tei:media"/>
 
   <xsl:template match="tei:gap">
-    <xsl:text>[…]</xsl:text>
+    <xsl:call-template name="tk:gap-text"/>
   </xsl:template>
 
   <xsl:template match="tei:caesura"><xsl:text> </xsl:text></xsl:template>
