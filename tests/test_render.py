@@ -215,7 +215,7 @@ def test_seed_footnotes_stay_where_the_edition_put_them(seed):
     """teikit's footnotes are collected in back and referenced: they are shown there, not moved."""
     doc = page(render_html(seed))
     footnotes = doc.get_element_by_id("footnotes")
-    assert [n.get("id") for n in footnotes.xpath(".//aside")] == [f"fn{i}" for i in range(1, 8)]
+    assert [n.get("id") for n in footnotes.xpath(".//div[@role='doc-footnote']")] == [f"fn{i}" for i in range(1, 8)]
     assert not doc.xpath("//section[@id='tk-notes']")
 
 

@@ -990,7 +990,10 @@
     <span class="tei-licence">
       <xsl:choose>
         <xsl:when test="$in-link != '1' and (starts-with(@target, 'http:') or starts-with(@target, 'https:'))">
-          <a href="{@target}"><xsl:apply-templates/></a>
+          <a href="{@target}">
+            <xsl:apply-templates/>
+            <xsl:if test="normalize-space(.) = ''"><xsl:value-of select="@target"/></xsl:if>
+          </a>
         </xsl:when>
         <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
       </xsl:choose>
@@ -1190,7 +1193,8 @@
     <xsl:variable name="pointers" select="key('tk:pointers', concat('#', @xml:id))[current()/@xml:id]"/>
     <xsl:variable name="foot" select="@type = 'footnote' or @place = 'foot' or @place = 'bottom' or @type = 'endnote'
                                       or @place = 'end'"/>
-    <xsl:element name="{substring('asidespan', 1 + 5 * ($flow != '1'), 5 - ($flow != '1'))}">
+    <!-- A div with a role rather than an aside: an aside is a landmark, and notes are not landmarks. -->
+    <xsl:element name="{substring('divspan', 1 + 3 * ($flow != '1'), 3 + ($flow != '1'))}">
       <xsl:if test="$flow = '1'">
         <xsl:attribute name="role">
           <xsl:choose><xsl:when test="$foot and @xml:id and $pointers">doc-footnote</xsl:when><xsl:otherwise>note</xsl:otherwise></xsl:choose>
