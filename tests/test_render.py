@@ -817,3 +817,31 @@ def test_cli_text_gives_the_reading_text_by_default_and_lossless_on_request():
     assert lossless.exit_code == 0 and lossless.output == render_lossless(parse_xml(SEED_TEI))
     mixed = runner.invoke(cli, ["text", "--lossless", "--no-notes", str(SEED_TEI)])
     assert mixed.exit_code == 2 and "takes no other option" in mixed.output
+
+
+# --------------------------------------------------------------------------- the documentation
+
+
+def test_the_documented_stylesheet_example_works(tmp_path, tagged):
+    """docs-render.md's own XSLT example, run as a reader would copy it."""
+    docs = (REPO / "docs-render.md").read_text(encoding="utf-8")
+    example = re.search(r"```xml\n(.*?)```", docs, re.S).group(1)
+    mine = tmp_path / "my-edition.xsl"
+    mine.write_text(example, encoding="utf-8")
+    html = render_html(tagged, stylesheet=mine)
+    doc = page(html)
+    assert doc.xpath("string(//h2[@id='tk-toc-heading'])") == "Inhalt"
+    assert doc.xpath("//span[@class='my-person']/a[@href='#miasnikov']")
+    assert "Published by the Example Project with teikit" in doc.findtext(".//footer/p")
+    assert structural_problems(html) == [] and "xmlns:" not in html
+
+
+def test_every_render_option_is_documented():
+    docs = (REPO / "docs-render.md").read_text(encoding="utf-8")
+    from teikit.cli import cli
+
+    for command in ("render", "text"):
+        for param in cli.commands[command].params:
+            for option in param.opts:
+                if option.startswith("--") and option != "--help":
+                    assert option in docs, f"{command} {option} is not in docs-render.md"

@@ -133,6 +133,10 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
         write_atomic(output, result)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", default="output", show_default=True,
@@ -171,7 +175,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     for failure in report.failures:
         click.echo(failure.one_line(), err=True)
     megabytes = report.bytes_read / 1e6
-    click.echo(f"{len(report.results)} files ({megabytes:.1f} MB) rendered in {report.seconds:.2f} s "
-               f"with {report.jobs} jobs: {len(report.written)} written, {len(report.failures)} failed")
+    click.echo(f"{_count(len(report.results), 'file')} ({megabytes:.1f} MB) rendered in {report.seconds:.2f} s "
+               f"with {_count(report.jobs, 'job')}: {len(report.written)} written, {len(report.failures)} failed")
     if report.failures:
         click.get_current_context().exit(max(failure.exit_code for failure in report.failures))
