@@ -29,7 +29,7 @@ from teikit.render import IndexEntry, render_html, render_index, render_many, re
 from teikit.render.lossless import render_lossless
 from teikit.render.stylesheets import as_tei
 from teikit.render.text import layout, wrap
-from teikit.xmlio import NS, TEI_NS, parse_xml, parse_xml_bytes
+from teikit.xmlio import NS, TEI_NS, XML_NS, parse_xml, parse_xml_bytes
 
 RENDER_FIXTURES = FIXTURES / "render"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -845,3 +845,23 @@ def test_every_render_option_is_documented():
             for option in param.opts:
                 if option.startswith("--") and option != "--help":
                     assert option in docs, f"{command} {option} is not in docs-render.md"
+
+
+def test_drama_register_counts_each_speakers_speeches():
+    tree = parse_xml(sample("hamlet.xml"))
+    doc = page(render_html(tree))
+    speeches = tree.getroot().xpath("//tei:sp[@who='#Hamlet_Ham']", namespaces=NS)
+    entry = doc.get_element_by_id("Hamlet_Ham")
+    assert entry.xpath("string(p[@class='tk-speeches'])").startswith(f"Speeches: {len(speeches)}, first ")
+    first = entry.xpath("p[@class='tk-speeches']/a/@href")[0]
+    assert first == f"#{speeches[0].get(f'{{{XML_NS}}}id')}"
+
+
+def test_register_links_an_entrys_sameas_url():
+    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
+        </fileDesc></teiHeader><standOff><listPerson><person xml:id="a" sameAs="https://viaf.org/viaf/1">
+        <persName>A</persName></person></listPerson></standOff><text><body><p><persName ref="#a">A</persName>
+        </p></body></text></TEI>""".encode())
+    entry = page(render_html(tree)).get_element_by_id("a")
+    assert entry.xpath(".//a[@rel='external']/@href") == ["https://viaf.org/viaf/1"]
+    assert entry.xpath("string(.//a[@rel='external'])") == "VIAF"

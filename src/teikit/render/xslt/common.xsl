@@ -37,7 +37,9 @@
   <xsl:variable name="tk:word.back-to-text" select="'Back to the text'"/>
   <xsl:variable name="tk:word.also" select="'Also named'"/>
   <xsl:variable name="tk:word.occurrences" select="'In the text'"/>
-  <xsl:variable name="tk:word.no-occurrences" select="'not tagged in the text'"/>
+  <xsl:variable name="tk:word.no-occurrences" select="'none tagged'"/>
+  <xsl:variable name="tk:word.speeches" select="'Speeches'"/>
+  <xsl:variable name="tk:word.first" select="'first'"/>
   <xsl:variable name="tk:word.page" select="'p.'"/>
   <xsl:variable name="tk:word.note" select="'note'"/>
   <xsl:variable name="tk:word.before" select="'before'"/>
@@ -58,6 +60,10 @@
            match="tei:text//*[@ref][self::tei:persName or self::tei:orgName or self::tei:placeName
                   or self::tei:geogName or self::tei:name or self::tei:rs]"
            use="substring-after(substring-before(concat(normalize-space(@ref), ' '), ' '), '#')"/>
+
+  <!-- Speeches by their speaker's register id (the first pointer of sp/@who). -->
+  <xsl:key name="tk:speeches" match="tei:sp[@who]"
+           use="substring-after(substring-before(concat(normalize-space(@who), ' '), ' '), '#')"/>
 
   <!-- ================================================================ where blocks may go -->
 

@@ -1438,6 +1438,7 @@
       </xsl:for-each>
       <xsl:call-template name="tk:authority-links"/>
       <xsl:call-template name="tk:mentions"/>
+      <xsl:call-template name="tk:speeches"/>
     </li>
   </xsl:template>
 
@@ -1466,6 +1467,20 @@
   <!-- Authority files (idno with a known type or a URL) and a @sameAs or @ref URL on the entry. -->
   <xsl:template name="tk:authority-links">
     <xsl:variable name="links">
+      <xsl:for-each select="@sameAs | @ref">
+        <xsl:variable name="url" select="substring-before(concat(normalize-space(.), ' '), ' ')"/>
+        <xsl:if test="starts-with($url, 'http://') or starts-with($url, 'https://')">
+          <xsl:variable name="known" select="$tk:authorities[@prefix != '']
+              [contains($url, substring-before(substring-after(@prefix, '//'), '/'))]"/>
+          <a href="{$url}" rel="external">
+            <xsl:choose>
+              <xsl:when test="$known"><xsl:value-of select="$known[1]/@label"/></xsl:when>
+              <xsl:otherwise>URI</xsl:otherwise>
+            </xsl:choose>
+          </a>
+          <xsl:text> </xsl:text>
+        </xsl:if>
+      </xsl:for-each>
       <xsl:for-each select="tei:idno">
         <xsl:variable name="url"><xsl:call-template name="tk:authority-url"/></xsl:variable>
         <xsl:if test="$url != ''">
@@ -1505,6 +1520,25 @@
         <xsl:otherwise><xsl:value-of select="$tk:word.no-occurrences"/></xsl:otherwise>
       </xsl:choose>
     </p>
+  </xsl:template>
+
+  <!-- In drama: how many speeches the entry has (sp/@who), with a link to the first. -->
+  <xsl:template name="tk:speeches">
+    <xsl:variable name="speeches" select="key('tk:speeches', @xml:id)"/>
+    <xsl:if test="$speeches">
+      <p class="tk-speeches">
+        <span class="tk-mentions-label"><xsl:value-of select="concat($tk:word.speeches, ': ')"/></span>
+        <xsl:value-of select="count($speeches)"/>
+        <xsl:for-each select="$speeches[@xml:id][1]">
+          <xsl:value-of select="concat(', ', $tk:word.first, ' ')"/>
+          <xsl:variable name="head"><xsl:apply-templates select="ancestor::*[tei:head][1]/tei:head[1]" mode="tk:plain"/></xsl:variable>
+          <a href="#{@xml:id}">
+            <xsl:value-of select="normalize-space($head)"/>
+            <xsl:if test="normalize-space($head) = ''"><xsl:value-of select="@xml:id"/></xsl:if>
+          </a>
+        </xsl:for-each>
+      </p>
+    </xsl:if>
   </xsl:template>
 
   <!-- Where something stands: the note it is in, else the head of its nearest headed division. -->
