@@ -80,7 +80,7 @@
                      ' listPerson listOrg listPlace listEvent person personGrp org place event standOff',
                      ' teiHeader fileDesc sourceDesc encodingDesc editorialDecl correction normalization quotation',
                      ' hyphenation segmentation interpretation stdVals punctuation projectDesc samplingDecl',
-                     ' availability revisionDesc listChange msDesc ')"/>
+                     ' publicationStmt availability profileDesc revisionDesc listChange msDesc ')"/>
   <!-- Parents under which a note stands between blocks (shown where it is, not as a footnote). -->
   <xsl:variable name="tk:note-block-parents"
       select="' text group front body back div div1 div2 div3 div4 div5 div6 div7 sp spGrp floatingText castList listBibl '"/>
