@@ -865,3 +865,20 @@ def test_register_links_an_entrys_sameas_url():
     entry = page(render_html(tree)).get_element_by_id("a")
     assert entry.xpath(".//a[@rel='external']/@href") == ["https://viaf.org/viaf/1"]
     assert entry.xpath("string(.//a[@rel='external'])") == "VIAF"
+
+
+def test_language_codes_become_what_html_accepts():
+    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}" xml:lang="eng"><teiHeader><fileDesc><titleStmt><title>t</title>
+        </titleStmt></fileDesc></teiHeader><text><body><p><foreign xml:lang="lat">arma</foreign>
+        <foreign xml:lang="el-grc">logos</foreign> <foreign xml:lang="sr-Latn">reč</foreign></p></body></text></TEI>
+        """.encode())
+    doc = page(render_html(tree))
+    assert doc.get("lang") == "en"
+    assert doc.xpath("//span[contains(@class, 'tei-foreign')]/@lang") == ["la", "el", "sr-Latn"]
+
+
+def test_an_empty_title_falls_back_to_untitled():
+    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title/></titleStmt>
+        </fileDesc></teiHeader><text><body><p>x</p></body></text></TEI>""".encode())
+    doc = page(render_html(tree))
+    assert doc.findtext(".//title") == doc.findtext(".//h1") == "Untitled"

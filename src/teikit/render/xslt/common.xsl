@@ -352,6 +352,44 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- ================================================================ languages -->
+
+  <!--
+    HTML's lang wants BCP 47, whose primary subtag is the two-letter ISO 639-1 code where there
+    is one; TEI files often use ISO 639-2 ('eng', 'lat'). These are mapped; an extended-language
+    subtag ('el-grc') is dropped; anything else is passed on as written.
+  -->
+  <tk:languages>
+    <tk:l from="eng" to="en"/><tk:l from="lat" to="la"/><tk:l from="ger" to="de"/><tk:l from="deu" to="de"/>
+    <tk:l from="fre" to="fr"/><tk:l from="fra" to="fr"/><tk:l from="ita" to="it"/><tk:l from="spa" to="es"/>
+    <tk:l from="por" to="pt"/><tk:l from="dut" to="nl"/><tk:l from="nld" to="nl"/><tk:l from="pol" to="pl"/>
+    <tk:l from="rus" to="ru"/><tk:l from="ukr" to="uk"/><tk:l from="cze" to="cs"/><tk:l from="ces" to="cs"/>
+    <tk:l from="slv" to="sl"/><tk:l from="hrv" to="hr"/><tk:l from="srp" to="sr"/><tk:l from="hun" to="hu"/>
+    <tk:l from="gre" to="el"/><tk:l from="ell" to="el"/><tk:l from="swe" to="sv"/><tk:l from="dan" to="da"/>
+    <tk:l from="nor" to="no"/><tk:l from="fin" to="fi"/><tk:l from="ice" to="is"/><tk:l from="isl" to="is"/>
+    <tk:l from="gle" to="ga"/><tk:l from="wel" to="cy"/><tk:l from="cym" to="cy"/><tk:l from="heb" to="he"/>
+    <tk:l from="ara" to="ar"/><tk:l from="chi" to="zh"/><tk:l from="zho" to="zh"/><tk:l from="jpn" to="ja"/>
+    <tk:l from="tur" to="tr"/><tk:l from="rum" to="ro"/><tk:l from="ron" to="ro"/><tk:l from="slo" to="sk"/>
+    <tk:l from="slk" to="sk"/><tk:l from="bul" to="bg"/><tk:l from="lit" to="lt"/><tk:l from="lav" to="lv"/>
+    <tk:l from="est" to="et"/><tk:l from="cat" to="ca"/><tk:l from="eus" to="eu"/><tk:l from="baq" to="eu"/>
+  </tk:languages>
+  <xsl:variable name="tk:languages" select="document('')/*/tk:languages/tk:l"/>
+
+  <xsl:template name="tk:html-lang">
+    <xsl:param name="value" select="@xml:lang"/>
+    <xsl:variable name="primary" select="translate(substring-before(concat($value, '-'), '-'), $tk:upper, $tk:lower)"/>
+    <xsl:variable name="rest" select="substring-after($value, '-')"/>
+    <xsl:variable name="second" select="substring-before(concat($rest, '-'), '-')"/>
+    <xsl:variable name="mapped" select="$tk:languages[@from = $primary]/@to"/>
+    <xsl:choose>
+      <xsl:when test="$mapped"><xsl:value-of select="$mapped"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$primary"/></xsl:otherwise>
+    </xsl:choose>
+    <xsl:if test="$rest != '' and string-length($second) != 3">
+      <xsl:value-of select="concat('-', $rest)"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- ================================================================ titles -->
 
   <!-- The title of a TEI document: the main title of its titleStmt, else its first title. -->
@@ -360,13 +398,13 @@
     <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
     <xsl:variable name="main" select="($titles[@type = 'main'] | $titles[not(@type)] | $titles)[1]"/>
     <xsl:choose>
-      <xsl:when test="$titles[@type = 'main']">
+      <xsl:when test="normalize-space($titles[@type = 'main'][1]) != ''">
         <xsl:apply-templates select="$titles[@type = 'main'][1]" mode="tk:plain"/>
       </xsl:when>
-      <xsl:when test="$titles[not(@type)]">
+      <xsl:when test="normalize-space($titles[not(@type)][1]) != ''">
         <xsl:apply-templates select="$titles[not(@type)][1]" mode="tk:plain"/>
       </xsl:when>
-      <xsl:when test="$main"><xsl:apply-templates select="$main" mode="tk:plain"/></xsl:when>
+      <xsl:when test="normalize-space($main) != ''"><xsl:apply-templates select="$main" mode="tk:plain"/></xsl:when>
       <xsl:otherwise><xsl:value-of select="$tk:word.untitled"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

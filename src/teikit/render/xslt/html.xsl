@@ -102,12 +102,13 @@
 
   <!-- The page's language: the TEI root's, the text's, the first declared, else 'und' (undetermined). -->
   <xsl:template name="tk:page-language">
-    <xsl:variable name="declared" select="(/*/@xml:lang | /*/tei:text/@xml:lang
-        | /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[1]"/>
+    <!-- In this order: the root's, the text's, the first language the header declares. -->
+    <xsl:variable name="declared" select="(/*/@xml:lang | /*[not(@xml:lang)]/tei:text/@xml:lang
+        | /*[not(@xml:lang) and not(tei:text/@xml:lang)]/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[1]"/>
     <xsl:choose>
-      <xsl:when test="/*/@xml:lang"><xsl:value-of select="/*/@xml:lang"/></xsl:when>
-      <xsl:when test="/*/tei:text/@xml:lang"><xsl:value-of select="/*/tei:text/@xml:lang"/></xsl:when>
-      <xsl:when test="$declared"><xsl:value-of select="$declared"/></xsl:when>
+      <xsl:when test="$declared">
+        <xsl:call-template name="tk:html-lang"><xsl:with-param name="value" select="$declared"/></xsl:call-template>
+      </xsl:when>
       <xsl:otherwise>und</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -458,7 +459,7 @@
     <xsl:param name="class" select="''"/>
     <xsl:param name="id" select="@xml:id"/>
     <xsl:if test="string($id) != ''"><xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute></xsl:if>
-    <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
+    <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:call-template name="tk:html-lang"/></xsl:attribute></xsl:if>
     <xsl:attribute name="class">
       <xsl:value-of select="concat('tei-', local-name())"/>
       <xsl:if test="@type and translate(@type, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_', '') = ''">
