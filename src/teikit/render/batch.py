@@ -195,9 +195,17 @@ def render_many(
 
 
 def _in_workers(files: list[Path], options: RenderOptions, out_dir: Path, index: bool, jobs: int) -> list[FileResult]:
+    """Largest files first, one at a time, so that no worker is left with a run of big ones at the end."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunk = max(1, len(files) // (jobs * 8))
+    largest_first = sorted(files, key=_size, reverse=True)
     with context.Pool(jobs, initializer=_init_worker, initargs=(options, out_dir, index)) as pool:
-        results = pool.map(_render_one, files, chunksize=chunk)
-    return results
+        by_source = {result.source: result for result in pool.imap_unordered(_render_one, largest_first)}
+    return [by_source[path] for path in files]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
