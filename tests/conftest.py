@@ -9,7 +9,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SEED_TEXT = SEEDS / "workers-group-manifesto-1.txt"
-SHARED = REPO.parent / "shared"
+# shared/ sits beside the repository (CI's clone); a git worktree of it sits one level deeper.
+SHARED = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if p.is_dir()),
+              REPO.parent / "shared")
 TEI_ALL = SHARED / "tei" / "tei_all.rng"
 SAMPLES = SHARED / "tei" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

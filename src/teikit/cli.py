@@ -19,7 +19,9 @@ from .edition import load_edition
 from .errors import TeikitError, UsageError
 from .export import export_files, list_formats
 from .files import write_atomic
+from .render.batch import FORMATS, render_many
 from .render.lossless import render_lossless
+from .render.text import render_text
 from .xmlio import parse_xml, serialize
 
 
@@ -98,19 +100,35 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool) -> 
 @click.argument("tei_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the text here (atomically) instead of to standard output.")
-@click.option("--lossless", is_flag=True, required=True,
+@click.option("--lossless", is_flag=True,
               help="Regenerate the exact source text from teikit's encoding conventions.")
-def text(tei_file: Path, output: Path | None, lossless: bool) -> None:
-    """Turn a TEI file back into plain text.
+@click.option("--no-notes", is_flag=True, help="Leave notes and note markers out of the reading text.")
+@click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
+@click.option("--stylesheet", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your XSLT for the reading text (it may import teikit:text.xsl).")
+def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, width: int | None,
+         stylesheet: Path | None) -> None:
+    """Turn a TEI file into plain text: the reading text, or with --lossless the exact source.
 
-    With --lossless the result is the source text exactly, minus the furniture
-    lines the edition file declares: the proof that encoding lost nothing.
+    The reading text has headings, paragraphs and list items separated by blank lines,
+    the edited readings (corrections, expansions), and notes as numbered endnotes with
+    their markers in the text. With --lossless the result is the source text exactly,
+    minus the furniture lines the edition file declares: the proof that encoding lost
+    nothing.
 
     \b
-    Example:
+    Examples:
+      teikit text edition/workers-group-manifesto-1.xml --width 72
       teikit text --lossless edition/workers-group-manifesto-1.xml
     """
-    result = render_lossless(parse_xml(tei_file))
+    if lossless and (no_notes or width or stylesheet):
+        raise UsageError("--lossless regenerates the source exactly and takes no other option",
+                         hint="drop --no-notes, --width and --stylesheet, or drop --lossless")
+    tree = parse_xml(tei_file)
+    if lossless:
+        result = render_lossless(tree)
+    else:
+        result = render_text(tree, notes=not no_notes, width=width, stylesheet=stylesheet)
     if output is None:
         click.echo(result, nl=False)
     else:
@@ -178,3 +196,51 @@ def suggest(source: Path, min_count: int, contexts: int) -> None:
         for context in item.contexts[:contexts]:
             click.echo(f"        {context}")
     click.echo(f"{len(found)} phrases not in the register", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where NAME.html and NAME.txt go.")
+@click.option("--format", "output_format", type=click.Choice(["html", "text", "both"]), default="both",
+              show_default=True, help="What to write for each file.")
+@click.option("--stylesheet", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your XSLT (importing teikit:html.xsl, or teikit:text.xsl with --format text).")
+@click.option("--no-notes", is_flag=True, help="Leave notes and their markers out.")
+@click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--index", is_flag=True, help="Also write OUTPUT_DIR/index.html listing the editions.")
+def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, stylesheet: Path | None,
+           no_notes: bool, width: int | None, jobs: int | None, index: bool) -> None:
+    """Render TEI files (or folders of *.xml) as HTML reading editions and reading texts.
+
+    Any TEI P5 works, teikit's or anyone's: elements the stylesheets do not know keep
+    their text. Each NAME.xml becomes OUTPUT_DIR/NAME.html (one self-contained page) and
+    OUTPUT_DIR/NAME.txt, written atomically, rendered in parallel.
+
+    \b
+    Examples:
+      teikit render edition/workers-group-manifesto-1.xml -o /tmp/out
+      teikit render edition ../shared/tei/samples --format html --index
+      teikit render hamlet.xml --stylesheet my-edition.xsl
+    """
+    formats = tuple(FORMATS) if output_format == "both" else (output_format,)
+    report = render_many(
+        sources, output_dir, formats=formats,
+        html_stylesheet=stylesheet if "html" in formats else None,
+        text_stylesheet=stylesheet if formats == ("text",) else None,
+        notes=not no_notes, width=width, jobs=jobs, index=index,
+    )
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    for failure in report.failures:
+        click.echo(failure.one_line(), err=True)
+    megabytes = report.bytes_read / 1e6
+    click.echo(f"{_count(len(report.results), 'file')} ({megabytes:.1f} MB) rendered in {report.seconds:.2f} s "
+               f"with {_count(report.jobs, 'job')}: {len(report.written)} written, {len(report.failures)} failed")
+    if report.failures:
+        click.get_current_context().exit(max(failure.exit_code for failure in report.failures))

@@ -1,0 +1,211 @@
+"""Many TEI files → HTML pages and reading texts, in parallel, each written atomically.
+
+The stylesheets are compiled once in the parent process; worker processes forked from it
+inherit them. Every file is parsed with teikit's safe parser, rendered in every requested
+format and written through :func:`teikit.files.write_atomic`; a file that fails is
+reported (its error pickles, see teikit.errors) and the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import TeikitError, UsageError
+from ..files import write_atomic
+from ..xmlio import parse_xml
+from . import stylesheets
+from .html import IndexEntry, render_html, render_index
+from .stylesheets import Stylesheet
+from .text import render_text
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What to make of each file; the same for every file of a run (and picklable, for the workers)."""
+
+    formats: tuple[str, ...] = ("html", "text")
+    html_stylesheet: str | None = None
+    text_stylesheet: str | None = None
+    notes: bool = True
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One kind of output: the file suffix and how to make it from a TEI tree."""
+
+    suffix: str
+    render: Callable[[etree._ElementTree, RenderOptions], str]
+    stylesheet: Callable[[RenderOptions], tuple[Stylesheet, str]]
+
+
+# The output formats, by the name the CLI's --format uses. A new format is one entry.
+FORMATS: dict[str, OutputFormat] = {
+    "html": OutputFormat(
+        ".html",
+        lambda tree, o: render_html(tree, stylesheet=o.html_stylesheet, notes=o.notes),
+        lambda o: (o.html_stylesheet, "html.xsl"),
+    ),
+    "text": OutputFormat(
+        ".txt",
+        lambda tree, o: render_text(tree, notes=o.notes, width=o.width, stylesheet=o.text_stylesheet),
+        lambda o: (o.text_stylesheet, "text.xsl"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What became of one input file."""
+
+    source: Path
+    written: tuple[Path, ...] = ()
+    size: int = 0
+    entry: IndexEntry | None = None
+    error: TeikitError | None = None
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """A run over many files: what was written, what failed, how much was read and how long it took."""
+
+    results: tuple[FileResult, ...]
+    seconds: float
+    jobs: int
+    index: Path | None = None
+    written: tuple[Path, ...] = field(default=())
+
+    @property
+    def failures(self) -> tuple[TeikitError, ...]:
+        return tuple(result.error for result in self.results if result.error is not None)
+
+    @property
+    def bytes_read(self) -> int:
+        return sum(result.size for result in self.results)
+
+
+def tei_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to render: each file as given, each folder's *.xml files (not its subfolders), in name order."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.glob("*.xml"))
+            if not found:
+                raise UsageError("no .xml files in this folder", path,
+                                 hint="pass TEI files or a folder that holds some")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError("no such file or folder", path, hint="check the path")
+    return files
+
+
+def _check_distinct_outputs(files: Sequence[Path]) -> None:
+    seen: dict[str, Path] = {}
+    for path in files:
+        if path.stem in seen and seen[path.stem].resolve() != path.resolve():
+            raise UsageError(f"has the same name as {seen[path.stem]}, so their outputs would collide", path,
+                             hint="render them into different output folders")
+        seen[path.stem] = path
+
+
+# Set in the parent before the workers fork (and by _init_worker where processes are spawned).
+_JOB: tuple[RenderOptions, Path, bool] | None = None
+
+
+def _init_worker(options: RenderOptions, out_dir: Path, index: bool) -> None:
+    global _JOB
+    _JOB = (options, out_dir, index)
+    _compile(options)
+
+
+def _compile(options: RenderOptions) -> None:
+    for name in options.formats:
+        stylesheets.load(*FORMATS[name].stylesheet(options))
+
+
+def _render_one(source: Path) -> FileResult:
+    assert _JOB is not None, "the worker was not initialised"
+    options, out_dir, index = _JOB
+    try:
+        size = source.stat().st_size
+        tree = parse_xml(source)
+        written = []
+        for name in options.formats:
+            output_format = FORMATS[name]
+            target = out_dir / f"{source.stem}{output_format.suffix}"
+            write_atomic(target, output_format.render(tree, options))
+            written.append(target)
+        entry = None
+        if index and "html" in options.formats:
+            text = f"{source.stem}.txt" if "text" in options.formats else None
+            entry = IndexEntry.from_tree(tree, f"{source.stem}.html", text)
+        return FileResult(source, tuple(written), size, entry)
+    except TeikitError as exc:
+        if exc.path is None:
+            exc.path = str(source)
+        return FileResult(source, error=exc)
+
+
+def render_many(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ("html", "text"),
+    html_stylesheet: str | Path | None = None,
+    text_stylesheet: str | Path | None = None,
+    notes: bool = True,
+    width: int | None = None,
+    jobs: int | None = None,
+    index: bool = False,
+) -> RenderReport:
+    """Render TEI files (or folders of them) into ``out_dir`` as NAME.html and NAME.txt, in parallel."""
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}'", hint=f"choose from {', '.join(FORMATS)}")
+    files = tei_files(paths)
+    _check_distinct_outputs(files)
+    options = RenderOptions(
+        formats=tuple(dict.fromkeys(formats)),
+        html_stylesheet=str(html_stylesheet) if html_stylesheet else None,
+        text_stylesheet=str(text_stylesheet) if text_stylesheet else None,
+        notes=notes,
+        width=width,
+    )
+    out_dir = Path(out_dir)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    started = time.perf_counter()
+    _init_worker(options, out_dir, index)  # compile once here: forked workers inherit the compiled stylesheets
+    serial = jobs == 1
+    results = [_render_one(path) for path in files] if serial else _in_workers(files, options, out_dir, index, jobs)
+    index_path = None
+    if index and "html" in options.formats:
+        entries = [result.entry for result in results if result.entry is not None]
+        index_path = write_atomic(out_dir / "index.html", render_index(entries))
+    written = tuple(path for result in results for path in result.written) + ((index_path,) if index_path else ())
+    return RenderReport(tuple(results), time.perf_counter() - started, jobs, index_path, written)
+
+
+def _in_workers(files: list[Path], options: RenderOptions, out_dir: Path, index: bool, jobs: int) -> list[FileResult]:
+    """Largest files first, one at a time, so that no worker is left with a run of big ones at the end."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    largest_first = sorted(files, key=_size, reverse=True)
+    with context.Pool(jobs, initializer=_init_worker, initargs=(options, out_dir, index)) as pool:
+        by_source = {result.source: result for result in pool.imap_unordered(_render_one, largest_first)}
+    return [by_source[path] for path in files]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
