@@ -17,7 +17,8 @@ from .convert import Conversion, convert, edition_for
 from .errors import InputError, OverwriteRefused, UsageError
 from .export import export_many, list_formats
 from .files import write_atomic
-from .xmlio import serialize
+from .render import IndexEntry, render_html, render_index, render_text
+from .xmlio import parse_xml_bytes, serialize
 
 FINGERPRINTS = "SHA256SUMS"
 
@@ -101,17 +102,34 @@ def build(
     conversions = tuple(convert(source, edition_for(source)) for source in seed_sources(seeds_dir))
     _check_distinct_ids(conversions)
     plan = _Plan()
-    formats = [exporter.name for exporter in list_formats()]
+    entries = []
     for conversion in conversions:
-        plan.add(edition_dir / f"{conversion.edition.id}.xml", serialize(conversion.tree))
-        for name, data in export_many(conversion.tree, formats, conversion.edition.id).items():
-            plan.add(output_dir / name, data)
+        entries.append(_plan_edition(plan, conversion, edition_dir, output_dir))
+    plan.add(output_dir / "index.html", render_index(entries, title="teikit editions"))
     edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
     plan.add(edition_dir / FINGERPRINTS, "".join(
         f"{_sha256(data)}  {path.name}\n" for path, data in sorted(edition_files.items())
     ))
     check_hand_edits(edition_dir, plan.files, force)
     return _write(plan, conversions)
+
+
+def _plan_edition(plan: _Plan, conversion: Conversion, edition_dir: Path, output_dir: Path) -> IndexEntry:
+    """The TEI of one text and everything made from it, as files to write.
+
+    Renderings and exports are made from the TEI as written (parsed back from its bytes), so that they
+    equal what ``teikit render`` and ``teikit export`` make from ``edition/`` later.
+    """
+    ident = conversion.edition.id
+    tei_path = edition_dir / f"{ident}.xml"
+    data = serialize(conversion.tree)
+    plan.add(tei_path, data)
+    tei = parse_xml_bytes(data, str(tei_path))
+    plan.add(output_dir / f"{ident}.html", render_html(tei))
+    plan.add(output_dir / f"{ident}.txt", render_text(tei))
+    for name, payload in export_many(tei, [e.name for e in list_formats()], ident).items():
+        plan.add(output_dir / name, payload)
+    return IndexEntry.from_tree(tei, f"{ident}.html", f"{ident}.txt", f"../edition/{ident}.xml")
 
 
 def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:

@@ -343,10 +343,17 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- The name of the authority: from @subtype (idno type="URI" subtype="wikidata"), @type, or the URL's host. -->
   <xsl:template name="tk:authority-label">
+    <xsl:variable name="by-subtype"
+        select="$tk:authorities[@label != ''][@type = translate(current()/@subtype, $tk:upper, $tk:lower)]"/>
     <xsl:variable name="authority" select="$tk:authorities[@type = translate(current()/@type, $tk:upper, $tk:lower)]"/>
+    <xsl:variable name="by-host" select="$tk:authorities[@prefix != '']
+        [contains(normalize-space(current()), substring-before(substring-after(@prefix, '//'), '/'))]"/>
     <xsl:choose>
+      <xsl:when test="$by-subtype"><xsl:value-of select="$by-subtype[1]/@label"/></xsl:when>
       <xsl:when test="$authority/@label != ''"><xsl:value-of select="$authority/@label"/></xsl:when>
+      <xsl:when test="$by-host"><xsl:value-of select="$by-host[1]/@label"/></xsl:when>
       <xsl:when test="@type"><xsl:value-of select="@type"/></xsl:when>
       <xsl:otherwise><xsl:value-of select="normalize-space(.)"/></xsl:otherwise>
     </xsl:choose>

@@ -1547,7 +1547,15 @@
     <xsl:variable name="note" select="ancestor::tei:note[1]"/>
     <xsl:variable name="division" select="ancestor::*[tei:head][self::tei:div or self::tei:div1 or self::tei:div2
         or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][1]"/>
+    <xsl:variable name="label" select="normalize-space($note/tei:label[1])"/>
     <xsl:choose>
+      <xsl:when test="$note[@place = 'inline'] and $label != ''">
+        <!-- An inline note with a label of its own ("Editor's note:") is named by it. -->
+        <span class="tk-where">
+          <xsl:value-of select="concat(' (', substring($label, 1, string-length($label)
+              - number(substring($label, string-length($label)) = ':')), ')')"/>
+        </span>
+      </xsl:when>
       <xsl:when test="$note">
         <span class="tk-where">
           <xsl:value-of select="concat(' (', $tk:word.note, ' ')"/>
