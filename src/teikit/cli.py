@@ -141,8 +141,8 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
               help="An export format (repeat for several); see --list.")
 @click.option("--all", "all_formats", is_flag=True,
               help="Every format the document can give (formats that need entities it lacks are skipped, and said so).")
-@click.option("-o", "--out-dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the files (<file stem>.<suffix>).")
+@click.option("-o", "--output-dir", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to write the files (<file stem>.<suffix>).")
 @click.option("--list", "list_only", is_flag=True, help="List the export formats and exit.")
 def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: bool, out_dir: Path,
            list_only: bool) -> None:

@@ -255,7 +255,8 @@ NOTEREF = re.compile(r"\[(\d+)\]")
 NOTE_XREF = re.compile(r"\bnote (\d+) at (?:the )?end of (?:the )?(?:article|document|text)\b")
 QUOTE_PAIRS = {'"': '"', "“": "”"}
 QUOTE_MARKS = {opening: re.compile(f"[{re.escape(opening + closing)}]") for opening, closing in QUOTE_PAIRS.items()}
-OPENING_CONTEXT = re.compile(r"(?:^|[\s(\[—–\-/])$")
+# What may stand right before an opening quotation mark: nothing, a space, an opening bracket or a dash.
+OPENING_CONTEXT = set(" \t\n\u00a0([—–-/")
 
 
 def find_noterefs(text: str, spans: list[Span]) -> list[Span]:
@@ -313,7 +314,7 @@ def _plausible_quote(text: str, start: int, end: int) -> bool:
     inner = text[start + 1:end]
     return (
         bool(inner.strip())
-        and OPENING_CONTEXT.search(text[:start]) is not None
+        and (start == 0 or text[start - 1] in OPENING_CONTEXT or text[start - 1].isspace())
         and not inner[0].isspace()
         and not inner[-1].isspace()
     )

@@ -8,6 +8,8 @@ billion-laughs file fails at once with a one-line message.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -19,6 +21,29 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = {"tei": TEI_NS}
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# An XML tree takes about thirteen times its file's size in memory: refuse files that would not fit
+# comfortably rather than exhaust the machine. TEIKIT_MAX_XML_MB raises (or lowers) the limit.
+DEFAULT_MAX_XML_MB = 128
+
+
+def max_xml_bytes() -> int:
+    """The largest XML file teikit parses, in bytes."""
+    value = os.environ.get("TEIKIT_MAX_XML_MB", "")
+    try:
+        megabytes = float(value) if value else DEFAULT_MAX_XML_MB
+    except ValueError:
+        raise UsageError(f"TEIKIT_MAX_XML_MB={value!r} is not a number", hint="set it to a size in MB") from None
+    return int(megabytes * 1024 * 1024)
+
+
+def _refuse_oversized(size: int, source: str) -> None:
+    limit = max_xml_bytes()
+    if size > limit:
+        raise XMLInputError(
+            f"the file is {size / 1048576:.0f} MB, more than teikit's limit of {limit / 1048576:.0f} MB",
+            source, hint="split the file, or raise the limit with TEIKIT_MAX_XML_MB if the machine has the memory",
+        )
 XSLT_DIR = PACKAGE_DIR / "render" / "xslt"
 
 
@@ -55,6 +80,8 @@ def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XMLInputError:
     message = exc.msg or str(exc)
     # libxml2 appends its own ", line N, column M" to some messages; we already locate the error.
     message = message.split(", line ")[0].strip()
+    # libxml2's advice names its own C options, which teikit users cannot set: drop it.
+    message = re.sub(r",? ?(use XML_PARSE_HUGE option|see xmlCtxtSetMaxAmplification\.?)", "", message).strip()
     lowered = message.lower()
     if "entity" in lowered and ("loop" in lowered or "amplification" in lowered or "depth" in lowered):
         hint = "the document looks like an entity-expansion attack; teikit refuses it"
@@ -72,6 +99,7 @@ def parse_xml(path: str | Path) -> etree._ElementTree:
     path = Path(path)
     source = str(path)
     try:
+        _refuse_oversized(path.stat().st_size, source)
         with open(path, "rb") as handle:
             tree = etree.parse(handle, safe_parser(), base_url=source)
     except FileNotFoundError:
@@ -82,12 +110,19 @@ def parse_xml(path: str | Path) -> etree._ElementTree:
         raise UsageError("permission denied", source) from None
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, source) from None
+    except OSError as exc:
+        if exc.errno is not None:
+            raise UsageError(f"cannot read: {exc.strerror}", source) from None
+        # libxml2 reports some faults (bytes invalid in the declared encoding) as an OSError without a
+        # position; parsing the bytes in memory gives the same fault as a syntax error with line and column.
+        return parse_xml_bytes(path.read_bytes(), source)
     _refuse_entity_declarations(tree, source)
     return tree
 
 
 def parse_xml_bytes(data: bytes, source: str = "<bytes>") -> etree._ElementTree:
     """Parse XML held in memory with the same safe parser."""
+    _refuse_oversized(len(data), source)
     try:
         root = etree.fromstring(data, safe_parser(), base_url=source)
     except etree.XMLSyntaxError as exc:

@@ -9,6 +9,7 @@ first; the automatic matches fill in around them.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -57,6 +58,34 @@ def fits(candidate: Span, spans: Iterable[Span]) -> bool:
     return True
 
 
+class _SpanIndex:
+    """The spans of one text, sorted by start, so that a candidate is checked only against its neighbours.
+
+    Checking every candidate against every span is quadratic on a long paragraph (a 5 MB line has
+    thousands of each); a span can only overlap a candidate if it starts less than the longest span's
+    length before the candidate's end.
+    """
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def near(self, candidate: Span) -> list[Span]:
+        low = bisect_left(self.starts, candidate.start - self.longest)
+        high = bisect_right(self.starts, candidate.end)
+        return self.spans[low:high]
+
+    def add(self, span: Span) -> None:
+        position = bisect_right(self.starts, span.start)
+        self.starts.insert(position, span.start)
+        self.spans.insert(position, span)
+        self.longest = max(self.longest, span.end - span.start)
+
+    def fits(self, candidate: Span) -> bool:
+        return fits(candidate, self.near(candidate))
+
+
 class _Tagger:
     """Walks a document once, tagging every text it holds."""
 
@@ -67,25 +96,25 @@ class _Tagger:
         self.used: set[str] = set()
 
     def inline(self, content: Inline, first_line: int) -> Inline:
-        spans = list(content.spans)
+        spans = _SpanIndex(content.spans)
         suppressed: list[tuple[int, int]] = []
         for decision in self._decisions_for(content, first_line):
             span = self._decision_span(content, first_line, decision)
             if decision.element == "none":
                 suppressed.append((span.start, span.end))
                 continue
-            if not fits(span, spans):
+            if not spans.fits(span):
                 raise InputError(f"[[tag]] on line {decision.line}: {decision.text!r} crosses other markup",
                                  self.edition.path, hint="choose a text that nests inside or around it")
-            spans.append(span)
+            spans.add(span)
             self._note_use(span)
         for candidate in self._candidates(content.text):
             if any(start < candidate.end and candidate.start < end for start, end in suppressed):
                 continue
-            if fits(candidate, spans):
-                spans.append(candidate)
+            if spans.fits(candidate):
+                spans.add(candidate)
                 self._note_use(candidate)
-        return content.with_spans(spans)
+        return content.with_spans(spans.spans)
 
     def _candidates(self, text: str) -> list[Span]:
         found: list[Span] = []

@@ -1,0 +1,5 @@
+"""``python -m teikit``: the same as the ``teikit`` command."""
+
+from .cli import main
+
+main()
