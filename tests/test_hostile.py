@@ -10,8 +10,8 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
+from conftest import REPO
 from teikit.cli import cli
 
 SECRET = "TOP-SECRET-4711"
@@ -55,7 +55,8 @@ def test_external_entity_is_refused_and_leaks_nothing(command, tmp_path, secret_
 
 @pytest.mark.parametrize("command", XML_COMMANDS, ids=lambda c: " ".join(c[:2]))
 def test_billion_laughs_fails_with_a_clear_message(command, tmp_path):
-    entities = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 12))
+    entities = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 12))
     doc = tmp_path / "lol.xml"
     doc.write_text(f"<!DOCTYPE TEI [{entities}]><TEI>&l11;</TEI>")
     result = run([*command, str(doc)], tmp_path / "out")
