@@ -7,8 +7,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, SEED_TEXT
 from teikit.cli import cli
+
+from conftest import REPO, SEED_TEXT
 
 
 @pytest.fixture

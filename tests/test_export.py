@@ -22,7 +22,6 @@ from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from conftest import FIXTURES, REPO, SAMPLES
 from teikit.cli import cli
 from teikit.errors import InputError, UsageError, XMLInputError
 from teikit.export import FORMATS, csv_format, export, export_files, export_many, get_format, list_formats
@@ -30,6 +29,8 @@ from teikit.export.json_format import schema as export_schema
 from teikit.export.occurrences import extract
 from teikit.export.sentences import Span, split_sentences
 from teikit.xmlio import parse_xml, parse_xml_bytes
+
+from conftest import FIXTURES, REPO, SAMPLES
 
 EXPORT_FIXTURES = FIXTURES / "export"
 TAGGED_FIXTURE = EXPORT_FIXTURES / "tagged-manifesto.xml"

@@ -11,8 +11,9 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from teikit.cli import cli
+
+from conftest import REPO
 
 SECRET = "TOP-SECRET-4711"
 XML_COMMANDS = [

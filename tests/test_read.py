@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from teikit.edition import _edition_from_data, _Reader, default_edition
 from teikit.errors import InputError
 from teikit.model import Heading, Paragraph, dump
 from teikit.read import check_notes, decode, read_document
+
+from conftest import FIXTURES
 
 CASES_FILE = FIXTURES / "reader-cases.txt"
 

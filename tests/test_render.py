@@ -23,13 +23,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import FIXTURES, REPO, SAMPLES
 from teikit.errors import UsageError, XMLInputError
 from teikit.render import IndexEntry, render_html, render_index, render_many, render_text
 from teikit.render.lossless import render_lossless
 from teikit.render.stylesheets import as_tei
 from teikit.render.text import layout, wrap
 from teikit.xmlio import NS, TEI_NS, XML_NS, parse_xml, parse_xml_bytes
+
+from conftest import FIXTURES, REPO, SAMPLES
 
 RENDER_FIXTURES = FIXTURES / "render"
 GOLDEN = Path(__file__).resolve().parent / "golden"

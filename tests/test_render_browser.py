@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from teikit.render import render_many
+
 from chromium import Chromium, find_chromium
 from conftest import FIXTURES, REPO, SAMPLES
-from teikit.render import render_many
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED_TEXT
 from teikit.convert import convert
 from teikit.edition import default_edition
 from teikit.model import Inline, Span, walk
@@ -20,6 +19,8 @@ from teikit.register import parse_register
 from teikit.tag.document import fits, tag_document
 from teikit.tag.names import NameMatcher
 from teikit.xmlio import NS, XML_NS
+
+from conftest import REPO, SEED_TEXT
 
 GOLD = REPO / "tests" / "golden" / "entities-gold.tsv"
 ELEMENTS = ("persName", "orgName", "placeName", "date")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from conftest import SEED_TEXT
 from teikit.convert import convert
 from teikit.render.lossless import render_lossless
 from teikit.xmlio import NS, XML_NS, parse_xml_bytes, serialize
+
+from conftest import SEED_TEXT
 
 XML_ID = f"{{{XML_NS}}}id"
 

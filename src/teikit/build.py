@@ -16,7 +16,7 @@ from pathlib import Path
 from .convert import Conversion, convert, edition_for
 from .errors import InputError, OverwriteRefused, UsageError
 from .export import export_many, list_formats
-from .files import write_atomic
+from .files import remove_stale_temporaries, write_atomic
 from .render import IndexEntry, render_html, render_index, render_text
 from .xmlio import parse_xml_bytes, serialize
 
@@ -143,6 +143,9 @@ def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:
 
 
 def _write(plan: _Plan, conversions: tuple[Conversion, ...]) -> BuildResult:
+    # A build killed while writing leaves temporaries behind (never a half-written file): clear them.
+    for folder in sorted({path.parent for path in plan.files}):
+        remove_stale_temporaries(folder)
     written, unchanged = [], []
     for path, data in sorted(plan.files.items()):
         if path.is_file() and path.read_bytes() == data:

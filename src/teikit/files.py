@@ -40,3 +40,15 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
             raise UsageError(f"cannot write: {exc.strerror}", path, hint="check disk space and permissions") from None
         raise
     return path
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete temporary files that an interrupted write left in ``folder`` (only the writer's own pattern)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = [p for p in folder.glob(".*.tmp") if p.is_file()]
+    for path in stale:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return stale

@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import FIXTURES, SAMPLES  # noqa: E402
 from teikit.render import render_many, stylesheets  # noqa: E402
+
+from conftest import FIXTURES, SAMPLES  # noqa: E402
 
 # (source, share of the files)
 MIX = [
