@@ -359,9 +359,10 @@ def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_ca
 # Content models: which children an element may have, by name
 # ---------------------------------------------------------------------------
 #
-# Patterns are interned tuples so that derivatives can be memoised:
+# Patterns are interned tuples so that derivatives stay small:
 #   ("empty",) ("notAllowed",) ("choice", a, b) ("group", a, b) ("interleave", a, b)
-#   ("oneOrMore", p) ("element", names, any_name, id) ("ref", name)
+#   ("oneOrMore", p) ("element", name_class, index) ("ref", name)
+# Name classes: ("name", ns, local) ("any", except) ("ns", ns, except) ("choice", (classes...)).
 # Text, data, values and attributes count as empty: only element children are replayed.
 
 EMPTY = ("empty",)
@@ -407,14 +408,85 @@ def _fold(combine, patterns):
     return EMPTY if result is None else result
 
 
+def _inherited_ns(node: etree._Element) -> str:
+    """The ``ns`` in force at a schema node (RELAX NG inherits it from the nearest ancestor)."""
+    for ancestor in (node, *node.iterancestors()):
+        if ancestor.get("ns") is not None:
+            return ancestor.get("ns")
+    return ""
+
+
+def _qname(text: str, node: etree._Element) -> tuple[str, str]:
+    text = text.strip()
+    if ":" in text:
+        prefix, local = text.split(":", 1)
+        return node.nsmap.get(prefix, ""), local
+    return _inherited_ns(node), text
+
+
+def name_class(node: etree._Element) -> tuple:
+    """The name class of an element or attribute pattern (attributes default to no namespace)."""
+    if node.get("name") is not None:
+        if _rng(node) == "attribute" and ":" not in node.get("name"):
+            return ("name", node.get("ns", ""), node.get("name").strip())
+        return ("name", *_qname(node.get("name"), node))
+    first = next((child for child in node if _rng(child)), None)
+    return _convert_name_class(first) if first is not None else ("choice", ())
+
+
+def _convert_name_class(node: etree._Element) -> tuple:
+    kind = _rng(node)
+    except_ = next((child for child in node if _rng(child) == "except"), None)
+    excluded = None
+    if except_ is not None:
+        excluded = ("choice", tuple(_convert_name_class(c) for c in except_ if _rng(c)))
+    if kind == "name":
+        return ("name", *_qname(node.text or "", node))
+    if kind == "anyName":
+        return ("any", excluded)
+    if kind == "nsName":
+        return ("ns", _inherited_ns(node), excluded)
+    return ("choice", tuple(_convert_name_class(c) for c in node if _rng(c)))
+
+
+def matches(name_class_: tuple, ns: str, local: str) -> bool:
+    """Whether a name class matches the element name {ns}local."""
+    kind = name_class_[0]
+    if kind == "name":
+        return name_class_[1] == ns and name_class_[2] == local
+    if kind == "any":
+        return name_class_[1] is None or not matches(name_class_[1], ns, local)
+    if kind == "ns":
+        return name_class_[1] == ns and (name_class_[2] is None or not matches(name_class_[2], ns, local))
+    return any(matches(item, ns, local) for item in name_class_[1])
+
+
+def _listed_names(name_class_: tuple) -> tuple[set[str], bool]:
+    """Local names a name class lists, and whether it also admits names it does not list."""
+    kind = name_class_[0]
+    if kind == "name":
+        return {name_class_[2]}, False
+    if kind in ("any", "ns"):
+        return set(), True
+    names, wildcard = set(), False
+    for item in name_class_[1]:
+        more, more_wild = _listed_names(item)
+        names |= more
+        wildcard = wildcard or more_wild
+    return names, wildcard
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a content model says about an element's children."""
 
     ok: bool
     index: int  # the child that is not allowed, or len(children) when the element is incomplete
-    expected: tuple[str, ...]  # element names that would have been allowed there
+    expected: tuple[str, ...]  # local names of the elements that would have been allowed there
     end_allowed: bool  # whether the element could have ended there
+
+
+Name = tuple[str, str]  # (namespace, local name)
 
 
 class ContentModels:
@@ -427,27 +499,21 @@ class ContentModels:
             self._defines.setdefault(define.get("name"), []).append(define)
         self._elements: list[etree._Element] = list(root.iter(_RNG + "element"))
         self._element_ids = {id(node): index for index, node in enumerate(self._elements)}
+        self._name_classes = [name_class(node) for node in self._elements]
         self._ref_cache: dict[str, tuple] = {}
         self._content_cache: dict[int, tuple] = {}
-        self._patterns_by_name: dict[str, list[int]] = {}
-        self._any_name: list[int] = []
-        for index, node in enumerate(self._elements):
-            names, any_name = _element_names(node)
-            if any_name:
-                self._any_name.append(index)
-            for name in names:
-                self._patterns_by_name.setdefault(name, []).append(index)
+        self._patterns_cache: dict[Name, list[int]] = {}
 
     # --- conversion from RELAX NG XML, lazily per definition -------------------------
 
     def _convert(self, node: etree._Element) -> tuple:
         kind = _rng(node)
         if kind == "element":
-            names, any_name = _element_names(node)
-            return ("element", frozenset(names), any_name, self._element_ids[id(node)])
+            index = self._element_ids[id(node)]
+            return ("element", self._name_classes[index], index)
         if kind == "ref":
             return ("ref", node.get("name"))
-        if kind in ("notAllowed",):
+        if kind == "notAllowed":
             return NOT_ALLOWED
         if kind in _LEAVES or kind == "attribute" or kind is None:
             return EMPTY
@@ -478,26 +544,65 @@ class ContentModels:
     def content(self, element_index: int) -> tuple:
         """The content model (children only) of one element pattern."""
         if element_index not in self._content_cache:
-            self._content_cache[element_index] = self._convert_content(self._elements[element_index])
+            element = self._elements[element_index]
+            self._content_cache[element_index] = _fold(_group, [self._convert(c) for c in _content(element)])
         return self._content_cache[element_index]
 
-    def _convert_content(self, element: etree._Element) -> tuple:
-        return _fold(_group, [self._convert(child) for child in _content(element)])
+    def patterns_for(self, name: Name) -> list[int]:
+        """Indexes of the element patterns that can match an element called ``name`` = (ns, local)."""
+        if name not in self._patterns_cache:
+            self._patterns_cache[name] = [i for i, nc in enumerate(self._name_classes) if matches(nc, *name)]
+        return self._patterns_cache[name]
 
     # --- derivatives --------------------------------------------------------------------
 
-    def _nullable(self, p: tuple) -> bool:
-        return _nullable(self, p)
+    def _nullable(self, p: tuple, seen: frozenset = frozenset()) -> bool:
+        kind = p[0]
+        if kind == "empty":
+            return True
+        if kind in ("notAllowed", "element"):
+            return False
+        if kind == "ref":
+            if p[1] in seen:
+                return False
+            return self._nullable(self._resolve(p[1]), seen | {p[1]})
+        if kind == "choice":
+            return self._nullable(p[1], seen) or self._nullable(p[2], seen)
+        if kind in ("group", "interleave"):
+            return self._nullable(p[1], seen) and self._nullable(p[2], seen)
+        if kind == "oneOrMore":
+            return self._nullable(p[1], seen)
+        return False
 
-    def _deriv(self, p: tuple, name: str) -> tuple:
-        return _deriv(self, p, name)
+    def _deriv(self, p: tuple, name: Name) -> tuple:
+        kind = p[0]
+        if kind in ("empty", "notAllowed"):
+            return NOT_ALLOWED
+        if kind == "element":
+            return EMPTY if matches(p[1], *name) else NOT_ALLOWED
+        if kind == "ref":
+            return self._deriv(self._resolve(p[1]), name)
+        if kind == "choice":
+            return _choice(self._deriv(p[1], name), self._deriv(p[2], name))
+        if kind == "group":
+            first = _group(self._deriv(p[1], name), p[2])
+            if self._nullable(p[1]):
+                return _choice(first, self._deriv(p[2], name))
+            return first
+        if kind == "interleave":
+            return _choice(
+                _interleave(self._deriv(p[1], name), p[2]), _interleave(p[1], self._deriv(p[2], name))
+            )
+        if kind == "oneOrMore":
+            return _group(self._deriv(p[1], name), _choice(p, EMPTY))
+        return NOT_ALLOWED
 
     def _first(self, p: tuple, seen: set | None = None) -> tuple[set[str], bool]:
-        """Element names that may come first in ``p`` and whether any name may (anyName/nsName)."""
+        """Local names of the elements that may come first in ``p``, and whether others may too."""
         seen = set() if seen is None else seen
         kind = p[0]
         if kind == "element":
-            return set(p[1]), p[2]
+            return _listed_names(p[1])
         if kind == "ref":
             if p[1] in seen:
                 return set(), False
@@ -517,48 +622,8 @@ class ContentModels:
             return self._first(p[1], seen)
         return set(), False
 
-    def attribute_names(self, name: str) -> tuple[set[str], bool]:
-        """Attribute names declared for element ``name`` and whether any attribute name may occur."""
-        names: set[str] = set()
-        any_name = False
-        for index in self.patterns_for(name):
-            found, wildcard = self._attributes_below(self._elements[index], set())
-            names |= found
-            any_name = any_name or wildcard
-        return names, any_name
-
-    def _attributes_below(self, node: etree._Element, seen: set[str]) -> tuple[set[str], bool]:
-        names: set[str] = set()
-        any_name = False
-        for child in _content(node):
-            kind = _rng(child)
-            if kind == "attribute":
-                if child.get("name") is not None:
-                    names.add(_local(child.get("name").strip()))
-                else:
-                    found, wildcard = _element_names(child)
-                    names.update(found)
-                    any_name = any_name or wildcard
-            elif kind == "ref":
-                ref = child.get("name")
-                if ref not in seen:
-                    seen.add(ref)
-                    for define in self._defines.get(ref, []):
-                        found, wildcard = self._attributes_below(define, seen)
-                        names |= found
-                        any_name = any_name or wildcard
-            elif kind not in ("element",) and kind not in _LEAVES:
-                found, wildcard = self._attributes_below(child, seen)
-                names |= found
-                any_name = any_name or wildcard
-        return names, any_name
-
-    def patterns_for(self, name: str) -> list[int]:
-        """Indexes of the element patterns that can match an element called ``name``."""
-        return self._patterns_by_name.get(name, []) + self._any_name
-
-    def check_children(self, name: str, children: list[str]) -> Expectation | None:
-        """Replay ``children`` (local names) against the content of element ``name``; None if it is not declared."""
+    def check_children(self, name: Name, children: list[Name]) -> Expectation | None:
+        """Replay ``children`` against the content of element ``name``; None if no pattern declares it."""
         patterns = self.patterns_for(name)
         if not patterns:
             return None
@@ -574,62 +639,34 @@ class ContentModels:
         expected, _ = self._first(current)
         return Expectation(False, len(children), tuple(sorted(expected)), False)
 
+    def attribute_names(self, name: Name) -> tuple[set[str], bool]:
+        """Local names of the attributes declared for element ``name``, and whether any other may occur."""
+        names: set[str] = set()
+        any_name = False
+        for index in self.patterns_for(name):
+            found, wildcard = self._attributes_below(self._elements[index], set())
+            names |= found
+            any_name = any_name or wildcard
+        return names, any_name
 
-def _element_names(node: etree._Element) -> tuple[list[str], bool]:
-    """The local names an element pattern matches, and whether it matches any name (anyName/nsName)."""
-    if node.get("name") is not None:
-        return [_local(node.get("name").strip())], False
-    name_class = next((child for child in node if _rng(child)), None)
-    if name_class is None:
-        return [], False
-    names, any_name = [], False
-    for item in name_class.iter():
-        kind = _rng(item)
-        if kind in ("anyName", "nsName"):
-            any_name = True
-        elif kind == "name" and item.getparent() is not None and _rng(item.getparent()) != "except":
-            names.append(_local((item.text or "").strip()))
-    return names, any_name
-
-
-def _nullable(models: ContentModels, p: tuple, seen: frozenset = frozenset()) -> bool:
-    kind = p[0]
-    if kind == "empty":
-        return True
-    if kind in ("notAllowed", "element"):
-        return False
-    if kind == "ref":
-        if p[1] in seen:
-            return False
-        return _nullable(models, models._resolve(p[1]), seen | {p[1]})
-    if kind == "choice":
-        return _nullable(models, p[1], seen) or _nullable(models, p[2], seen)
-    if kind in ("group", "interleave"):
-        return _nullable(models, p[1], seen) and _nullable(models, p[2], seen)
-    if kind == "oneOrMore":
-        return _nullable(models, p[1], seen)
-    return False
-
-
-def _deriv(models: ContentModels, p: tuple, name: str) -> tuple:
-    kind = p[0]
-    if kind in ("empty", "notAllowed"):
-        return NOT_ALLOWED
-    if kind == "element":
-        return EMPTY if (name in p[1] or p[2]) else NOT_ALLOWED
-    if kind == "ref":
-        return _deriv(models, models._resolve(p[1]), name)
-    if kind == "choice":
-        return _choice(_deriv(models, p[1], name), _deriv(models, p[2], name))
-    if kind == "group":
-        first = _group(_deriv(models, p[1], name), p[2])
-        if _nullable(models, p[1]):
-            return _choice(first, _deriv(models, p[2], name))
-        return first
-    if kind == "interleave":
-        return _choice(
-            _interleave(_deriv(models, p[1], name), p[2]), _interleave(p[1], _deriv(models, p[2], name))
-        )
-    if kind == "oneOrMore":
-        return _group(_deriv(models, p[1], name), _choice(p, EMPTY))
-    return NOT_ALLOWED
+    def _attributes_below(self, node: etree._Element, seen: set[str]) -> tuple[set[str], bool]:
+        names: set[str] = set()
+        any_name = False
+        for child in _content(node):
+            kind = _rng(child)
+            found, wildcard = set(), False
+            if kind == "attribute":
+                found, wildcard = _listed_names(name_class(child))
+            elif kind == "ref":
+                ref = child.get("name")
+                if ref not in seen:
+                    seen.add(ref)
+                    for define in self._defines.get(ref, []):
+                        more, more_wild = self._attributes_below(define, seen)
+                        found |= more
+                        wildcard = wildcard or more_wild
+            elif kind != "element" and kind not in _LEAVES:
+                found, wildcard = self._attributes_below(child, seen)
+            names |= found
+            any_name = any_name or wildcard
+        return names, any_name
