@@ -47,9 +47,15 @@ main = cli
     "teikit:NAME names a schema shipped with teikit.",
 )
 @click.option(
-    "--schematron", "schematrons", multiple=True, metavar="FILE", help="ISO Schematron (XPath 1) schema; repeatable."
+    "--schematron",
+    "schematrons",
+    multiple=True,
+    metavar="FILE",
+    help="ISO Schematron (XPath 1) schema; repeatable.",
 )
-@click.option("--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE).")
+@click.option(
+    "--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE)."
+)
 @click.option(
     "--format",
     "format_name",
@@ -59,11 +65,17 @@ main = cli
     help="Report format: text for people, json for scripts, junit for CI dashboards, github for annotations.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid.")
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid."
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of restricted grammars.")
 @click.option(
-    "--full-grammar", is_flag=True, help="Compile RELAX NG grammars whole instead of restricted to the names in use."
+    "--full-grammar",
+    is_flag=True,
+    help="Compile RELAX NG grammars whole instead of restricted to the names in use.",
 )
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG and Schematron.

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import XMLInputError
 from .files import write_atomic
 from .xmlio import parse_xml, parse_xml_bytes
 
@@ -88,14 +89,14 @@ _GROUP_LIKE = {"group", "interleave", "oneOrMore", "list", "mixed", "element", "
 _EMPTY_WHEN_NOTHING = {"zeroOrMore", "optional"}
 _LEAVES = {"text", "empty", "value", "data"}
 _NAME_CLASSES = {"name", "anyName", "nsName"}
-_UNRESTRICTABLE = {"include", "externalRef", "parentRef"}
+_UNRESTRICTABLE = {"include", "externalRef", "parentRef"}  # (includes are inlined first)
 
 
 def _rng(node: etree._Element) -> str | None:
     """The RELAX NG local name of a node, or None for annotations, comments and foreign elements."""
     tag = node.tag
     if isinstance(tag, str) and tag.startswith(_RNG):
-        return tag[len(_RNG):]
+        return tag[len(_RNG) :]
     return None
 
 
@@ -179,6 +180,64 @@ def _strip_annotations(root: etree._Element) -> None:
             parent.remove(node)
 
 
+def inline_includes(grammar: etree._ElementTree, base: str | Path, depth: int = 0) -> etree._ElementTree:
+    """The grammar with every ``include`` replaced by the included grammar's content (overrides applied).
+
+    An ``include`` becomes a ``div`` carrying the included grammar's ``ns`` and
+    ``datatypeLibrary``, so that names and datatypes keep their meaning.
+    """
+    root = etree.fromstring(etree.tostring(grammar))
+    for include in [node for node in root.iter(_RNG + "include")]:
+        href = Path(base).parent / include.get("href", "")
+        if depth > 20:
+            raise XMLInputError("includes nest deeper than 20 levels", str(href))
+        included = inline_includes(parse_xml(href), href, depth + 1).getroot()
+        _make_inheritance_explicit(included)
+        overridden = {d.get("name") for d in include.iter(_RNG + "define")}
+        overrides_start = any(True for _ in include.iter(_RNG + "start"))
+        div = etree.Element(_RNG + "div")
+        for attribute in ("ns", "datatypeLibrary"):
+            inherited = included.get(attribute)
+            if inherited is not None:
+                div.set(attribute, inherited)
+        for child in included:
+            if _rng(child) == "define" and child.get("name") in overridden:
+                continue
+            if _rng(child) == "start" and overrides_start:
+                continue
+            div.append(child)
+        for child in include:
+            div.append(child)
+        div.tail = include.tail
+        include.getparent().replace(include, div)
+    return root.getroottree()
+
+
+def _make_inheritance_explicit(root: etree._Element) -> None:
+    """Write the inherited ``datatypeLibrary`` and ``ns`` onto the nodes that use them.
+
+    libxml2 does not look for ``datatypeLibrary`` on ``div`` ancestors, so an
+    inlined grammar must carry it where it is used.
+    """
+    for node in root.iter(_RNG + "data", _RNG + "value"):
+        if node.get("datatypeLibrary") is None:
+            inherited = next(
+                (
+                    a.get("datatypeLibrary")
+                    for a in node.iterancestors()
+                    if a.get("datatypeLibrary") is not None
+                ),
+                None,
+            )
+            if inherited is not None:
+                node.set("datatypeLibrary", inherited)
+    for node in root.iter(_RNG + "element", _RNG + "name", _RNG + "nsName"):
+        if node.get("ns") is None and not (
+            _rng(node) == "element" and node.get("name") and ":" in node.get("name")
+        ):
+            node.set("ns", _inherited_ns(node))
+
+
 def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree._ElementTree | None:
     """The grammar restricted to element patterns named in ``names`` (local names); None if it cannot be done.
 
@@ -188,7 +247,8 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
     names = frozenset(names)
     root = etree.fromstring(etree.tostring(grammar))  # work on a copy
     if _rng(root) != "grammar" or any(
-        _rng(node) in _UNRESTRICTABLE or (_rng(node) == "grammar" and node is not root) for node in root.iter()
+        _rng(node) in _UNRESTRICTABLE or (_rng(node) == "grammar" and node is not root)
+        for node in root.iter()
     ):
         return None
     _strip_annotations(root)
@@ -220,7 +280,18 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
 
 
 _TRANSPARENT = {"group", "choice", "interleave"}
-_DROPS_EMPTY = {"group", "interleave", "element", "define", "start", "oneOrMore", "zeroOrMore", "optional", "list", "mixed"}
+_DROPS_EMPTY = {
+    "group",
+    "interleave",
+    "element",
+    "define",
+    "start",
+    "oneOrMore",
+    "zeroOrMore",
+    "optional",
+    "list",
+    "mixed",
+}
 
 
 def _tidy(node: etree._Element) -> None:
@@ -324,7 +395,9 @@ def _compile(tree: etree._ElementTree) -> etree.RelaxNG:
     return etree.RelaxNG(tree)
 
 
-def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True) -> CompiledGrammar:
+def compile_grammar(
+    path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True
+) -> CompiledGrammar:
     """Compile a RELAX NG grammar, restricted to ``names`` when given (via the disk cache when allowed).
 
     Raises ``etree.RelaxNGParseError`` or XMLInputError when the schema itself
@@ -335,7 +408,10 @@ def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_ca
     if names is None:
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     names = frozenset(names)
-    key = restriction_key(path.read_bytes(), names)
+    has_includes = any(True for _ in tree.iter(_RNG + "include"))
+    inlined = inline_includes(tree, path) if has_includes else tree
+    # The key covers the included files too: a change in any of them makes a new entry.
+    key = restriction_key(etree.tostring(inlined) if has_includes else path.read_bytes(), names)
     entry = cache_dir() / "relaxng" / f"{key}.rng"
     if use_cache and entry.is_file():
         try:
@@ -343,7 +419,7 @@ def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_ca
             return CompiledGrammar(_compile(cached), cached, restricted=True, from_cache=True)
         except Exception:  # a corrupt entry is rebuilt, never trusted
             pass
-    restricted = restrict_grammar(tree, names)
+    restricted = restrict_grammar(inlined, names)
     if restricted is None:
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     compiled = _compile(restricted)

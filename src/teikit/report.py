@@ -59,7 +59,11 @@ def report_dict(report: Report) -> dict:
         },
         "schemas": list(report.schemas),
         "files": [
-            {"path": file.path, "valid": file.valid, "problems": [asdict(problem) for problem in file.problems]}
+            {
+                "path": file.path,
+                "valid": file.valid,
+                "problems": [asdict(problem) for problem in file.problems],
+            }
             for file in report.files
         ],
     }
@@ -83,16 +87,23 @@ def format_junit(report: Report) -> str:
     for schema in report.schemas:
         etree.SubElement(properties, "property", name="schema", value=schema)
     for file in report.files:
-        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=file.path, file=file.path)
+        case = etree.SubElement(
+            suite, "testcase", classname="teikit.validate", name=file.path, file=file.path
+        )
         if not file.valid:
             first = next(p for p in file.problems if p.severity == "error")
             failure = etree.SubElement(
-                case, "failure", type=first.rule or "invalid", message=f"{file.errors} errors; first: {first.message}"
+                case,
+                "failure",
+                type=first.rule or "invalid",
+                message=f"{file.errors} errors; first: {first.message}",
             )
             failure.text = format_file_text(file)
         elif file.problems:
             etree.SubElement(case, "system-out").text = format_file_text(file)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(suite, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
+        suite, encoding="unicode", pretty_print=True
+    )
 
 
 def _escape_data(text: str) -> str:

@@ -147,11 +147,15 @@ class RelaxNGSchema:
         try:
             self._full_tree = parse_xml(self.path)
         except XMLInputError as exc:
-            raise UsageError(f"the schema is not readable XML: {exc.message}", self.path, exc.line, exc.column) from None
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", self.path, exc.line, exc.column
+            ) from None
         root = self._full_tree.getroot()
         if etree.QName(root).namespace != relaxng.RNG_NS:
             raise UsageError(
-                "not a RELAX NG schema in XML syntax", self.path, hint="pass a .rng file (convert .rnc with trang)"
+                "not a RELAX NG schema in XML syntax",
+                self.path,
+                hint="pass a .rng file (convert .rnc with trang)",
             )
 
     def prepare(self, names: frozenset[str] | None) -> None:
@@ -175,10 +179,15 @@ class RelaxNGSchema:
     def models(self) -> relaxng.ContentModels:
         """Content models of the whole grammar (not the restricted one), for explaining errors."""
         if self._models is None:
-            self._models = relaxng.ContentModels(self._full_tree)
+            try:
+                self._models = relaxng.ContentModels(relaxng.inline_includes(self._full_tree, self.path))
+            except XMLInputError:
+                self._models = relaxng.ContentModels(self._full_tree)
         return self._models
 
-    def check(self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator) -> list[Problem]:
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
         grammar = self._grammar_for(names)
         if grammar.relaxng.validate(tree):
             return []
@@ -196,18 +205,30 @@ class XMLSchemaSchema:
         try:
             self.schema = etree.XMLSchema(parse_xml(path))
         except XMLInputError as exc:
-            raise UsageError(f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column) from None
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column
+            ) from None
         except etree.XMLSchemaParseError as exc:
             raise UsageError(f"cannot compile the XML Schema: {_first_line(exc)}", path) from None
 
     def prepare(self, names: frozenset[str] | None) -> None:
         pass
 
-    def check(self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator) -> list[Problem]:
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
         if self.schema.validate(tree):
             return []
         return [
-            Problem(path, entry.line or None, entry.column or None, ERROR, entry.message, entry.type_name, self.name)
+            Problem(
+                path,
+                entry.line or None,
+                entry.column or None,
+                ERROR,
+                entry.message,
+                entry.type_name,
+                self.name,
+            )
             for entry in self.schema.error_log
         ]
 
@@ -223,10 +244,14 @@ class SchematronSchema:
         try:
             document = parse_xml(path)
             compiled = isoschematron.Schematron(document, store_xslt=True)
-            self.transform = etree.XSLT(_with_attribute_locations(compiled.validator_xslt), access_control=XSLT_ACCESS)
+            self.transform = etree.XSLT(
+                _with_attribute_locations(compiled.validator_xslt), access_control=XSLT_ACCESS
+            )
         except XMLInputError as exc:
-            raise UsageError(f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column) from None
-        except (etree.SchematronParseError, etree.XSLTParseError) as exc:
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column
+            ) from None
+        except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
             raise UsageError(
                 f"cannot compile the Schematron schema: {_first_line(exc)}",
                 path,
@@ -236,7 +261,9 @@ class SchematronSchema:
     def prepare(self, names: frozenset[str] | None) -> None:
         pass
 
-    def check(self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator) -> list[Problem]:
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
         report = self.transform(tree)
         return schematron_problems(report, tree, path, self.name, locator)
 
@@ -250,7 +277,9 @@ def _with_attribute_locations(validator: etree._ElementTree) -> etree._ElementTr
     """
     for template in validator.iterfind(f"{{{XSL_NS}}}template[@mode='schematron-get-full-path']"):
         if template.get("match") == "@*":
-            parent_path = etree.Element(f"{{{XSL_NS}}}apply-templates", select="parent::*", mode="schematron-get-full-path")
+            parent_path = etree.Element(
+                f"{{{XSL_NS}}}apply-templates", select="parent::*", mode="schematron-get-full-path"
+            )
             template.insert(0, parent_path)
     return validator
 
@@ -286,7 +315,7 @@ def resolve_schema_path(spec: str | Path) -> Path:
     """A schema path; ``teikit:NAME`` names a schema shipped with teikit (e.g. ``teikit:teikit.sch``)."""
     text = str(spec)
     if text.startswith("teikit:"):
-        name = text[len("teikit:"):]
+        name = text[len("teikit:") :]
         path = SCHEMA_DIR / name
         if not name or "/" in name or not path.is_file():
             shipped = ", ".join(f"teikit:{p.name}" for p in default_schema_paths()) or "none"
@@ -333,7 +362,9 @@ def load_schemas(
         path = resolve_schema_path(spec)
         if path.suffix == ".rnc":
             raise UsageError(
-                "compact-syntax RELAX NG (.rnc) is not supported", path, hint="convert it: trang schema.rnc schema.rng"
+                "compact-syntax RELAX NG (.rnc) is not supported",
+                path,
+                hint="convert it: trang schema.rnc schema.rng",
             )
         if path.suffix == ".xsd":
             schemas.append(XMLSchemaSchema(path))
@@ -476,7 +507,9 @@ def _names_list(names: Sequence[str], end_of: str | None = None) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _children_finding(node: etree._Element, models: relaxng.ContentModels) -> tuple[etree._Element, str] | None:
+def _children_finding(
+    node: etree._Element, models: relaxng.ContentModels
+) -> tuple[etree._Element, str] | None:
     """Replay a node's children against its content model; a (node, message) when they do not fit."""
     children = _element_children(node)
     verdict = models.check_children(_name(node), [_name(child) for child in children])
@@ -487,12 +520,17 @@ def _children_finding(node: etree._Element, models: relaxng.ContentModels) -> tu
         child = children[verdict.index]
         where = f"after <{_tag(children[verdict.index - 1])}>" if verdict.index else "as the first child"
         expected = _names_list(verdict.expected, name if verdict.end_allowed else None)
-        return child, f"element <{_tag(child)}> is not allowed here in <{name}> ({where}); expected {expected}"
+        return (
+            child,
+            f"element <{_tag(child)}> is not allowed here in <{name}> ({where}); expected {expected}",
+        )
     where = f"after <{_tag(children[-1])}>" if children else "inside it"
     return node, f"element <{name}> is incomplete: expected {_names_list(verdict.expected)} {where}"
 
 
-def _first_finding_below(node: etree._Element, models: relaxng.ContentModels) -> tuple[etree._Element, str] | None:
+def _first_finding_below(
+    node: etree._Element, models: relaxng.ContentModels
+) -> tuple[etree._Element, str] | None:
     """The first element at or below ``node``, in document order, whose children do not fit its content model."""
     for element in node.iter():
         if isinstance(element.tag, str):
@@ -541,7 +579,11 @@ def explain_relaxng(
             continue
         # Which element's children to replay: the parent of an unexpected element, or the element itself.
         subject = node
-        if node is not None and entry.type_name in ("RELAXNG_ERR_ELEMWRONG", "RELAXNG_ERR_ELEMNAME", "RELAXNG_ERR_ELEMEXTRANS"):
+        if node is not None and entry.type_name in (
+            "RELAXNG_ERR_ELEMWRONG",
+            "RELAXNG_ERR_ELEMNAME",
+            "RELAXNG_ERR_ELEMEXTRANS",
+        ):
             subject = node.getparent() if node.getparent() is not None else node
         finding = None
         if subject is not None:
@@ -570,22 +612,46 @@ def explain_relaxng(
 def _attribute_message(node: etree._Element, attribute: str, models: relaxng.ContentModels) -> str:
     declared, any_name = models.attribute_names(_name(node))
     local = attribute.split(":")[-1]
-    value = node.get(attribute)
-    if value is None:  # libxml2 names prefixed attributes by their local name
-        value = next((v for k, v in node.attrib.items() if etree.QName(k).localname == local), None)
+    # libxml2 names an attribute by its local name; find it to show its prefix (xml:id, not id).
+    key = (
+        attribute
+        if attribute in node.attrib
+        else next((k for k in node.attrib if etree.QName(k).localname == local), attribute)
+    )
+    shown = _attribute_display_name(key, node)
+    value = node.get(key)
     if local in declared or any_name:
-        return f'the value "{value}" of @{attribute} on <{_tag(node)}> is not valid for that attribute'
-    return f"attribute @{attribute} is not allowed on <{_tag(node)}>"
+        return f'the value "{value}" of @{shown} on <{_tag(node)}> is not valid for that attribute'
+    return f"attribute @{shown} is not allowed on <{_tag(node)}>"
+
+
+def _attribute_display_name(key: str, node: etree._Element) -> str:
+    qname = etree.QName(key)
+    if not qname.namespace:
+        return qname.localname
+    if qname.namespace == "http://www.w3.org/XML/1998/namespace":
+        return f"xml:{qname.localname}"
+    prefix = next((p for p, uri in node.nsmap.items() if uri == qname.namespace and p), None)
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
 
 
 _PLAIN_MESSAGES = [
     (re.compile(r"Did not expect element (\S+) there"), "element <{0}> is not allowed here"),
     (re.compile(r"Expecting element (\S+), got (\S+)"), "expected element <{0}>, found <{1}>"),
     (re.compile(r"Element (\S+) has extra content: text"), "element <{0}> may not contain text"),
-    (re.compile(r"Element (\S+) failed to validate attributes"), "an attribute of <{0}> is missing or not valid"),
+    (
+        re.compile(r"Element (\S+) failed to validate attributes"),
+        "an attribute of <{0}> is missing or not valid",
+    ),
     (re.compile(r"Element (\S+) failed to validate content"), "the content of <{0}> is not valid"),
-    (re.compile(r"Expecting an element (\S*), got nothing"), "element is incomplete: a required child is missing"),
-    (re.compile(r"Element (\S+) has wrong namespace: expecting (\S+)"), "element <{0}> is in the wrong namespace (expected {1})"),
+    (
+        re.compile(r"Expecting an element (\S*), got nothing"),
+        "element is incomplete: a required child is missing",
+    ),
+    (
+        re.compile(r"Element (\S+) has wrong namespace: expecting (\S+)"),
+        "element <{0}> is in the wrong namespace (expected {1})",
+    ),
 ]
 
 
@@ -608,7 +674,11 @@ def _plain_message(message: str, node: etree._Element | None) -> str:
 
 
 def schematron_problems(
-    report: etree._ElementTree, tree: etree._ElementTree, path: str, schema: str, locator: Locator | None = None
+    report: etree._ElementTree,
+    tree: etree._ElementTree,
+    path: str,
+    schema: str,
+    locator: Locator | None = None,
 ) -> list[Problem]:
     """Problems from an SVRL report: each failed assert or successful report, at its node's line.
 

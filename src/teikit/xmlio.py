@@ -73,7 +73,10 @@ def _parse_error(message: str, source: str, line: int | None, column: int | None
             column,
             "give every element its own xml:id",
         )
-    if "entity" in lowered and ("loop" in lowered or "amplification" in lowered or "depth" in lowered):
+    if "amplification" in lowered:
+        message = "entity expansion grows the document beyond libxml2's safety limit"
+        hint = "the document looks like an entity-expansion attack (billion laughs); teikit refuses it"
+    elif "entity" in lowered and ("loop" in lowered or "depth" in lowered):
         hint = "the document looks like an entity-expansion attack; teikit refuses it"
     elif "excessive depth" in lowered:
         hint = "elements are nested deeper than libxml2's safe limit of 256 levels"
