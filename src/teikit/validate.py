@@ -391,9 +391,16 @@ def element_names(tree: etree._ElementTree) -> frozenset[str]:
     return frozenset(etree.QName(node).localname for node in tree.iter() if isinstance(node.tag, str))
 
 
-def validate_tree(tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tree>") -> FileReport:
-    """Check one parsed tree against every schema of the set."""
-    names = element_names(tree) if schemas.needs_element_names else frozenset()
+def validate_tree(
+    tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tree>", names: frozenset[str] | None = None
+) -> FileReport:
+    """Check one parsed tree against every schema of the set.
+
+    ``names`` (local element names, a superset of those in the tree) saves a walk
+    over the tree when the caller knows them already.
+    """
+    if names is None:
+        names = element_names(tree) if schemas.needs_element_names else frozenset()
     problems: list[Problem] = []
     locator = Locator(tree, path)
     for schema in schemas.schemas:
@@ -401,9 +408,14 @@ def validate_tree(tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tr
     return FileReport(path, tuple(_sorted_problems(problems)))
 
 
-def validate_file(path: str | Path, schemas: SchemaSet) -> FileReport:
-    """Parse one file safely and check it; malformed XML becomes a Problem, not an exception."""
+def validate_file(path: str | Path, schemas: SchemaSet, names: frozenset[str] | None = None) -> FileReport:
+    """Parse one file safely and check it; malformed XML becomes a Problem, not an exception.
+
+    ``names``: a superset of the local element names in the file, if known.
+    """
     source = str(path)
+    if names is None and schemas.needs_element_names:
+        names = relaxng.element_names_in_file(path)  # a byte scan: much faster than walking the tree
     try:
         tree = parse_xml(path)
         repeats: list[XMLInputError] = []
@@ -414,7 +426,7 @@ def validate_file(path: str | Path, schemas: SchemaSet) -> FileReport:
             tree, repeats = parse_xml_with_duplicate_ids(path)
         except XMLInputError as again:
             return FileReport(source, (_problem_from_error(again, source, "well-formed"),))
-    report = validate_tree(tree, schemas, source)
+    report = validate_tree(tree, schemas, source, names)
     if not repeats or any(problem.rule == "unique-id" for problem in report.problems):
         return report  # a Schematron rule already reports every repeat, at both places
     id_problems = [_problem_from_error(exc, source, "unique-id") for exc in repeats]
@@ -748,8 +760,11 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 _WORKER_SCHEMAS: SchemaSet | None = None
 
 
+_WORKER_NAMES: frozenset[str] | None = None
+
+
 def _validate_in_worker(path: Path) -> FileReport:
-    return validate_file(path, _WORKER_SCHEMAS)
+    return validate_file(path, _WORKER_SCHEMAS, _WORKER_NAMES)
 
 
 def default_jobs() -> int:
@@ -772,26 +787,28 @@ def validate_paths(
     single file, validates in this process. ``on_file`` is called with each
     FileReport as it arrives, in order.
     """
-    global _WORKER_SCHEMAS
+    global _WORKER_SCHEMAS, _WORKER_NAMES
     files = collect_files(paths)
+    # One grammar for the whole run: restricted to the names used anywhere in it, so that
+    # every file is checked against the same compiled grammar (the names of all files).
+    names: frozenset[str] | None = None
     if schemas.needs_element_names:
-        names: set[str] = set()
+        found: set[str] = set()
         for file in files:
-            names |= relaxng.element_names_in_file(file)
-        schemas.prepare(frozenset(names))
-    else:
-        schemas.prepare(None)
+            found |= relaxng.element_names_in_file(file)
+        names = frozenset(found)
+    schemas.prepare(names)
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, len(files))
     reports: list[FileReport] = []
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        results: Iterable[FileReport] = (validate_file(file, schemas) for file in files)
+        results: Iterable[FileReport] = (validate_file(file, schemas, names) for file in files)
         for report in results:
             reports.append(report)
             if on_file:
                 on_file(report)
     else:
-        _WORKER_SCHEMAS = schemas
+        _WORKER_SCHEMAS, _WORKER_NAMES = schemas, names
         try:
             context = multiprocessing.get_context("fork")
             with context.Pool(jobs) as pool:
@@ -801,5 +818,5 @@ def validate_paths(
                     if on_file:
                         on_file(report)
         finally:
-            _WORKER_SCHEMAS = None
+            _WORKER_SCHEMAS, _WORKER_NAMES = None, None
     return Report(tuple(reports), schemas.names)
