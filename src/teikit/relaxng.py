@@ -579,6 +579,7 @@ class ContentModels:
         self._ref_cache: dict[str, tuple] = {}
         self._content_cache: dict[int, tuple] = {}
         self._patterns_cache: dict[Name, list[int]] = {}
+        self._verdicts: dict[tuple, Expectation | None] = {}
 
     # --- conversion from RELAX NG XML, lazily per definition -------------------------
 
@@ -700,6 +701,15 @@ class ContentModels:
 
     def check_children(self, name: Name, children: list[Name]) -> Expectation | None:
         """Replay ``children`` against the content of element ``name``; None if no pattern declares it."""
+        key = (name, tuple(children))
+        if key not in self._verdicts:
+            # Documents repeat the same shapes (a <p> with two <hi>) many times: replay each once.
+            if len(self._verdicts) > 100_000:
+                self._verdicts.clear()
+            self._verdicts[key] = self._replay(name, children)
+        return self._verdicts[key]
+
+    def _replay(self, name: Name, children: list[Name]) -> Expectation | None:
         patterns = self.patterns_for(name)
         if not patterns:
             return None

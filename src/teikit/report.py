@@ -96,7 +96,7 @@ def format_junit(report: Report) -> str:
                 case,
                 "failure",
                 type=first.rule or "invalid",
-                message=f"{file.errors} errors; first: {first.message}",
+                message=f"{_plural(file.errors, 'error')}; first: {first.message}",
             )
             failure.text = format_file_text(file)
         elif file.problems:
@@ -104,6 +104,10 @@ def format_junit(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
         suite, encoding="unicode", pretty_print=True
     )
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _escape_data(text: str) -> str:

@@ -37,6 +37,8 @@ ERROR = "error"
 WARNING = "warning"
 # How many expected element names a message lists before it says "or N others".
 MAX_EXPECTED = 10
+# How many structural problems one file reports at most (beyond libxml2's own).
+MAX_FINDINGS = 100
 
 
 # ---------------------------------------------------------------------------
@@ -609,16 +611,29 @@ def explain_relaxng(
         if node is not None and id(node) in explained:
             continue
         add(node, entry.line, _plain_message(entry.message, node), kind)
+    # libxml2 stops inside a subtree at its first error (and says nothing at all when the
+    # restricted grammar is notAllowed); replaying every element finds the others, as jing would.
+    for target, message in _all_findings(tree.getroot(), models):
+        if id(target) not in explained:
+            explained.add(id(target))
+            add(target, None, message, "relaxng-content")
     if not problems:
-        # libxml2 says nothing when no document with these names could be valid (the grammar
-        # restricted to them is notAllowed): find the culprit ourselves.
-        finding = _first_finding_below(tree.getroot(), models)
-        if finding:
-            add(finding[0], None, finding[1], "relaxng-content")
-        else:
-            root = tree.getroot()
-            add(root, None, f"the document (root <{_tag(root)}>) does not match the schema", "relaxng")
+        root = tree.getroot()
+        add(root, None, f"the document (root <{_tag(root)}>) does not match the schema", "relaxng")
     return problems
+
+
+def _all_findings(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
+    """Every element below ``root`` whose children do not fit its content model (at most ``limit``)."""
+    found = 0
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            finding = _children_finding(element, models)
+            if finding:
+                yield finding
+                found += 1
+                if found >= limit:
+                    return
 
 
 def _attribute_message(node: etree._Element, attribute: str, models: relaxng.ContentModels) -> str:
