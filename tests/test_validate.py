@@ -276,7 +276,8 @@ def test_real_tei_against_tei_all_grammar():
     assert [(p.line, p.message) for p in eltec.problems] == [
         (
             56,
-            "element <authorGender> is not allowed here in <textDesc> (as the first child); expected <channel>",
+            "element <authorGender> is not allowed here in <textDesc> (as the first child); "
+            "expected <channel>",
         )
     ]
 
@@ -298,7 +299,7 @@ def _mutations(tree: etree._ElementTree) -> list[etree._ElementTree]:
     """Invalid-or-not variants of a document: children dropped, swapped or duplicated, deterministically."""
     variants = []
     elements = [e for e in tree.iter() if isinstance(e.tag, str) and len(e)]
-    for index, element in enumerate(elements[:: max(1, len(elements) // 12)]):
+    for element in elements[:: max(1, len(elements) // 12)]:
         path = tree.getpath(element)
         for operation in ("drop-first", "swap", "duplicate-last"):
             copy = etree.ElementTree(etree.fromstring(etree.tostring(tree)))
@@ -488,7 +489,10 @@ def test_junit_format_parses_back(mixed_report):
 
 def test_github_format_is_workflow_commands(mixed_report):
     lines = format_report(mixed_report, "github").splitlines()
-    pattern = r"::error file=.+closer-first\.xml,line=3,col=3,title=teikit validate%3A relaxng-content::element <closer> .+"
+    pattern = (
+        r"::error file=.+closer-first\.xml,line=3,col=3,"
+        r"title=teikit validate%3A relaxng-content::element <closer> .+"
+    )
     assert any(re.fullmatch(pattern, line) for line in lines)
     assert all(line.startswith("::error file=") for line in lines[:-1])
     assert lines[-1] == "::notice title=teikit validate::5 files, 4 invalid, 4 errors"

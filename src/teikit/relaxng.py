@@ -19,6 +19,7 @@ Two jobs, both about a grammar as a tree of patterns:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -33,7 +34,7 @@ from .files import write_atomic
 from .xmlio import parse_xml, parse_xml_bytes
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
-_RNG = "{%s}" % RNG_NS
+_RNG = f"{{{RNG_NS}}}"
 # Bump when the derivation changes so that old cache entries are never reused.
 RESTRICTION_VERSION = "1"
 
@@ -364,7 +365,7 @@ def _drop_unreachable(root: etree._Element, defines: dict[str, list[etree._Eleme
 
 
 def cache_dir() -> Path:
-    """Where teikit caches derived grammars: $TEIKIT_CACHE_DIR, else $XDG_CACHE_HOME/teikit, else ~/.cache/teikit."""
+    """Where derived grammars are cached: $TEIKIT_CACHE_DIR, $XDG_CACHE_HOME/teikit or ~/.cache/teikit."""
     if os.environ.get("TEIKIT_CACHE_DIR"):
         return Path(os.environ["TEIKIT_CACHE_DIR"])
     if os.environ.get("XDG_CACHE_HOME"):
@@ -424,10 +425,8 @@ def compile_grammar(
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     compiled = _compile(restricted)
     if use_cache:
-        try:
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
             write_atomic(entry, etree.tostring(restricted, xml_declaration=True, encoding="UTF-8"))
-        except Exception:  # a cache that cannot be written only costs time
-            pass
     return CompiledGrammar(compiled, restricted, restricted=True, from_cache=False)
 
 

@@ -161,7 +161,7 @@ class RelaxNGSchema:
             )
 
     def prepare(self, names: frozenset[str] | None) -> None:
-        """Compile the grammar for documents that use only ``names`` (all names when None or not restricting)."""
+        """Compile the grammar for documents using only ``names`` (all names: None, or not restricting)."""
         self._grammar_for(names)
 
     def _grammar_for(self, names: frozenset[str] | None) -> relaxng.CompiledGrammar:
@@ -469,7 +469,7 @@ class Locator:
         return self._lines
 
     def position(self, node: etree._Element | None, line: int | None = None) -> tuple[int | None, int | None]:
-        """(line, column) of ``node``'s start tag, 1-based; the column is None when the source is not at hand."""
+        """(line, column) of ``node``'s start tag, 1-based; no column when the source is not at hand."""
         if node is None or not node.sourceline:
             return line, None
         line = node.sourceline
@@ -483,7 +483,8 @@ class Locator:
                     self._on_line.setdefault((element.sourceline, element.tag), []).append(element)
         same = self._on_line.get((line, node.tag), [node])
         nth = next((i for i, element in enumerate(same) if element is node), 0)
-        pattern = re.compile(r"<(?:[\w.-]+:)?%s(?=[\s/>]|$)" % re.escape(etree.QName(node).localname))
+        local = re.escape(etree.QName(node).localname)
+        pattern = re.compile(rf"<(?:[\w.-]+:)?{local}(?=[\s/>]|$)")
         found = list(pattern.finditer(lines[line - 1]))
         if nth < len(found):
             return line, found[nth].start() + 1
@@ -545,7 +546,7 @@ def _children_finding(
 def _first_finding_below(
     node: etree._Element, models: relaxng.ContentModels
 ) -> tuple[etree._Element, str] | None:
-    """The first element at or below ``node``, in document order, whose children do not fit its content model."""
+    """The first element at or below ``node`` (document order) whose children do not fit its content model."""
     for element in node.iter():
         if isinstance(element.tag, str):
             finding = _children_finding(element, models)
@@ -575,7 +576,7 @@ def explain_relaxng(
     schema: str,
     locator: Locator | None = None,
 ) -> list[Problem]:
-    """Turn libxml2's RELAX NG errors into Problems that name the element, where it is and what was expected."""
+    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected."""
     problems: list[Problem] = []
     explained: set[int] = set()
     locator = locator or Locator(tree, path)
@@ -751,7 +752,7 @@ def _node_of(tree: etree._ElementTree, location: str | None) -> etree._Element |
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files to validate: files as given, folders searched recursively for ``*.xml``; sorted, no repeats."""
+    """The files to validate: files as given, folders searched for ``*.xml`` recursively; sorted, unique."""
     found: dict[str, Path] = {}
     for spec in paths:
         path = Path(spec)

@@ -42,18 +42,23 @@ HEADER = (
     "<sourceDesc><p>Generated.</p></sourceDesc></fileDesc></teiHeader>\n<text><body>\n"
 )
 FOOTER = "</body></text>\n</TEI>\n"
-WORDS = "the workers group manifesto party comrades october revolution soviet power council".split()
+WORDS = ["the", "workers", "group", "manifesto", "party", "comrades", "october", "revolution", "soviet", "power", "council"]
 
 
 def synthetic_document(rng: random.Random, index: int) -> str:
     """A valid TEI document whose shape varies with the seed: prose, lists, verse, drama, names, dates."""
     parts = []
     for section in range(rng.randint(2, 8)):
-        words = lambda n: " ".join(rng.choice(WORDS) for _ in range(n))  # noqa: E731
+
+        def words(n: int) -> str:
+            return " ".join(rng.choice(WORDS) for _ in range(n))
+
         kind = rng.choice(["prose", "list", "verse", "drama", "names"])
         parts.append(f'<div type="section" n="{section + 1}"><head>{words(3)}</head>')
         if kind == "prose":
-            parts.extend(f"<p>{words(40)} <hi rend='italic'>{words(2)}</hi> {words(20)}</p>" for _ in range(4))
+            parts.extend(
+                f"<p>{words(40)} <hi rend='italic'>{words(2)}</hi> {words(20)}</p>" for _ in range(4)
+            )
         elif kind == "list":
             items = "".join(f"<item>{words(8)}</item>" for _ in range(6))
             parts.append(f"<list rend='bulleted'>{items}</list>")
@@ -65,7 +70,8 @@ def synthetic_document(rng: random.Random, index: int) -> str:
         else:
             parts.append(
                 f"<p><persName>{words(2)}</persName> met <orgName>{words(2)}</orgName> in "
-                f"<placeName>{words(1)}</placeName> on <date when='1923-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}'>"
+                f"<placeName>{words(1)}</placeName> on "
+                f"<date when='1923-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}'>"
                 f"{words(2)}</date>.</p>"
             )
         parts.append("</div>\n")
@@ -91,7 +97,9 @@ def make_big_file(target: Path, samples: Path, megabytes: int = 50) -> None:
         tree = etree.parse(str(hamlet), etree.XMLParser(resolve_entities=False, no_network=True))
         body = tree.getroot().find(f"{{{TEI}}}text/{{{TEI}}}body")
         chunk_tree = etree.fromstring(etree.tostring(body))
-        originals = [(e, e.get(XML_ID)) for e in chunk_tree.iter() if isinstance(e.tag, str) and e.get(XML_ID)]
+        originals = [
+            (e, e.get(XML_ID)) for e in chunk_tree.iter() if isinstance(e.tag, str) and e.get(XML_ID)
+        ]
         for element, _ in originals:
             del element.attrib[XML_ID]
         template = etree.tostring(chunk_tree, encoding="unicode")
@@ -125,7 +133,9 @@ def timed(command: list[str], env: dict, repeat: int) -> tuple[float, int]:
     times, code = [], None
     for _ in range(repeat):
         start = time.perf_counter()
-        code = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        code = subprocess.run(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).returncode
         times.append(time.perf_counter() - start)
     return statistics.median(times), code
 
@@ -163,18 +173,28 @@ def main() -> None:
             warm, warm_code = timed(command, env, args.repeat)
             row = {"case": label, "cold": cold, "warm": warm, "codes": (cold_code, warm_code)}
             if jing:
-                row["jing"], row["jing_code"] = timed([jing, str(tei_all), *jing_paths], dict(os.environ), args.repeat)
+                row["jing"], row["jing_code"] = timed(
+                    [jing, str(tei_all), *jing_paths], dict(os.environ), args.repeat
+                )
             rows.append(row)
-        full, full_code = timed([*teikit, "validate", "--tei-all", str(tei_all), "--full-grammar", "--quiet", str(SMALL_FILE)], dict(os.environ), 1)
+        full, full_code = timed(
+            [*teikit, "validate", "--tei-all", str(tei_all), "--full-grammar", "--quiet", str(SMALL_FILE)],
+            dict(os.environ),
+            1,
+        )
 
-    print(f"\ntei_all.rng, {os.cpu_count()} cores, median of {args.repeat} runs (cold: 1 run), wall seconds\n")
+    print(
+        f"\ntei_all.rng, {os.cpu_count()} cores, median of {args.repeat} runs (cold: 1 run), wall seconds\n"
+    )
     print("| run | teikit, cold cache | teikit, warm cache | jing |")
     print("| --- | ---: | ---: | ---: |")
     for row in rows:
         jing_cell = f"{row['jing']:.2f}" if "jing" in row else "(no jing)"
         print(f"| {row['case']} | {row['cold']:.2f} | {row['warm']:.2f} | {jing_cell} |")
     print(f"\nteikit --full-grammar (no restriction), one small file: {full:.2f} s")
-    print("exit codes (teikit cold, warm; jing):", [(r["codes"], r.get("jing_code")) for r in rows], full_code)
+    print(
+        "exit codes (teikit cold, warm; jing):", [(r["codes"], r.get("jing_code")) for r in rows], full_code
+    )
 
 
 if __name__ == "__main__":
