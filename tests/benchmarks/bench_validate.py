@@ -42,7 +42,19 @@ HEADER = (
     "<sourceDesc><p>Generated.</p></sourceDesc></fileDesc></teiHeader>\n<text><body>\n"
 )
 FOOTER = "</body></text>\n</TEI>\n"
-WORDS = ["the", "workers", "group", "manifesto", "party", "comrades", "october", "revolution", "soviet", "power", "council"]
+WORDS = [
+    "the",
+    "workers",
+    "group",
+    "manifesto",
+    "party",
+    "comrades",
+    "october",
+    "revolution",
+    "soviet",
+    "power",
+    "council",
+]
 
 
 def synthetic_document(rng: random.Random, index: int) -> str:
