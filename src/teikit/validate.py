@@ -389,8 +389,8 @@ def _first_line(exc: Exception) -> str:
 
 
 def element_names(tree: etree._ElementTree) -> frozenset[str]:
-    """The local names of the elements in a tree."""
-    return frozenset(etree.QName(node).localname for node in tree.iter() if isinstance(node.tag, str))
+    """The local element names and "@"-attribute names in a tree (what grammars are restricted to)."""
+    return relaxng.names_in_tree(tree)
 
 
 def validate_tree(
@@ -415,20 +415,43 @@ def validate_file(path: str | Path, schemas: SchemaSet, names: frozenset[str] | 
 
     ``names``: a superset of the local element names in the file, if known.
     """
-    source = str(path)
     if names is None and schemas.needs_element_names:
         names = relaxng.element_names_in_file(path)  # a byte scan: much faster than walking the tree
+    return _check_parsed(_parse_for_validation(path), schemas, names)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A file as parsed for validation: its tree, or the report that it cannot be parsed."""
+
+    source: str
+    tree: etree._ElementTree | None
+    repeats: tuple[XMLInputError, ...] = ()
+    failure: FileReport | None = None
+
+
+def _parse_for_validation(path: str | Path) -> _Parsed:
+    source = str(path)
     try:
-        tree = parse_xml(path)
-        repeats: list[XMLInputError] = []
+        return _Parsed(source, parse_xml(path))
     except XMLInputError as exc:
         if not is_duplicate_id_error(exc):
-            return FileReport(source, (_problem_from_error(exc, source, "well-formed"),))
+            return _Parsed(
+                source, None, failure=FileReport(source, (_problem_from_error(exc, source, "well-formed"),))
+            )
         try:
             tree, repeats = parse_xml_with_duplicate_ids(path)
         except XMLInputError as again:
-            return FileReport(source, (_problem_from_error(again, source, "well-formed"),))
-    report = validate_tree(tree, schemas, source, names)
+            failure = FileReport(source, (_problem_from_error(again, source, "well-formed"),))
+            return _Parsed(source, None, failure=failure)
+        return _Parsed(source, tree, tuple(repeats))
+
+
+def _check_parsed(parsed: _Parsed, schemas: SchemaSet, names: frozenset[str] | None) -> FileReport:
+    if parsed.failure is not None:
+        return parsed.failure
+    source, repeats = parsed.source, parsed.repeats
+    report = validate_tree(parsed.tree, schemas, source, names)
     if not repeats or any(problem.rule == "unique-id" for problem in report.problems):
         return report  # a Schematron rule already reports every repeat, at both places
     id_problems = [_problem_from_error(exc, source, "unique-id") for exc in repeats]
@@ -783,6 +806,43 @@ def _validate_in_worker(path: Path) -> FileReport:
     return validate_file(path, _WORKER_SCHEMAS, _WORKER_NAMES)
 
 
+def _names_in_files(files: Iterable[Path]) -> frozenset[str]:
+    found: set[str] = set()
+    for file in files:
+        found |= relaxng.element_names_in_file(file)
+    return frozenset(found)
+
+
+_END_OF_NAMES = "\n.\n"  # names never contain a newline; a missing end means the child failed
+
+
+def _names_in_child_process(files: list[Path]) -> Callable[[], frozenset[str]]:
+    """Start scanning ``files`` for names in a forked child; the returned function waits for the result."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: scan, write, leave without running the parent's clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            text = "\n".join(sorted(_names_in_files(files))) + _END_OF_NAMES
+            with os.fdopen(write_end, "wb") as out:
+                out.write(text.encode("utf-8"))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> frozenset[str]:
+        with os.fdopen(read_end, "rb") as pipe:
+            text = pipe.read().decode("utf-8")
+        os.waitpid(pid, 0)
+        if not text.endswith(_END_OF_NAMES):  # never trust a partial list: scan here instead
+            return _names_in_files(files)
+        return frozenset(name for name in text[: -len(_END_OF_NAMES)].split("\n") if name)
+
+    return result
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     try:
@@ -805,18 +865,24 @@ def validate_paths(
     """
     global _WORKER_SCHEMAS, _WORKER_NAMES
     files = collect_files(paths)
-    # One grammar for the whole run: restricted to the names used anywhere in it, so that
-    # every file is checked against the same compiled grammar (the names of all files).
-    names: frozenset[str] | None = None
-    if schemas.needs_element_names:
-        found: set[str] = set()
-        for file in files:
-            found |= relaxng.element_names_in_file(file)
-        names = frozenset(found)
-    schemas.prepare(names)
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, len(files))
     reports: list[FileReport] = []
+    if len(files) == 1 and schemas.needs_element_names and hasattr(os, "fork"):
+        # One file (often a big one): a child process scans it for names while this
+        # process parses it, so the scan costs no time; then compile, then check.
+        names_from_child = _names_in_child_process(files)
+        parsed = _parse_for_validation(files[0])
+        names = names_from_child()
+        schemas.prepare(names)
+        report = _check_parsed(parsed, schemas, names)
+        if on_file:
+            on_file(report)
+        return Report((report,), schemas.names)
+    # One grammar for the whole run: restricted to the names used anywhere in it, so that
+    # every file is checked against the same compiled grammar.
+    names = _names_in_files(files) if schemas.needs_element_names else None
+    schemas.prepare(names)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         results: Iterable[FileReport] = (validate_file(file, schemas, names) for file in files)
         for report in results:
