@@ -301,7 +301,7 @@ def _mutations(tree: etree._ElementTree) -> list[etree._ElementTree]:
     elements = [e for e in tree.iter() if isinstance(e.tag, str) and len(e)]
     for element in elements[:: max(1, len(elements) // 12)]:
         path = tree.getpath(element)
-        for operation in ("drop-first", "swap", "duplicate-last"):
+        for operation in ("drop-first", "swap", "duplicate-last", "drop-attributes", "odd-attribute"):
             copy = etree.ElementTree(etree.fromstring(etree.tostring(tree)))
             target = copy.xpath(path)[0]
             children = [c for c in target if isinstance(c.tag, str)]
@@ -311,6 +311,11 @@ def _mutations(tree: etree._ElementTree) -> list[etree._ElementTree]:
                 children[0].addprevious(children[-1])
             elif operation == "duplicate-last":
                 children[-1].addnext(etree.fromstring(etree.tostring(children[-1], with_tail=False)))
+            elif operation == "drop-attributes":  # may remove a required attribute
+                for child in children:
+                    child.attrib.clear()
+            elif operation == "odd-attribute":  # an attribute the element may not have, or a bad value
+                children[0].set("when", "not a date")
             variants.append(copy)
     return variants
 
@@ -320,9 +325,12 @@ def test_restricted_letter_grammar_agrees_with_the_full_one():
     grammar = parse_xml(SCHEMAS / "letter.rng")
     for fixture in sorted(LETTERS.glob("*.xml")):
         for tree in [parse_xml(fixture), *_mutations(parse_xml(fixture))]:
-            names = {etree.QName(e).localname for e in tree.iter() if isinstance(e.tag, str)}
-            restricted = etree.RelaxNG(relaxng.restrict_grammar(grammar, names))
-            assert restricted.validate(tree) == full.validate(tree)
+            names = relaxng.names_in_tree(tree)
+            elements_only = {name for name in names if not name.startswith("@")}
+            verdict = full.validate(tree)
+            for restriction in (names, elements_only):
+                restricted = etree.RelaxNG(relaxng.restrict_grammar(grammar, restriction))
+                assert restricted.validate(tree) == verdict
 
 
 @pytest.fixture(scope="session")
@@ -346,10 +354,10 @@ def test_restricted_tei_all_agrees_with_full_tei_all(full_tei_all):
     trees = []
     for tree in documents:
         trees.append(tree)
-        trees.extend(_mutations(tree)[:12])
+        trees.extend(_mutations(tree)[:20])
     verdicts = {True: 0, False: 0}
     for tree in trees:
-        names = {etree.QName(e).localname for e in tree.iter() if isinstance(e.tag, str)}
+        names = relaxng.names_in_tree(tree)  # element and attribute names
         restricted = etree.RelaxNG(relaxng.restrict_grammar(grammar, names))
         verdict = full_tei_all.validate(tree)
         assert restricted.validate(tree) == verdict, tree.getroot().base
@@ -392,6 +400,15 @@ def test_element_name_scan_finds_every_element_and_prefixed_names():
     names = relaxng.element_names_in_bytes(data)
     assert {"TEI", "p", "b"} <= names  # "ghost" may be there too: extra names are harmless
     assert relaxng.element_names_in_bytes("<a/>".encode("utf-16")) is None
+    tricky = b"""<a x="1>2" y = 'it"s'\n   z='3'><b\tq="w"/><c/></a>"""
+    assert {"a", "b", "c", "@x", "@y", "@z", "@q"} <= relaxng.element_names_in_bytes(tricky)
+
+
+@needs_samples
+def test_name_scan_agrees_with_the_parsed_tree_on_real_tei():
+    for sample in sorted(SAMPLES.glob("*.xml")):
+        scanned = relaxng.element_names_in_file(sample)
+        assert relaxng.names_in_tree(parse_xml(sample)) <= scanned
 
 
 # --- many files: parallel = serial, order, bad input ------------------------------------
