@@ -75,15 +75,34 @@ def _refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:
         )
 
 
+# libxml2 treats a repeated xml:id as an error of the parse (not of well-formedness).
+_DUPLICATE_ID = re.compile(r"ID (\S+) already defined")
+
+
 def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XMLInputError:
     line, column = exc.position if exc.position else (None, None)
-    message = exc.msg or str(exc)
+    return _parse_error(exc.msg or str(exc), source, line, column)
+
+
+def _parse_error(message: str, source: str, line: int | None, column: int | None) -> XMLInputError:
     # libxml2 appends its own ", line N, column M" to some messages; we already locate the error.
     message = message.split(", line ")[0].strip()
     # libxml2's advice names its own C options, which teikit users cannot set: drop it.
     message = re.sub(r",? ?(use XML_PARSE_HUGE option|see xmlCtxtSetMaxAmplification\.?)", "", message).strip()
     lowered = message.lower()
-    if "entity" in lowered and ("loop" in lowered or "amplification" in lowered or "depth" in lowered):
+    duplicate = _DUPLICATE_ID.match(message)
+    if duplicate:
+        return XMLInputError(
+            f"xml:id '{duplicate.group(1)}' is used more than once",
+            source,
+            line,
+            column,
+            "give every element its own xml:id",
+        )
+    if "amplification" in lowered:
+        message = "entity expansion grows the document beyond libxml2's safety limit"
+        hint = "the document looks like an entity-expansion attack (billion laughs); teikit refuses it"
+    elif "entity" in lowered and ("loop" in lowered or "depth" in lowered):
         hint = "the document looks like an entity-expansion attack; teikit refuses it"
     elif "excessive depth" in lowered:
         hint = "elements are nested deeper than libxml2's safe limit of 256 levels"
@@ -118,6 +137,43 @@ def parse_xml(path: str | Path) -> etree._ElementTree:
         return parse_xml_bytes(path.read_bytes(), source)
     _refuse_entity_declarations(tree, source)
     return tree
+
+
+def is_duplicate_id_error(error: XMLInputError) -> bool:
+    """Whether an error from :func:`parse_xml` is only a repeated xml:id (the rest of the file may be fine)."""
+    return error.message.startswith("xml:id '") and error.message.endswith("is used more than once")
+
+
+def parse_xml_with_duplicate_ids(path: str | Path) -> tuple[etree._ElementTree, list[XMLInputError]]:
+    """Parse a file that :func:`parse_xml` refused only for repeated xml:ids; return the tree and one error per repeat.
+
+    A validator wants every problem in the file, not just the first repeat, and
+    the grammar can still be checked. Any other error is raised as by parse_xml.
+    """
+    source = str(path)
+    _refuse_oversized(Path(path).stat().st_size, source)
+    parser = safe_parser(recover=True)
+    try:
+        with open(path, "rb") as handle:
+            tree = etree.parse(handle, parser, base_url=source)
+    except OSError:
+        return parse_xml(path), []
+    repeats = []
+    for entry in parser.error_log.filter_from_errors():
+        match = _DUPLICATE_ID.match(entry.message or "")
+        if not match:
+            raise _parse_error(entry.message or "unreadable XML", source, entry.line, entry.column)
+        repeats.append(
+            XMLInputError(
+                f"xml:id '{match.group(1)}' is used more than once",
+                source,
+                entry.line,
+                entry.column,
+                "give every element its own xml:id",
+            )
+        )
+    _refuse_entity_declarations(tree, source)
+    return tree, repeats
 
 
 def parse_xml_bytes(data: bytes, source: str = "<bytes>") -> etree._ElementTree:

@@ -1,0 +1,904 @@
+"""Validate TEI files against RELAX NG, XML Schema and Schematron: many files, one report.
+
+The flow of :func:`validate_paths`:
+
+1. collect the files (folders recursively, ``*.xml``, sorted);
+2. scan them for the element names they use and compile each RELAX NG grammar
+   once, restricted to those names (see :mod:`teikit.relaxng`; the restricted
+   grammar accepts exactly the same documents and compiles in milliseconds);
+3. fork the workers *after* compiling, so that they share the compiled schemas,
+   and validate one file per task: memory follows the largest file, not the corpus;
+4. gather one :class:`FileReport` per file, in the order of the files.
+
+A malformed file is a :class:`Problem` like any other, so one bad file never
+stops a corpus run; a path that cannot be read or a schema that cannot be
+loaded is a :class:`~teikit.errors.UsageError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, isoschematron
+
+from . import relaxng
+from .errors import TeikitError, UsageError, XMLInputError
+from .xmlio import PACKAGE_DIR, XSLT_ACCESS, is_duplicate_id_error, parse_xml, parse_xml_with_duplicate_ids
+
+SCHEMA_DIR = PACKAGE_DIR / "schemas"
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+ERROR = "error"
+WARNING = "warning"
+# How many expected element names a message lists before it says "or N others".
+MAX_EXPECTED = 10
+# How many structural problems one file reports at most (beyond libxml2's own).
+MAX_FINDINGS = 100
+
+
+# ---------------------------------------------------------------------------
+# The report: plain, frozen data
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, where it is, and which rule of which schema says so."""
+
+    path: str
+    line: int | None
+    column: int | None
+    severity: str
+    message: str
+    rule: str | None = None
+    schema: str | None = None
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The problems found in one file (none when it is valid)."""
+
+    path: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of one validation run: one FileReport per file, in order, and the schemas used."""
+
+    files: tuple[FileReport, ...]
+    schemas: tuple[str, ...] = ()
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files)
+
+    @property
+    def invalid_count(self) -> int:
+        return sum(1 for report in self.files if not report.valid)
+
+    @property
+    def error_count(self) -> int:
+        return sum(report.errors for report in self.files)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(report.warnings for report in self.files)
+
+    @property
+    def valid(self) -> bool:
+        return self.invalid_count == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.valid else 1
+
+    def summary(self) -> str:
+        """``N files, M invalid, K errors`` (and warnings when there are any)."""
+        text = (
+            f"{_count(self.file_count, 'file')}, {self.invalid_count} invalid, "
+            f"{_count(self.error_count, 'error')}"
+        )
+        if self.warning_count:
+            text += f", {_count(self.warning_count, 'warning')}"
+        return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------
+
+
+class RelaxNGSchema:
+    """A RELAX NG grammar, compiled on demand for the element names in use (once per set of names)."""
+
+    kind = "relaxng"
+
+    def __init__(self, path: Path, restrict: bool = True, use_cache: bool = True) -> None:
+        self.path = path
+        self.name = path.name
+        self.restrict = restrict
+        self.use_cache = use_cache
+        self._compiled: list[tuple[frozenset[str] | None, relaxng.CompiledGrammar]] = []
+        self._models: relaxng.ContentModels | None = None
+        self._full_tree: etree._ElementTree | None = None
+        self._check_readable()
+
+    def _check_readable(self) -> None:
+        try:
+            self._full_tree = parse_xml(self.path)
+        except XMLInputError as exc:
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", self.path, exc.line, exc.column
+            ) from None
+        root = self._full_tree.getroot()
+        if etree.QName(root).namespace != relaxng.RNG_NS:
+            raise UsageError(
+                "not a RELAX NG schema in XML syntax",
+                self.path,
+                hint="pass a .rng file (convert .rnc with trang)",
+            )
+
+    def prepare(self, names: frozenset[str] | None) -> None:
+        """Compile the grammar for documents using only ``names`` (all names: None, or not restricting)."""
+        self._grammar_for(names)
+
+    def _grammar_for(self, names: frozenset[str] | None) -> relaxng.CompiledGrammar:
+        if not self.restrict:
+            names = None
+        for covered, grammar in self._compiled:
+            if covered is None or (names is not None and names <= covered):
+                return grammar
+        try:
+            grammar = relaxng.compile_grammar(self.path, names, use_cache=self.use_cache)
+        except etree.RelaxNGParseError as exc:
+            raise UsageError(f"cannot compile the RELAX NG schema: {_first_line(exc)}", self.path) from None
+        self._compiled.append((names if grammar.restricted else None, grammar))
+        return grammar
+
+    @property
+    def models(self) -> relaxng.ContentModels:
+        """Content models of the whole grammar (not the restricted one), for explaining errors."""
+        if self._models is None:
+            try:
+                self._models = relaxng.ContentModels(relaxng.inline_includes(self._full_tree, self.path))
+            except XMLInputError:
+                self._models = relaxng.ContentModels(self._full_tree)
+        return self._models
+
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
+        grammar = self._grammar_for(names)
+        if grammar.relaxng.validate(tree):
+            return []
+        return explain_relaxng(list(grammar.relaxng.error_log), tree, path, self.models, self.name, locator)
+
+
+class XMLSchemaSchema:
+    """A W3C XML Schema (.xsd), which lxml compiles directly."""
+
+    kind = "xsd"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        try:
+            self.schema = etree.XMLSchema(parse_xml(path))
+        except XMLInputError as exc:
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column
+            ) from None
+        except etree.XMLSchemaParseError as exc:
+            raise UsageError(f"cannot compile the XML Schema: {_first_line(exc)}", path) from None
+
+    def prepare(self, names: frozenset[str] | None) -> None:
+        pass
+
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
+        if self.schema.validate(tree):
+            return []
+        return [
+            Problem(
+                path,
+                entry.line or None,
+                entry.column or None,
+                ERROR,
+                entry.message,
+                entry.type_name,
+                self.name,
+            )
+            for entry in self.schema.error_log
+        ]
+
+
+class SchematronSchema:
+    """An ISO Schematron schema (XPath 1, as lxml runs it); every failed assert or report is a Problem."""
+
+    kind = "schematron"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        try:
+            document = parse_xml(path)
+            compiled = isoschematron.Schematron(document, store_xslt=True)
+            self.transform = etree.XSLT(
+                _with_attribute_locations(compiled.validator_xslt), access_control=XSLT_ACCESS
+            )
+        except XMLInputError as exc:
+            raise UsageError(
+                f"the schema is not readable XML: {exc.message}", path, exc.line, exc.column
+            ) from None
+        except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
+            raise UsageError(
+                f"cannot compile the Schematron schema: {_first_line(exc)}",
+                path,
+                hint="lxml runs ISO Schematron with queryBinding 'xslt' or 'exslt' (XPath 1) only",
+            ) from None
+
+    def prepare(self, names: frozenset[str] | None) -> None:
+        pass
+
+    def check(
+        self, tree: etree._ElementTree, path: str, names: frozenset[str], locator: Locator
+    ) -> list[Problem]:
+        report = self.transform(tree)
+        return schematron_problems(report, tree, path, self.name, locator)
+
+
+def _with_attribute_locations(validator: etree._ElementTree) -> etree._ElementTree:
+    """Make the SVRL ``@location`` of an attribute a full path.
+
+    lxml's XSLT 1 skeleton writes "/@ana" for an attribute, without the path of
+    its element, so the node (and its line) cannot be found again; prefixing the
+    element's path fixes that.
+    """
+    for template in validator.iterfind(f"{{{XSL_NS}}}template[@mode='schematron-get-full-path']"):
+        if template.get("match") == "@*":
+            parent_path = etree.Element(
+                f"{{{XSL_NS}}}apply-templates", select="parent::*", mode="schematron-get-full-path"
+            )
+            template.insert(0, parent_path)
+    return validator
+
+
+SCHEMA_LOADERS: dict[str, Callable[..., object]] = {
+    ".rng": RelaxNGSchema,
+    ".xsd": XMLSchemaSchema,
+    ".sch": SchematronSchema,
+}
+
+
+@dataclass
+class SchemaSet:
+    """The schemas of one run, compiled once and shared by every file (and every forked worker)."""
+
+    schemas: list = field(default_factory=list)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(schema.name for schema in self.schemas)
+
+    @property
+    def needs_element_names(self) -> bool:
+        return any(isinstance(schema, RelaxNGSchema) and schema.restrict for schema in self.schemas)
+
+    def prepare(self, names: frozenset[str] | None) -> None:
+        """Compile every grammar for documents using only ``names`` (before forking workers)."""
+        for schema in self.schemas:
+            schema.prepare(names)
+
+
+def resolve_schema_path(spec: str | Path) -> Path:
+    """A schema path; ``teikit:NAME`` names a schema shipped with teikit (e.g. ``teikit:teikit.sch``)."""
+    text = str(spec)
+    if text.startswith("teikit:"):
+        name = text[len("teikit:") :]
+        path = SCHEMA_DIR / name
+        if not name or "/" in name or not path.is_file():
+            shipped = ", ".join(f"teikit:{p.name}" for p in default_schema_paths()) or "none"
+            raise UsageError(f"teikit ships no schema called '{name}'", text, hint=f"shipped: {shipped}")
+        return path
+    path = Path(text)
+    if not path.is_file():
+        raise UsageError("no such schema file", text, hint="check the path")
+    return path
+
+
+def default_schema_paths() -> list[Path]:
+    """The project's own schemas: every .rng and .sch in teikit's schemas folder."""
+    if not SCHEMA_DIR.is_dir():
+        return []
+    return sorted(path for path in SCHEMA_DIR.iterdir() if path.suffix in (".rng", ".sch") and path.is_file())
+
+
+def load_schemas(
+    rng: Iterable[str | Path] = (),
+    schematron: Iterable[str | Path] = (),
+    xsd: Iterable[str | Path] = (),
+    *,
+    restrict: bool = True,
+    use_cache: bool = True,
+) -> SchemaSet:
+    """Load grammars and Schematron schemas; with none given, the project's own schemas.
+
+    ``restrict`` compiles RELAX NG grammars restricted to the element names in
+    the documents (same verdicts, much faster for big grammars such as tei_all);
+    ``use_cache`` keeps those restricted grammars on disk between runs.
+    """
+    rng, schematron, xsd = list(rng), list(schematron), list(xsd)
+    if not (rng or schematron or xsd):
+        defaults = default_schema_paths()
+        if not defaults:
+            raise UsageError(
+                "no schemas to validate against", SCHEMA_DIR, hint="pass --schema, --schematron or --tei-all"
+            )
+        rng = [path for path in defaults if path.suffix == ".rng"]
+        schematron = [path for path in defaults if path.suffix == ".sch"]
+    schemas: list = []
+    for spec in rng + xsd:
+        path = resolve_schema_path(spec)
+        if path.suffix == ".rnc":
+            raise UsageError(
+                "compact-syntax RELAX NG (.rnc) is not supported",
+                path,
+                hint="convert it: trang schema.rnc schema.rng",
+            )
+        if path.suffix == ".xsd":
+            schemas.append(XMLSchemaSchema(path))
+        else:
+            schemas.append(RelaxNGSchema(path, restrict=restrict, use_cache=use_cache))
+    schemas.extend(SchematronSchema(resolve_schema_path(spec)) for spec in schematron)
+    return SchemaSet(schemas)
+
+
+def _first_line(exc: Exception) -> str:
+    log = getattr(exc, "error_log", None)
+    if log:
+        return log[0].message
+    return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+
+
+# ---------------------------------------------------------------------------
+# Validating one tree
+# ---------------------------------------------------------------------------
+
+
+def element_names(tree: etree._ElementTree) -> frozenset[str]:
+    """The local element names and "@"-attribute names in a tree (what grammars are restricted to)."""
+    return relaxng.names_in_tree(tree)
+
+
+def validate_tree(
+    tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tree>", names: frozenset[str] | None = None
+) -> FileReport:
+    """Check one parsed tree against every schema of the set.
+
+    ``names`` (local element names, a superset of those in the tree) saves a walk
+    over the tree when the caller knows them already.
+    """
+    if names is None:
+        names = element_names(tree) if schemas.needs_element_names else frozenset()
+    problems: list[Problem] = []
+    locator = Locator(tree, path)
+    for schema in schemas.schemas:
+        problems.extend(schema.check(tree, path, names, locator))
+    return FileReport(path, tuple(_sorted_problems(problems)))
+
+
+def validate_file(path: str | Path, schemas: SchemaSet, names: frozenset[str] | None = None) -> FileReport:
+    """Parse one file safely and check it; malformed XML becomes a Problem, not an exception.
+
+    ``names``: a superset of the local element names in the file, if known.
+    """
+    if names is None and schemas.needs_element_names:
+        names = relaxng.element_names_in_file(path)  # a byte scan: much faster than walking the tree
+    return _check_parsed(_parse_for_validation(path), schemas, names)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A file as parsed for validation: its tree, or the report that it cannot be parsed."""
+
+    source: str
+    tree: etree._ElementTree | None
+    repeats: tuple[XMLInputError, ...] = ()
+    failure: FileReport | None = None
+
+
+def _parse_for_validation(path: str | Path) -> _Parsed:
+    source = str(path)
+    try:
+        return _Parsed(source, parse_xml(path))
+    except XMLInputError as exc:
+        if not is_duplicate_id_error(exc):
+            return _Parsed(
+                source, None, failure=FileReport(source, (_problem_from_error(exc, source, "well-formed"),))
+            )
+        try:
+            tree, repeats = parse_xml_with_duplicate_ids(path)
+        except XMLInputError as again:
+            failure = FileReport(source, (_problem_from_error(again, source, "well-formed"),))
+            return _Parsed(source, None, failure=failure)
+        return _Parsed(source, tree, tuple(repeats))
+
+
+def _check_parsed(parsed: _Parsed, schemas: SchemaSet, names: frozenset[str] | None) -> FileReport:
+    if parsed.failure is not None:
+        return parsed.failure
+    source, repeats = parsed.source, parsed.repeats
+    report = validate_tree(parsed.tree, schemas, source, names)
+    if not repeats or any(problem.rule == "unique-id" for problem in report.problems):
+        return report  # a Schematron rule already reports every repeat, at both places
+    id_problems = [_problem_from_error(exc, source, "unique-id") for exc in repeats]
+    return FileReport(source, tuple(_sorted_problems(id_problems + list(report.problems))))
+
+
+def _problem_from_error(exc: TeikitError, path: str, rule: str) -> Problem:
+    message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return Problem(path, exc.line, exc.column, ERROR, message, rule, None)
+
+
+def _sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
+
+
+# ---------------------------------------------------------------------------
+# Columns: libxml2's validators give lines only; find the start tag on the line
+# ---------------------------------------------------------------------------
+
+
+class Locator:
+    """Finds the line and column of an element's start tag in the file it was parsed from."""
+
+    def __init__(self, tree: etree._ElementTree, path: str) -> None:
+        self.tree = tree
+        self.path = path
+        self._lines: list[str] | None = None
+        self._on_line: dict[tuple[int, str], list[etree._Element]] | None = None
+
+    def _source_lines(self) -> list[str]:
+        if self._lines is None:
+            try:
+                with open(self.path, encoding="utf-8", errors="replace") as handle:
+                    self._lines = handle.read().split("\n")
+            except OSError:  # a tree built in memory, or a name that is not a file
+                self._lines = []
+        return self._lines
+
+    def position(self, node: etree._Element | None, line: int | None = None) -> tuple[int | None, int | None]:
+        """(line, column) of ``node``'s start tag, 1-based; no column when the source is not at hand."""
+        if node is None or not node.sourceline:
+            return line, None
+        line = node.sourceline
+        lines = self._source_lines()
+        if line > len(lines):
+            return line, None
+        if self._on_line is None:
+            self._on_line = {}
+            for element in self.tree.iter():
+                if isinstance(element.tag, str):
+                    self._on_line.setdefault((element.sourceline, element.tag), []).append(element)
+        same = self._on_line.get((line, node.tag), [node])
+        nth = next((i for i, element in enumerate(same) if element is node), 0)
+        local = re.escape(etree.QName(node).localname)
+        pattern = re.compile(rf"<(?:[\w.-]+:)?{local}(?=[\s/>]|$)")
+        found = list(pattern.finditer(lines[line - 1]))
+        if nth < len(found):
+            return line, found[nth].start() + 1
+        return line, None
+
+
+# ---------------------------------------------------------------------------
+# RELAX NG errors made readable
+# ---------------------------------------------------------------------------
+
+
+def _tag(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def _name(node: etree._Element) -> tuple[str, str]:
+    qname = etree.QName(node)
+    return (qname.namespace or "", qname.localname)
+
+
+def _element_children(node: etree._Element) -> list[etree._Element]:
+    return [child for child in node if isinstance(child.tag, str)]
+
+
+def _names_list(names: Sequence[str], end_of: str | None = None) -> str:
+    items = [f"<{name}>" for name in names[:MAX_EXPECTED]]
+    if len(names) > MAX_EXPECTED:
+        items.append(f"{len(names) - MAX_EXPECTED} other elements")
+    if end_of:
+        items.append(f"the end of <{end_of}>")
+    if not items:
+        return "nothing"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _children_finding(
+    node: etree._Element, models: relaxng.ContentModels
+) -> tuple[etree._Element, str] | None:
+    """Replay a node's children against its content model; a (node, message) when they do not fit."""
+    children = _element_children(node)
+    verdict = models.check_children(_name(node), [_name(child) for child in children])
+    if verdict is None or verdict.ok:
+        return None
+    name = _tag(node)
+    if verdict.index < len(children):
+        child = children[verdict.index]
+        where = f"after <{_tag(children[verdict.index - 1])}>" if verdict.index else "as the first child"
+        expected = _names_list(verdict.expected, name if verdict.end_allowed else None)
+        return (
+            child,
+            f"element <{_tag(child)}> is not allowed here in <{name}> ({where}); expected {expected}",
+        )
+    where = f"after <{_tag(children[-1])}>" if children else "inside it"
+    return node, f"element <{name}> is incomplete: expected {_names_list(verdict.expected)} {where}"
+
+
+def _first_finding_below(
+    node: etree._Element, models: relaxng.ContentModels
+) -> tuple[etree._Element, str] | None:
+    """The first element at or below ``node`` (document order) whose children do not fit its content model."""
+    for element in node.iter():
+        if isinstance(element.tag, str):
+            finding = _children_finding(element, models)
+            if finding:
+                return finding
+    return None
+
+
+def _node_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path)
+    except etree.XPathError:
+        return None
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+_INVALID_ATTRIBUTE = re.compile(r"Invalid attribute (\S+) for element (\S+)")
+
+
+def explain_relaxng(
+    entries: list,
+    tree: etree._ElementTree,
+    path: str,
+    models: relaxng.ContentModels,
+    schema: str,
+    locator: Locator | None = None,
+) -> list[Problem]:
+    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected."""
+    problems: list[Problem] = []
+    explained: set[int] = set()
+    locator = locator or Locator(tree, path)
+
+    def add(node: etree._Element | None, line: int | None, message: str, rule: str) -> None:
+        where, column = locator.position(node, line)
+        problems.append(Problem(path, where, column, ERROR, message, rule, schema))
+
+    for entry in entries:
+        node = _node_at(tree, entry.path)
+        kind = entry.type_name.replace("RELAXNG_ERR_", "relaxng-").lower().replace("_", "-")
+        attribute = _INVALID_ATTRIBUTE.match(entry.message)
+        if attribute and node is not None:
+            add(node, entry.line, _attribute_message(node, attribute.group(1), models), "relaxng-attribute")
+            continue
+        # Which element's children to replay: the parent of an unexpected element, or the element itself.
+        subject = node
+        if node is not None and entry.type_name in (
+            "RELAXNG_ERR_ELEMWRONG",
+            "RELAXNG_ERR_ELEMNAME",
+            "RELAXNG_ERR_ELEMEXTRANS",
+        ):
+            subject = node.getparent() if node.getparent() is not None else node
+        finding = None
+        if subject is not None:
+            finding = _children_finding(subject, models) or _first_finding_below(subject, models)
+        if finding:
+            target, message = finding
+            if id(target) not in explained:
+                explained.add(id(target))
+                add(target, entry.line, message, "relaxng-content")
+            continue
+        if node is not None and id(node) in explained:
+            continue
+        add(node, entry.line, _plain_message(entry.message, node), kind)
+    # libxml2 stops inside a subtree at its first error (and says nothing at all when the
+    # restricted grammar is notAllowed); replaying every element finds the others, as jing would.
+    for target, message in _all_findings(tree.getroot(), models):
+        if id(target) not in explained:
+            explained.add(id(target))
+            add(target, None, message, "relaxng-content")
+    if not problems:
+        root = tree.getroot()
+        add(root, None, f"the document (root <{_tag(root)}>) does not match the schema", "relaxng")
+    return problems
+
+
+def _all_findings(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
+    """Every element below ``root`` whose children do not fit its content model (at most ``limit``)."""
+    found = 0
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            finding = _children_finding(element, models)
+            if finding:
+                yield finding
+                found += 1
+                if found >= limit:
+                    return
+
+
+def _attribute_message(node: etree._Element, attribute: str, models: relaxng.ContentModels) -> str:
+    declared, any_name = models.attribute_names(_name(node))
+    local = attribute.split(":")[-1]
+    # libxml2 names an attribute by its local name; find it to show its prefix (xml:id, not id).
+    key = (
+        attribute
+        if attribute in node.attrib
+        else next((k for k in node.attrib if etree.QName(k).localname == local), attribute)
+    )
+    shown = _attribute_display_name(key, node)
+    value = node.get(key)
+    if local in declared or any_name:
+        return f'the value "{value}" of @{shown} on <{_tag(node)}> is not valid for that attribute'
+    return f"attribute @{shown} is not allowed on <{_tag(node)}>"
+
+
+def _attribute_display_name(key: str, node: etree._Element) -> str:
+    qname = etree.QName(key)
+    if not qname.namespace:
+        return qname.localname
+    if qname.namespace == "http://www.w3.org/XML/1998/namespace":
+        return f"xml:{qname.localname}"
+    prefix = next((p for p, uri in node.nsmap.items() if uri == qname.namespace and p), None)
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
+
+_PLAIN_MESSAGES = [
+    (re.compile(r"Did not expect element (\S+) there"), "element <{0}> is not allowed here"),
+    (re.compile(r"Expecting element (\S+), got (\S+)"), "expected element <{0}>, found <{1}>"),
+    (re.compile(r"Element (\S+) has extra content: text"), "element <{0}> may not contain text"),
+    (
+        re.compile(r"Element (\S+) failed to validate attributes"),
+        "an attribute of <{0}> is missing or not valid",
+    ),
+    (re.compile(r"Element (\S+) failed to validate content"), "the content of <{0}> is not valid"),
+    (
+        re.compile(r"Expecting an element (\S*), got nothing"),
+        "element is incomplete: a required child is missing",
+    ),
+    (
+        re.compile(r"Element (\S+) has wrong namespace: expecting (\S+)"),
+        "element <{0}> is in the wrong namespace (expected {1})",
+    ),
+]
+
+
+def _plain_message(message: str, node: etree._Element | None) -> str:
+    for pattern, template in _PLAIN_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            text = template.format(*match.groups())
+            if node is not None and "<" not in text:
+                text = f"<{_tag(node)}>: {text}"
+            if node is not None and node.getparent() is not None and "here" in text:
+                text += f" in <{_tag(node.getparent())}>"
+            return text
+    return message
+
+
+# ---------------------------------------------------------------------------
+# Schematron reports mapped back to lines
+# ---------------------------------------------------------------------------
+
+
+def schematron_problems(
+    report: etree._ElementTree,
+    tree: etree._ElementTree,
+    path: str,
+    schema: str,
+    locator: Locator | None = None,
+) -> list[Problem]:
+    """Problems from an SVRL report: each failed assert or successful report, at its node's line.
+
+    lxml's ISO Schematron reports line 0; the SVRL ``@location`` is an XPath to
+    the node, which we evaluate on the tree to read ``sourceline``.
+    """
+    problems = []
+    locator = locator or Locator(tree, path)
+    current_rule = None
+    for item in report.getroot():
+        tag = etree.QName(item).localname if isinstance(item.tag, str) else None
+        if tag == "fired-rule":
+            current_rule = item.get("id")
+        elif tag in ("failed-assert", "successful-report"):
+            text = " ".join("".join(part.itertext()) for part in item.iterfind(f"{{{SVRL_NS}}}text"))
+            role = (item.get("role") or "").lower()
+            severity = WARNING if role in ("warning", "warn", "info", "information") else ERROR
+            line, column = locator.position(_node_of(tree, item.get("location")))
+            rule = item.get("id") or current_rule or item.get("test")
+            problems.append(Problem(path, line, column, severity, " ".join(text.split()), rule, schema))
+    return problems
+
+
+def _node_of(tree: etree._ElementTree, location: str | None) -> etree._Element | None:
+    if not location:
+        return None
+    try:
+        found = tree.xpath(location)
+    except etree.XPathError:
+        return None
+    if not found:
+        return None
+    node = found[0]
+    if not isinstance(node, etree._Element):  # an attribute or text: its element's line
+        getparent = getattr(node, "getparent", None)
+        node = getparent() if getparent else None
+    return node
+
+
+# ---------------------------------------------------------------------------
+# Many files
+# ---------------------------------------------------------------------------
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to validate: files as given, folders searched for ``*.xml`` recursively; sorted, unique."""
+    found: dict[str, Path] = {}
+    for spec in paths:
+        path = Path(spec)
+        if path.is_dir():
+            for file in path.rglob("*.xml"):
+                if file.is_file():
+                    found.setdefault(str(file), file)
+        elif path.is_file():
+            found.setdefault(str(path), path)
+        else:
+            raise UsageError("no such file or folder", str(path), hint="check the path")
+    files = sorted(found.values(), key=lambda p: str(p))
+    for file in files:
+        if not os.access(file, os.R_OK):
+            raise UsageError("permission denied", str(file), hint="make the file readable")
+    return files
+
+
+# The schemas of the running validation, set in the parent before the workers are
+# forked: the workers inherit the compiled grammars instead of compiling their own.
+_WORKER_SCHEMAS: SchemaSet | None = None
+
+
+_WORKER_NAMES: frozenset[str] | None = None
+
+
+def _validate_in_worker(path: Path) -> FileReport:
+    return validate_file(path, _WORKER_SCHEMAS, _WORKER_NAMES)
+
+
+def _names_in_files(files: Iterable[Path]) -> frozenset[str]:
+    found: set[str] = set()
+    for file in files:
+        found |= relaxng.element_names_in_file(file)
+    return frozenset(found)
+
+
+_END_OF_NAMES = "\n.\n"  # names never contain a newline; a missing end means the child failed
+
+
+def _names_in_child_process(files: list[Path]) -> Callable[[], frozenset[str]]:
+    """Start scanning ``files`` for names in a forked child; the returned function waits for the result."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: scan, write, leave without running the parent's clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            text = "\n".join(sorted(_names_in_files(files))) + _END_OF_NAMES
+            with os.fdopen(write_end, "wb") as out:
+                out.write(text.encode("utf-8"))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> frozenset[str]:
+        with os.fdopen(read_end, "rb") as pipe:
+            text = pipe.read().decode("utf-8")
+        os.waitpid(pid, 0)
+        if not text.endswith(_END_OF_NAMES):  # never trust a partial list: scan here instead
+            return _names_in_files(files)
+        return frozenset(name for name in text[: -len(_END_OF_NAMES)].split("\n") if name)
+
+    return result
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    schemas: SchemaSet,
+    jobs: int | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> Report:
+    """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
+
+    ``jobs`` is the number of worker processes (default: all cores); 1, or a
+    single file, validates in this process. ``on_file`` is called with each
+    FileReport as it arrives, in order.
+    """
+    global _WORKER_SCHEMAS, _WORKER_NAMES
+    files = collect_files(paths)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    jobs = min(jobs, len(files))
+    reports: list[FileReport] = []
+    if len(files) == 1 and schemas.needs_element_names and hasattr(os, "fork"):
+        # One file (often a big one): a child process scans it for names while this
+        # process parses it, so the scan costs no time; then compile, then check.
+        names_from_child = _names_in_child_process(files)
+        parsed = _parse_for_validation(files[0])
+        names = names_from_child()
+        schemas.prepare(names)
+        report = _check_parsed(parsed, schemas, names)
+        if on_file:
+            on_file(report)
+        return Report((report,), schemas.names)
+    # One grammar for the whole run: restricted to the names used anywhere in it, so that
+    # every file is checked against the same compiled grammar.
+    names = _names_in_files(files) if schemas.needs_element_names else None
+    schemas.prepare(names)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results: Iterable[FileReport] = (validate_file(file, schemas, names) for file in files)
+        for report in results:
+            reports.append(report)
+            if on_file:
+                on_file(report)
+    else:
+        _WORKER_SCHEMAS, _WORKER_NAMES = schemas, names
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(jobs) as pool:
+                chunk = max(1, min(32, len(files) // (jobs * 8)))
+                for report in pool.imap(_validate_in_worker, files, chunksize=chunk):
+                    reports.append(report)
+                    if on_file:
+                        on_file(report)
+        finally:
+            _WORKER_SCHEMAS, _WORKER_NAMES = None, None
+    return Report(tuple(reports), schemas.names)
