@@ -112,3 +112,15 @@ def test_killing_builds_midway_never_leaves_a_partial_file(tmp_path):
     fresh = tmp_path / "fresh"
     build(seeds, fresh / "edition", fresh / "output")
     assert final == _snapshot(fresh / "edition") | _snapshot(fresh / "output")
+
+
+def test_build_fails_on_tei_the_project_schemas_refuse(tmp_path):
+    seeds = _seeds_with_change(tmp_path, "first")
+    edition = seeds / "workers-group-manifesto-1.toml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace('type = "preface"', 'type = "appendix"'),
+                       encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        build(seeds, tmp_path / "edition", tmp_path / "output")
+    message = error.value.one_line()
+    assert "the converted TEI is invalid" in message
+    assert not (tmp_path / "edition").exists() and not (tmp_path / "output").exists()

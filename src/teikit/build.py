@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .convert import Conversion, convert, edition_for
+from .edition import Edition
 from .errors import InputError, OverwriteRefused, UsageError
 from .export import export_many, list_formats
 from .files import remove_stale_temporaries, write_atomic
 from .render import IndexEntry, render_html, render_index, render_text
+from .validate import FileReport, SchemaSet, load_schemas, validate_tree
 from .xmlio import parse_xml_bytes, serialize
 
 FINGERPRINTS = "SHA256SUMS"
@@ -102,9 +104,10 @@ def build(
     conversions = tuple(convert(source, edition_for(source)) for source in seed_sources(seeds_dir))
     _check_distinct_ids(conversions)
     plan = _Plan()
+    schemas = load_schemas()  # the project's grammar and rules, compiled once for every text
     entries = []
     for conversion in conversions:
-        entries.append(_plan_edition(plan, conversion, edition_dir, output_dir))
+        entries.append(_plan_edition(plan, conversion, edition_dir, output_dir, schemas))
     plan.add(output_dir / "index.html", render_index(entries, title="teikit editions"))
     edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
     plan.add(edition_dir / FINGERPRINTS, "".join(
@@ -114,8 +117,10 @@ def build(
     return _write(plan, conversions)
 
 
-def _plan_edition(plan: _Plan, conversion: Conversion, edition_dir: Path, output_dir: Path) -> IndexEntry:
-    """The TEI of one text and everything made from it, as files to write.
+def _plan_edition(
+    plan: _Plan, conversion: Conversion, edition_dir: Path, output_dir: Path, schemas: SchemaSet
+) -> IndexEntry:
+    """The TEI of one text, validated, and everything made from it, as files to write.
 
     Renderings and exports are made from the TEI as written (parsed back from its bytes), so that they
     equal what ``teikit render`` and ``teikit export`` make from ``edition/`` later.
@@ -125,11 +130,30 @@ def _plan_edition(plan: _Plan, conversion: Conversion, edition_dir: Path, output
     data = serialize(conversion.tree)
     plan.add(tei_path, data)
     tei = parse_xml_bytes(data, str(tei_path))
+    check_valid(validate_tree(tei, schemas, str(tei_path)), conversion.edition)
     plan.add(output_dir / f"{ident}.html", render_html(tei))
     plan.add(output_dir / f"{ident}.txt", render_text(tei))
     for name, payload in export_many(tei, [e.name for e in list_formats()], ident).items():
         plan.add(output_dir / name, payload)
     return IndexEntry.from_tree(tei, f"{ident}.html", f"{ident}.txt", f"../edition/{ident}.xml")
+
+
+GENERIC_RULES = {"relaxng-contentvalid", "relaxng-extracontent"}
+
+
+def check_valid(report: FileReport, edition: Edition) -> None:
+    """Fail the build on the first problem the project's schemas find in a converted text."""
+    if report.valid:
+        return
+    errors = [p for p in report.problems if p.severity == "error"]
+    # libxml2 repeats one fault as "content not valid" on every ancestor: name the most specific problem.
+    first = min(errors, key=lambda p: (p.rule in GENERIC_RULES, p.line or 0))
+    more = f" (and {report.errors - 1} more)" if report.errors > 1 else ""
+    raise InputError(
+        f"the converted TEI is invalid: {first.message} [{first.rule}]{more}",
+        first.path, first.line, first.column,
+        hint=f"fix the declarations in {edition.path}, or run teikit validate on the TEI for every problem",
+    )
 
 
 def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:

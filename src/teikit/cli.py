@@ -12,19 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build as build_all
-from .convert import convert as convert_text
-from .convert import suggest_names
-from .edition import load_edition
 from .errors import TeikitError, UsageError
-from .export import export_files, list_formats
-from .files import write_atomic
-from .render.batch import FORMATS, render_many
-from .render.lossless import render_lossless
-from .render.text import render_text
-from .report import format_file_text, format_report
-from .validate import load_schemas, validate_paths
-from .xmlio import parse_xml, serialize
+
+# Each command imports the library it calls when it runs, not when the CLI loads: `teikit validate` in a
+# pre-commit hook or a CI step should not pay for compiling the tagger's and the exporters' patterns.
 
 
 class TeikitGroup(click.Group):
@@ -63,6 +54,11 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     Example:
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
+    from .convert import convert as convert_text
+    from .edition import load_edition
+    from .files import write_atomic
+    from .xmlio import serialize
+
     edition = load_edition(edition_file) if edition_file else None
     result = convert_text(source, edition)
     data = serialize(result.tree)
@@ -91,6 +87,8 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool) -> 
     Example:
       teikit build seeds
     """
+    from .build import build as build_all
+
     result = build_all(seeds_dir, edition_dir, output_dir, force=force)
     for path in result.written:
         click.echo(f"wrote {path}")
@@ -123,6 +121,11 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
       teikit text edition/workers-group-manifesto-1.xml --width 72
       teikit text --lossless edition/workers-group-manifesto-1.xml
     """
+    from .files import write_atomic
+    from .render.lossless import render_lossless
+    from .render.text import render_text
+    from .xmlio import parse_xml
+
     if lossless and (no_notes or width or stylesheet):
         raise UsageError("--lossless regenerates the source exactly and takes no other option",
                          hint="drop --no-notes, --width and --stylesheet, or drop --lossless")
@@ -159,6 +162,8 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
       teikit export edition/workers-group-manifesto-1.xml --format csv --format gexf -o /tmp/exports
       teikit export edition/*.xml --all -o output
     """
+    from .export import export_files, list_formats
+
     if list_only:
         exporters = list_formats()
         width = max(len(e.name) for e in exporters)
@@ -191,6 +196,8 @@ def suggest(source: Path, min_count: int, contexts: int) -> None:
     Example:
       teikit suggest seeds/workers-group-manifesto-1.txt
     """
+    from .convert import suggest_names
+
     found = suggest_names(source, min_count=min_count)
     for item in found:
         lines = ",".join(map(str, item.lines[:8])) + ("…" if len(item.lines) > 8 else "")
@@ -230,6 +237,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
       teikit render edition ../shared/tei/samples --format html --index
       teikit render hamlet.xml --stylesheet my-edition.xsl
     """
+    from .render.batch import FORMATS, render_many
+
     formats = tuple(FORMATS) if output_format == "both" else (output_format,)
     report = render_many(
         sources, output_dir, formats=formats,
@@ -299,6 +308,10 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
     Exit status: 0 all files valid; 1 some file invalid or malformed; 2 usage
     error (unknown option, missing path or schema, unreadable file).
     """
+    from .files import write_atomic
+    from .report import format_file_text, format_report
+    from .validate import load_schemas, validate_paths
+
     rng = list(grammars) + ([tei_all] if tei_all else [])
     schemas = load_schemas(
         rng=[g for g in rng if not g.endswith(".xsd")],
