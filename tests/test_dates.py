@@ -1,4 +1,4 @@
-"""Tests for teikit.tag.dates: the forms and non-dates of DATE-SPEC, the seed's own sentences,
+"""Tests for teikit.tag.dates: the forms and non-dates of the encoding guide, the seed's own sentences,
 the attribute checker, and properties of find_dates over generated text."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def tagged(text: str) -> list[tuple[str, dict[str, str]]]:
 WHEN = "when"
 SEASON_1923 = {"notBefore": "1923-06-01", "notAfter": "1923-08-31"}
 
-# DATE-SPEC's table: text, what the element covers, attributes.
+# The encoding guide's table of dates: text, what the element covers, attributes.
 SPEC_FORMS = [
     ("1918", "1918", {WHEN: "1918"}),
     ("October 1923", "October 1923", {WHEN: "1923-10"}),
@@ -128,7 +128,7 @@ MORE_FORMS = [
     ("the late 19th century", "late 19th century", {"notBefore": "1867", "notAfter": "1899"}),
 ]
 
-# DATE-SPEC's non-dates, and more of the same kinds.
+# The encoding guide's non-dates, and more of the same kinds.
 NON_DATES = [
     "999", "0999", "2101", "12345", "200 or so", "8 hour working day", "the 8-hour working day",
     "the 46", "the 13th Congress", "Part 1", "n°s. 8 and 9", "the last 15-20 years", "II½",

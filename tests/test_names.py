@@ -1,4 +1,4 @@
-"""The name matcher: each matching rule of REGISTER-SPEC.md, and agreement with a slow, obvious matcher."""
+"""The name matcher: each matching rule of schemas/register-format.md, and agreement with a slow, obvious matcher."""
 
 from __future__ import annotations
 

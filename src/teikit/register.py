@@ -1,6 +1,6 @@
 """The entity register: load and check ``register.toml``, normalise name forms, write TEI lists.
 
-The format is described in REGISTER-SPEC.md. Every problem in a register is an
+The format is described in schemas/register-format.md. Every problem in a register is an
 :class:`~teikit.errors.InputError` naming the file, the line of the offending
 entry (or key) and what to do about it.
 """
@@ -27,7 +27,7 @@ ENTITY_TYPES = ("person", "org", "place")
 CASE_RULES = ("initial", "exact", "any")
 CONTEXT_RULES = ("followed_by", "not_followed_by", "preceded_by", "not_preceded_by")
 
-# The characters that matching treats as one (REGISTER-SPEC "Matching semantics"): the typographic
+# The characters that matching treats as one (schemas/register-format.md, "Matching semantics"): the typographic
 # apostrophe is the plain one, the hyphen (U+2010) and non-breaking hyphen (U+2011) are the ASCII one.
 # Runs of white space (str.isspace, which includes U+00A0) are one space; see normalise_form.
 EQUIVALENT_CHARACTERS = {"\u2019": "'", "\u2010": "-", "\u2011": "-"}

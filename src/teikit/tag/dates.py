@@ -1,6 +1,6 @@
 """Find dates in English running text and normalise them to TEI attributes (ISO 8601 values).
 
-The conventions are those of DATE-SPEC (the encoding guide's section on dates):
+The conventions are those of the encoding guide's section on dates (schemas/encoding-guide.md):
 ``@when`` for a point, ``@from``/``@to`` for a range written with two endpoints,
 ``@notBefore``/``@notAfter`` for a vague span (seasons, early/mid/late, decades,
 centuries). A match is a range over the original string; the text is never changed.

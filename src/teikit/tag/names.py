@@ -1,4 +1,4 @@
-"""Find the register's names in running text, by the matching rules of REGISTER-SPEC.md.
+"""Find the register's names in running text, by the matching rules of schemas/register-format.md.
 
 How it works (and why it stays fast with tens of thousands of forms):
 
