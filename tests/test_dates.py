@@ -90,7 +90,7 @@ SPEC_FORMS = [
     ("the nineteenth century", "nineteenth century", {"notBefore": "1800", "notAfter": "1899"}),
 ]
 
-# Forms beyond the table, in its spirit (docs-dates.md lists them).
+# Forms beyond the table, in its spirit (the encoding guide lists them).
 MORE_FORMS = [
     ("Sept. 1923", "Sept. 1923", {WHEN: "1923-09"}),
     ("Sept 1923", "Sept 1923", {WHEN: "1923-09"}),

@@ -829,8 +829,8 @@ def test_cli_text_gives_the_reading_text_by_default_and_lossless_on_request():
 
 
 def test_the_documented_stylesheet_example_works(tmp_path, tagged):
-    """docs-render.md's own XSLT example, run as a reader would copy it."""
-    docs = (REPO / "docs-render.md").read_text(encoding="utf-8")
+    """The README's own XSLT example, run as a reader would copy it."""
+    docs = (REPO / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```xml\n(.*?)```", docs, re.S).group(1)
     mine = tmp_path / "my-edition.xsl"
     mine.write_text(example, encoding="utf-8")
@@ -843,14 +843,14 @@ def test_the_documented_stylesheet_example_works(tmp_path, tagged):
 
 
 def test_every_render_option_is_documented():
-    docs = (REPO / "docs-render.md").read_text(encoding="utf-8")
+    docs = (REPO / "docs" / "render.md").read_text(encoding="utf-8")
     from teikit.cli import cli
 
     for command in ("render", "text"):
         for param in cli.commands[command].params:
             for option in param.opts:
                 if option.startswith("--") and option != "--help":
-                    assert option in docs, f"{command} {option} is not in docs-render.md"
+                    assert option in docs, f"{command} {option} is not in docs/render.md"
 
 
 def test_drama_register_counts_each_speakers_speeches():
