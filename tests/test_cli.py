@@ -56,8 +56,8 @@ def test_bad_input_is_one_line_exit_1_and_no_output_file(runner, tmp_path):
 
 def test_missing_file_is_reported(runner, tmp_path):
     result = runner.invoke(cli, ["convert", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 1
-    assert "no such file" in result.output
+    assert result.exit_code == 2  # a path that does not exist is a usage error, like in every command
+    assert "no such source text" in result.output
 
 
 def test_build_then_rebuild_changes_nothing(runner, tmp_path):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
-
 from teikit.cli import cli
 from teikit.export import list_formats
+
+from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

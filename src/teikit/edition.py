@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .files import read_input
 
 PARTS = ("front", "body", "back")
 
@@ -178,9 +179,7 @@ def load_edition(path: str | Path) -> Edition:
     """Read and check an edition file; every problem is an InputError naming the file and line."""
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such edition file", path, hint="check the path") from None
+        raw = read_input(path, "edition file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte offset {exc.start})", path, hint="save the file as UTF-8") from None
     try:

@@ -52,3 +52,18 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
     return stale
+
+
+def read_input(path: str | Path, kind: str = "file") -> bytes:
+    """The bytes of an input file, or a UsageError saying why it cannot be read (``kind`` names it: "register")."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no such {kind}", path, hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"is a folder, not a {kind}", path) from None
+    except PermissionError:
+        raise UsageError("permission denied", path) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror}", path) from None

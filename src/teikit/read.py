@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .edition import Correction, Edition, default_edition
 from .errors import InputError
+from .files import read_input
 from .model import (
     Block,
     BlockLike,
@@ -653,14 +654,7 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
 def read_file(path: str | Path, edition: Edition | None = None) -> Document:
     """Read a seed text file into a Document."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path, hint="check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a text file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
+    data = read_input(path, "source text")
     edition = edition or default_edition(path)
     return read_document(decode(data, path), edition, source=str(path))
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError, UsageError
+from .errors import InputError
+from .files import read_input
 from .xmlio import TEI_NS, XML_NS
 
 FORMAT_VERSION = 1
@@ -609,14 +610,7 @@ def load_register(path: str | Path) -> Register:
     """Read and check a register file; raise InputError naming the file, the line and the fix."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError("no such register file", source, hint="check the path") from None
-    except IsADirectoryError:
-        raise UsageError("is a folder, not a register file", source) from None
-    except PermissionError:
-        raise UsageError("permission denied", source) from None
+    raw = read_input(path, "register file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
