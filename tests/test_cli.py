@@ -125,3 +125,22 @@ def test_suggest_lists_a_name_the_register_lacks(runner, tmp_path):
     result = runner.invoke(cli, ["suggest", str(seeds / SEED_TEXT.name)])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].split() == ["1", "Kollontai", "(line", "30)"]
+
+
+@pytest.mark.parametrize("command", [
+    ["convert"], ["suggest"], ["text"], ["text", "--lossless"], ["render", "-o", "{tmp}"],
+    ["export", "--format", "json", "-o", "{tmp}"], ["validate"], ["build"],
+])
+def test_exit_codes_are_consistent_across_commands(runner, tmp_path, command):
+    """A path that does not exist is a usage error (2); a malformed file is invalid input (1)."""
+    args = [a.replace("{tmp}", str(tmp_path / "out")) for a in command]
+    missing = runner.invoke(cli, [*args, str(tmp_path / "missing")])
+    assert missing.exit_code == 2, missing.output
+    assert "Traceback" not in missing.output
+    if command[0] == "build":
+        return
+    bad = tmp_path / ("bad.txt" if command[0] in {"convert", "suggest"} else "bad.xml")
+    bad.write_bytes(b"\xff\xfe broken" if command[0] in {"convert", "suggest"} else b"<TEI><unclosed></TEI>")
+    broken = runner.invoke(cli, [*args, str(bad)])
+    assert broken.exit_code == 1, broken.output
+    assert str(bad) in broken.output and "Traceback" not in broken.output

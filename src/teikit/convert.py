@@ -10,6 +10,7 @@ from lxml import etree
 
 from .edition import Edition, default_edition, load_edition
 from .errors import InputError
+from .files import read_input
 from .model import Document
 from .read import check_notes, decode, read_file
 from .register import Register, load_register, register_to_tei
@@ -83,7 +84,7 @@ def suggest_names(source: str | Path, edition: Edition | None = None, min_count:
     source = Path(source)
     edition = edition or edition_for(source)
     register, _ = register_and_matcher(register_path(edition, source))
-    text = decode(source.read_bytes(), source).text
+    text = decode(read_input(source, "source text"), source).text
     furniture = {f.line_text.strip() for f in edition.furniture}
     # Blank the furniture lines rather than drop them, so that line numbers stay those of the source.
     kept = "\n".join("" if line.strip() in furniture else line for line in text.split("\n"))
