@@ -144,3 +144,17 @@ def test_exit_codes_are_consistent_across_commands(runner, tmp_path, command):
     broken = runner.invoke(cli, [*args, str(bad)])
     assert broken.exit_code == 1, broken.output
     assert str(bad) in broken.output and "Traceback" not in broken.output
+
+
+def test_an_internal_error_is_one_line_unless_debugging(runner, monkeypatch, tmp_path):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("teikit.convert.convert", broken)
+    result = runner.invoke(cli, ["convert", str(SEED_TEXT)])
+    assert result.exit_code == 2
+    assert result.output.startswith("teikit: internal error: ZeroDivisionError: division by zero")
+    assert "Traceback" not in result.output
+    monkeypatch.setenv("TEIKIT_DEBUG", "1")
+    debugging = runner.invoke(cli, ["convert", str(SEED_TEXT)])
+    assert isinstance(debugging.exception, ZeroDivisionError)

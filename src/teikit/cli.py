@@ -7,6 +7,7 @@ print tracebacks.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -27,6 +28,15 @@ class TeikitGroup(click.Group):
         except TeikitError as exc:
             click.echo(exc.one_line(), err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            # A bug of teikit's, not of the input: still one line, unless the user asks for the traceback.
+            if os.environ.get("TEIKIT_DEBUG"):
+                raise
+            click.echo(f"teikit: internal error: {type(exc).__name__}: {exc} (this is a bug in teikit: "
+                       "rerun with TEIKIT_DEBUG=1 to see where, and report it)", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=TeikitGroup, context_settings={"help_option_names": ["-h", "--help"]})
