@@ -1,3 +1,71 @@
-"""teikit: plain text → TEI P5 → validation, reading editions and exports."""
+"""teikit: plain text → TEI P5 → validation, reading editions and exports.
+
+The functions here are what a notebook user imports; each imports its stage when called, so that
+``import teikit`` (and the command line) stays fast.
+
+    >>> import teikit
+    >>> edition = teikit.convert("seeds/workers-group-manifesto-1.txt")
+    >>> teikit.validate(["edition/"]).summary()
+    '1 file, 0 invalid, 0 errors'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
 
 __version__ = "0.1.0"
+
+
+def convert(source: str | Path):
+    """Convert one plain-text source (with its edition file and register) into TEI: a ``Conversion``."""
+    from .convert import convert as convert_source
+
+    return convert_source(source)
+
+
+def build(seeds_dir: str | Path = "seeds", edition_dir: str | Path = "edition", output_dir: str | Path = "output",
+          *, force: bool = False):
+    """Convert, validate, render and export every seed text, as ``teikit build`` does: a ``BuildResult``."""
+    from .build import build as build_all
+
+    return build_all(seeds_dir, edition_dir, output_dir, force=force)
+
+
+def parse(path: str | Path):
+    """Parse a TEI (or any XML) file with teikit's safe parser: an lxml ElementTree."""
+    from .xmlio import parse_xml
+
+    return parse_xml(path)
+
+
+def validate(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
+             jobs: int | None = None):
+    """Validate files and folders against RELAX NG and Schematron (teikit's schemas by default): a ``Report``."""
+    from .validate import load_schemas, validate_paths
+
+    return validate_paths(list(paths), load_schemas(rng=tuple(rng), schematron=tuple(schematron)), jobs=jobs)
+
+
+def render_html(tree, stylesheet: str | Path | None = None) -> str:
+    """The HTML reading edition of a TEI tree (teikit's or anyone's)."""
+    from .render import render_html as render
+
+    return render(tree, stylesheet=stylesheet)
+
+
+def render_text(tree, *, notes: bool = True, width: int | None = None) -> str:
+    """The reading text of a TEI tree."""
+    from .render import render_text as render
+
+    return render(tree, notes=notes, width=width)
+
+
+def export(tree, formats: Iterable[str], name: str) -> dict[str, bytes]:
+    """Export a TEI tree in the given formats (see ``teikit export --list``): {file name: bytes}."""
+    from .export import export_many
+
+    return export_many(tree, list(formats), name)
+
+
+__all__ = ["__version__", "build", "convert", "export", "parse", "render_html", "render_text", "validate"]
