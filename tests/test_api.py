@@ -15,14 +15,23 @@ TEXT_PIPELINE = {"read", "tag", "model", "edition", "tei", "convert", "register"
 
 
 def test_the_public_functions_work_end_to_end(tmp_path):
-    conversion = teikit.convert(SEED_TEXT)
+    conversion = teikit.convert_file(SEED_TEXT)
     assert conversion.tree.getroot().get("{http://www.w3.org/XML/1998/namespace}id") == "workers-group-manifesto-1"
-    report = teikit.validate([REPO / "edition"])
+    report = teikit.validate_files([REPO / "edition"])
     assert report.valid and report.summary() == "1 file, 0 invalid, 0 errors"
     tree = teikit.parse(REPO / "edition" / "workers-group-manifesto-1.xml")
     assert "<h1" in teikit.render_html(tree)
     assert teikit.render_text(tree, width=60).startswith("The Communist Left in Russia")
-    assert set(teikit.export(tree, ["json", "gexf"], "m")) == {"m.json", "m.gexf"}
+    assert set(teikit.export_tree(tree, ["json", "gexf"], "m")) == {"m.json", "m.gexf"}
+
+
+def test_the_api_survives_importing_the_stage_modules():
+    import teikit.build
+    import teikit.convert
+    import teikit.export
+    import teikit.validate  # noqa: F401
+
+    assert all(callable(getattr(teikit, name)) for name in teikit.__all__ if name != "__version__")
 
 
 def test_importing_teikit_loads_no_stage():

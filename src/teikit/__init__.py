@@ -1,11 +1,12 @@
 """teikit: plain text → TEI P5 → validation, reading editions and exports.
 
 The functions here are what a notebook user imports; each imports its stage when called, so that
-``import teikit`` (and the command line) stays fast.
+``import teikit`` (and the command line) stays fast. Their names differ from the modules' (``convert_file``,
+not ``convert``), because importing ``teikit.convert`` binds the module to that name in this package.
 
     >>> import teikit
-    >>> edition = teikit.convert("seeds/workers-group-manifesto-1.txt")
-    >>> teikit.validate(["edition/"]).summary()
+    >>> edition = teikit.convert_file("seeds/workers-group-manifesto-1.txt")
+    >>> teikit.validate_files(["edition/"]).summary()
     '1 file, 0 invalid, 0 errors'
 """
 
@@ -17,19 +18,19 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 
-def convert(source: str | Path):
+def convert_file(source: str | Path):
     """Convert one plain-text source (with its edition file and register) into TEI: a ``Conversion``."""
     from .convert import convert as convert_source
 
     return convert_source(source)
 
 
-def build(seeds_dir: str | Path = "seeds", edition_dir: str | Path = "edition", output_dir: str | Path = "output",
+def build_all(seeds_dir: str | Path = "seeds", edition_dir: str | Path = "edition", output_dir: str | Path = "output",
           *, force: bool = False):
     """Convert, validate, render and export every seed text, as ``teikit build`` does: a ``BuildResult``."""
-    from .build import build as build_all
+    from .build import build
 
-    return build_all(seeds_dir, edition_dir, output_dir, force=force)
+    return build(seeds_dir, edition_dir, output_dir, force=force)
 
 
 def parse(path: str | Path):
@@ -39,7 +40,7 @@ def parse(path: str | Path):
     return parse_xml(path)
 
 
-def validate(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
+def validate_files(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
              jobs: int | None = None):
     """Validate files and folders against RELAX NG and Schematron (teikit's schemas by default): a ``Report``."""
     from .validate import load_schemas, validate_paths
@@ -61,11 +62,12 @@ def render_text(tree, *, notes: bool = True, width: int | None = None) -> str:
     return render(tree, notes=notes, width=width)
 
 
-def export(tree, formats: Iterable[str], name: str) -> dict[str, bytes]:
+def export_tree(tree, formats: Iterable[str], name: str) -> dict[str, bytes]:
     """Export a TEI tree in the given formats (see ``teikit export --list``): {file name: bytes}."""
     from .export import export_many
 
     return export_many(tree, list(formats), name)
 
 
-__all__ = ["__version__", "build", "convert", "export", "parse", "render_html", "render_text", "validate"]
+__all__ = ["__version__", "build_all", "convert_file", "export_tree", "parse", "render_html", "render_text",
+           "validate_files"]

@@ -368,18 +368,20 @@ def _file_desc(file_desc: etree._Element, edition: Edition, document: Document) 
     source_desc = sub(file_desc, "sourceDesc")
     bibl = sub(source_desc, "bibl")
     fields = dict(edition.source_bibl)
-    if "title" in fields:
-        sub(bibl, "title", {"level": "a"}, fields["title"])
-    if "author" in fields:
-        sub(bibl, "author", text=fields["author"])
-    if "journal" in fields:
-        sub(bibl, "title", {"level": "j"}, fields["journal"])
-    if "publisher" in fields:
-        sub(bibl, "publisher", text=fields["publisher"])
-    if "date" in fields:
-        sub(bibl, "date", {"when": fields["date"]}, fields["date"])
-    if edition.source_note:
-        sub(bibl, "note", text=edition.source_note)
+    # A citation as it is read: its parts separated by full stops (mixed content, so layout stays out of it).
+    parts = [
+        ("title", {"level": "a"}, fields.get("title")),
+        ("author", {}, fields.get("author")),
+        ("title", {"level": "j"}, fields.get("journal")),
+        ("publisher", {}, fields.get("publisher")),
+        ("date", {"when": fields.get("date", "")}, fields.get("date")),
+        ("note", {}, edition.source_note),
+    ]
+    for tag, attrs, value in parts:
+        if value:
+            if len(bibl):
+                bibl[-1].tail = ". " if not bibl[-1].text.endswith((".", "?", "!")) else " "
+            sub(bibl, tag, attrs, value)
     if not len(bibl):
         bibl.text = f"Plain text file {edition.source}"
 

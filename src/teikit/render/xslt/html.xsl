@@ -267,8 +267,11 @@
   <xsl:template match="*" mode="tk:citation-line">
     <xsl:if test="preceding-sibling::* and not(self::tei:note)"><xsl:text> </xsl:text></xsl:if>
     <xsl:apply-templates mode="tk:citation-line"/>
+    <!-- A full stop after a title or name, unless the item or the text after it already has punctuation. -->
+    <xsl:variable name="after" select="normalize-space(following-sibling::node()[1][self::text()])"/>
     <xsl:if test="(self::tei:title or self::tei:author or self::tei:editor) and following-sibling::*
-                  and not(substring(normalize-space(.), string-length(normalize-space(.))) = '.')">
+                  and not(substring(normalize-space(.), string-length(normalize-space(.))) = '.')
+                  and not(contains('.,;:', substring($after, 1, 1)) and $after != '')">
       <xsl:text>.</xsl:text>
     </xsl:if>
   </xsl:template>
