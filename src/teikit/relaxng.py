@@ -37,7 +37,7 @@ from .xmlio import parse_xml, parse_xml_bytes
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _RNG = f"{{{RNG_NS}}}"
 # Bump when the derivation changes so that old cache entries are never reused.
-RESTRICTION_VERSION = "2"
+RESTRICTION_VERSION = "3"
 
 # ---------------------------------------------------------------------------
 # Which element and attribute names a document uses
@@ -367,6 +367,13 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
     return root.getroottree()
 
 
+def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
+    found: dict[str, list[etree._Element]] = {}
+    for define in root.iter(_RNG + "define"):
+        found.setdefault(define.get("name"), []).append(define)
+    return found
+
+
 def _inline_element_free_definitions(root: etree._Element) -> None:
     """Replace each reference to a definition without element patterns (attribute classes) by its content.
 
@@ -375,11 +382,14 @@ def _inline_element_free_definitions(root: etree._Element) -> None:
     written in the element; RELAX NG forbids reference cycles that do not pass
     through an element, so inlining these always ends.
     """
-    bodies: dict[str, list[etree._Element]] = {}
-    for define in root.iter(_RNG + "define"):
-        if define.get("combine") is None and not any(True for _ in define.iter(_RNG + "element")):
-            bodies.setdefault(define.get("name"), []).append(define)
-    inlinable = {name for name, found in bodies.items() if len(found) == 1}
+    bodies = _definitions_by_name(root)
+    # Only a name defined once: the parts of a combined definition (combine="choice" or
+    # "interleave") mean something together, never one of them alone.
+    inlinable = {
+        name
+        for name, found in bodies.items()
+        if len(found) == 1 and not any(True for _ in found[0].iter(_RNG + "element"))
+    }
     while True:
         refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in inlinable]
         if not refs:
@@ -402,9 +412,9 @@ def _inline_empty_definitions(root: etree._Element) -> None:
     """
     while True:
         empty = {
-            define.get("name")
-            for define in root.iter(_RNG + "define")
-            if [_rng(child) for child in _content(define)] == ["empty"]
+            name
+            for name, found in _definitions_by_name(root).items()
+            if len(found) == 1 and [_rng(child) for child in _content(found[0])] == ["empty"]
         }
         refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in empty]
         if not refs:
