@@ -27,6 +27,7 @@ import ctypes
 import ctypes.util
 import os
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,8 @@ class StreamGrammar:
     def __init__(self, library: ctypes.CDLL, handle: int) -> None:
         self._library = library
         self.handle: int | None = handle
+        # Freed with the object at the latest (close() frees it sooner).
+        self._free = weakref.finalize(self, library.xmlRelaxNGFree, handle)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StreamGrammar | None:
@@ -143,14 +146,13 @@ class StreamGrammar:
         library = load_libxml2()
         if library is None:
             return None
-        messages: list[str] = []
-        on_error = _collector(messages)
         library.xmlSetStructuredErrorFunc(None, _ignore)
         parser = library.xmlRelaxNGNewMemParserCtxt(data, len(data))
         if not parser:
             return None
         try:
-            library.xmlRelaxNGSetParserStructuredErrors(parser, on_error, None)
+            # A grammar libxml2 cannot compile only means no streaming: nothing to tell the user.
+            library.xmlRelaxNGSetParserStructuredErrors(parser, _ignore, None)
             handle = library.xmlRelaxNGParse(parser)
         finally:
             library.xmlRelaxNGFreeParserCtxt(parser)
@@ -159,24 +161,15 @@ class StreamGrammar:
         return cls(library, handle)
 
     def close(self) -> None:
-        if self.handle:
-            self._library.xmlRelaxNGFree(self.handle)
-            self.handle = None
+        """Free the compiled grammar (once; later calls do nothing)."""
+        self._free()
+        self.handle = None
 
     def __enter__(self) -> StreamGrammar:
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def _collector(messages: list[str]):
-    @_STRUCTURED_ERROR
-    def collect(_user_data, error) -> None:
-        with contextlib.suppress(Exception):  # an exception must never cross into C
-            messages.append((error.contents.message or b"").decode("utf-8", "replace").strip())
-
-    return collect
 
 
 # ---------------------------------------------------------------------------
