@@ -252,6 +252,36 @@ def test_grammar_messages_name_the_element_the_place_and_what_was_expected(lette
     assert report.problems[0].schema == "letter.rng"
 
 
+def test_an_attribute_value_outside_its_list_is_named_with_the_values_allowed(tmp_path):
+    # teikit.rng lists the division types; libxml2 alone blames <body>, <head> and <closer>.
+    text = (ROOT / "edition" / "workers-group-manifesto-1.xml").read_text(encoding="utf-8")
+    assert text.count('<div type="preface"') == 1
+    edited = tmp_path / "appendix.xml"
+    edited.write_text(text.replace('<div type="preface"', '<div type="appendix"'), encoding="utf-8")
+    line = next(n for n, x in enumerate(edited.read_text().splitlines(), 1) if 'type="appendix"' in x)
+    report = validate_file(edited, load_schemas())
+    assert [(p.line, p.column, p.rule, p.message) for p in report.problems] == [
+        (
+            line,
+            9,
+            "relaxng-attribute",
+            'the value "appendix" of @type on <div> is not allowed; expected one of: address, afterword, '
+            "chapter, endnotes, footnotes, introduction, manifesto, notes, preface, section",
+        )
+    ]
+
+
+def test_other_mistakes_are_still_reported_beside_a_value_outside_its_list(tmp_path):
+    text = (ROOT / "edition" / "workers-group-manifesto-1.xml").read_text(encoding="utf-8")
+    text = text.replace('<div type="preface"', '<div type="appendix"')
+    text = text.replace("<head>By way of a preface</head>", "<hed>By way of a preface</hed>")
+    edited = tmp_path / "two-mistakes.xml"
+    edited.write_text(text, encoding="utf-8")
+    found = {(p.rule, p.message.split(";")[0]) for p in validate_file(edited, load_schemas()).problems}
+    assert ("relaxng-attribute", 'the value "appendix" of @type on <div> is not allowed') in found
+    assert any(rule == "relaxng-content" and "<hed> is not allowed here" in message for rule, message in found)
+
+
 def test_grammar_with_include_gives_the_same_messages(letter_schemas):
     included = load_schemas(rng=[SCHEMAS / "letter-include.rng"])
     for fixture in sorted(LETTERS.glob("*.xml")):

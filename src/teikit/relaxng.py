@@ -761,6 +761,8 @@ class ContentModels:
         self._content_cache: dict[int, tuple] = {}
         self._patterns_cache: dict[Name, list[int]] = {}
         self._verdicts: dict[tuple, Expectation | None] = {}
+        self._attribute_cache: dict[int, list[etree._Element]] = {}
+        self._closed_cache: dict[tuple[Name, Name], AllowedValues | None] = {}
 
     # --- conversion from RELAX NG XML, lazily per definition -------------------------
 
@@ -937,3 +939,106 @@ class ContentModels:
             names |= found
             any_name = any_name or wildcard
         return names, any_name
+
+    # --- closed lists of attribute values ------------------------------------------------
+
+    def closed_values(self, element: Name, attribute: Name) -> AllowedValues | None:
+        """The values attribute ``attribute`` may take on element ``element``, when every pattern lists them.
+
+        None when some pattern declaring the attribute leaves it open (a datatype,
+        text, a list, a wildcard), or when no pattern declares it.
+        """
+        key = (element, attribute)
+        if key not in self._closed_cache:
+            self._closed_cache[key] = self._closed_values(element, attribute)
+        return self._closed_cache[key]
+
+    def _closed_values(self, element: Name, attribute: Name) -> AllowedValues | None:
+        allowed: AllowedValues | None = None
+        for index in self.patterns_for(element):
+            for pattern in self._attribute_patterns(index):
+                if not matches(name_class(pattern), *attribute):
+                    continue
+                values = self._values_of(pattern, set())
+                if values is None:
+                    return None
+                allowed = values if allowed is None else allowed.union(values)
+        return allowed
+
+    def _attribute_patterns(self, index: int) -> list[etree._Element]:
+        """The attribute patterns of one element pattern (through references, not into child elements)."""
+        if index not in self._attribute_cache:
+            found: list[etree._Element] = []
+            pending, seen = list(_content(self._elements[index])), set()
+            while pending:
+                node = pending.pop()
+                kind = _rng(node)
+                if kind == "attribute":
+                    found.append(node)
+                elif kind == "ref" and node.get("name") not in seen:
+                    seen.add(node.get("name"))
+                    for define in self._defines.get(node.get("name"), []):
+                        pending.extend(_content(define))
+                elif kind != "element" and kind not in _LEAVES:
+                    pending.extend(_content(node))
+            self._attribute_cache[index] = found
+        return self._attribute_cache[index]
+
+    def _values_of(self, node: etree._Element, seen: set[str]) -> AllowedValues | None:
+        """The values a pattern (an attribute's content) matches, if it is a closed list of them."""
+        kind = _rng(node)
+        children = _content(node)
+        if kind == "attribute":
+            return self._values_of(children[0], seen) if len(children) == 1 else None  # no content: text
+        if kind == "value":
+            # RELAX NG 4.4: a value without a type is a token of the built-in library. Values of other
+            # datatypes compare by value ("1" = "true" for a boolean): not a list teikit can check.
+            kind_of_value = node.get("type", "token")
+            library = _inherited(node, "datatypeLibrary") if node.get("type") else ""
+            if library or kind_of_value not in ("token", "string"):
+                return None
+            text = node.text or ""
+            return AllowedValues(frozenset([text]) if kind_of_value == "string" else frozenset(), frozenset(
+                [" ".join(text.split())] if kind_of_value == "token" else []
+            ))
+        if kind == "choice":
+            allowed = AllowedValues(frozenset(), frozenset())
+            for child in children:
+                values = self._values_of(child, seen)
+                if values is None:
+                    return None
+                allowed = allowed.union(values)
+            return allowed
+        if kind == "ref" and node.get("name") not in seen:
+            defines = self._defines.get(node.get("name"), [])
+            if len(defines) != 1:  # combined definitions: rare for values; not worth the cases
+                return None
+            seen.add(node.get("name"))
+            body = _content(defines[0])
+            return self._values_of(body[0], seen) if len(body) == 1 else None
+        return None
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """A closed list of attribute values: compared exactly (``string``) or with spaces collapsed (``token``)."""
+
+    strings: frozenset[str]
+    tokens: frozenset[str]
+
+    def union(self, other: AllowedValues) -> AllowedValues:
+        return AllowedValues(self.strings | other.strings, self.tokens | other.tokens)
+
+    def allows(self, value: str) -> bool:
+        return value in self.strings or " ".join(value.split()) in self.tokens
+
+    def listed(self) -> list[str]:
+        return sorted(self.strings | self.tokens)
+
+
+def _inherited(node: etree._Element, attribute: str) -> str:
+    """An attribute in force at a schema node: its own, or the nearest ancestor's (RELAX NG inheritance)."""
+    for ancestor in (node, *node.iterancestors()):
+        if ancestor.get(attribute) is not None:
+            return ancestor.get(attribute)
+    return ""

@@ -17,6 +17,7 @@ loaded is a :class:`~teikit.errors.UsageError` (exit 2).
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import re
@@ -224,7 +225,8 @@ class RelaxNGSchema:
         grammar = self._grammar_for(names)
         if grammar.relaxng.validate(tree):
             return []
-        return explain_relaxng(list(grammar.relaxng.error_log), tree, path, self.models, self.name, locator)
+        entries = list(grammar.relaxng.error_log)
+        return explain_relaxng(entries, tree, path, self.models, self.name, locator, grammar.relaxng)
 
 
 class XMLSchemaSchema:
@@ -755,8 +757,14 @@ def explain_relaxng(
     models: relaxng.ContentModels,
     schema: str,
     locator: Locator | None = None,
+    validator: etree.RelaxNG | None = None,
 ) -> list[Problem]:
-    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected."""
+    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected.
+
+    ``validator`` (the grammar that gave ``entries``) lets attribute values
+    outside their closed lists be reported as such: libxml2 instead blames the
+    ancestors it backtracked through ("the content of <body> is not valid").
+    """
     problems: list[Problem] = []
     explained: set[int] = set()
     locator = locator or Locator(tree, path)
@@ -765,6 +773,13 @@ def explain_relaxng(
         where, column = locator.position(node, line)
         problems.append(Problem(path, where, column, ERROR, message, rule, schema))
 
+    outside = list(_values_outside_their_lists(tree.getroot(), models))
+    for node, key, allowed in outside:
+        add(node, None, _value_not_in_list_message(node, key, allowed), "relaxng-attribute")
+    if outside and validator is not None:
+        # libxml2's other messages are those of the document with these values corrected: the
+        # ones about the same mistake go, the ones about other mistakes stay.
+        entries = _entries_with_values_corrected(tree, outside, validator)
     for entry in entries:
         node = _node_at(tree, entry.path)
         kind = entry.type_name.replace("RELAXNG_ERR_", "relaxng-").lower().replace("_", "-")
@@ -828,9 +843,54 @@ def _attribute_message(node: etree._Element, attribute: str, models: relaxng.Con
     )
     shown = _attribute_display_name(key, node)
     value = node.get(key)
+    allowed = models.closed_values(_name(node), _attribute_name(key)) if value is not None else None
+    if allowed is not None and not allowed.allows(value):
+        return _value_not_in_list_message(node, key, allowed)
     if local in declared or any_name:
         return f'the value "{value}" of @{shown} on <{_tag(node)}> is not valid for that attribute'
     return f"attribute @{shown} is not allowed on <{_tag(node)}>"
+
+
+def _attribute_name(key: str) -> tuple[str, str]:
+    qname = etree.QName(key)
+    return (qname.namespace or "", qname.localname)
+
+
+def _values_outside_their_lists(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
+    """(element, attribute, allowed values) for every attribute value outside the closed list the grammar gives."""
+    found = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.attrib:
+            continue
+        for key, value in element.attrib.items():
+            allowed = models.closed_values(_name(element), _attribute_name(key))
+            if allowed is not None and not allowed.allows(value):
+                yield element, key, allowed
+                found += 1
+                if found >= limit:
+                    return
+
+
+def _value_not_in_list_message(node: etree._Element, key: str, allowed: relaxng.AllowedValues) -> str:
+    values = allowed.listed()
+    shown = ", ".join(values[:MAX_EXPECTED])
+    if len(values) > MAX_EXPECTED:
+        shown += f" or {len(values) - MAX_EXPECTED} others"
+    return (
+        f'the value "{node.get(key)}" of @{_attribute_display_name(key, node)} on <{_tag(node)}> is not allowed; '
+        f"expected one of: {shown}"
+    )
+
+
+def _entries_with_values_corrected(tree: etree._ElementTree, outside: list, validator: etree.RelaxNG) -> list:
+    """libxml2's errors for a copy of the tree whose listed attribute values are replaced by allowed ones."""
+    corrected = copy.deepcopy(tree)
+    for node, key, allowed in outside:
+        twin = corrected.xpath(tree.getpath(node))[0]
+        twin.set(key, allowed.listed()[0])
+    if validator.validate(corrected):
+        return []
+    return list(validator.error_log)
 
 
 def _attribute_display_name(key: str, node: etree._Element) -> str:
