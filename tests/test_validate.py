@@ -22,6 +22,7 @@ from teikit.errors import UsageError, XMLInputError
 from teikit.report import FORMATTERS, format_report
 from teikit.validate import (
     FileReport,
+    Locator,
     Problem,
     Report,
     load_schemas,
@@ -280,6 +281,15 @@ def test_other_mistakes_are_still_reported_beside_a_value_outside_its_list(tmp_p
     found = {(p.rule, p.message.split(";")[0]) for p in validate_file(edited, load_schemas()).problems}
     assert ("relaxng-attribute", 'the value "appendix" of @type on <div> is not allowed') in found
     assert any(rule == "relaxng-content" and "<hed> is not allowed here" in message for rule, message in found)
+
+
+def test_locator_finds_the_nth_start_tag_of_a_name_on_its_line(tmp_path):
+    source = tmp_path / "line.xml"
+    source.write_text('<a>\n<b><c/><b><c/></b> <x:c xmlns:x="u"/><c/></b>\n<c/></a>\n', encoding="utf-8")
+    tree = parse_xml(source)
+    locator = Locator(tree, str(source))
+    positions = [locator.position(e) for e in tree.iter() if isinstance(e.tag, str)]
+    assert positions == [(1, 1), (2, 1), (2, 4), (2, 8), (2, 11), (2, 20), (2, 38), (3, 1)]
 
 
 def test_grammar_with_include_gives_the_same_messages(letter_schemas):

@@ -762,6 +762,7 @@ class ContentModels:
         self._patterns_cache: dict[Name, list[int]] = {}
         self._verdicts: dict[tuple, Expectation | None] = {}
         self._attribute_cache: dict[int, list[etree._Element]] = {}
+        self._nullable_refs: dict[str, bool] = {}
         self._closed_cache: dict[tuple[Name, Name], AllowedValues | None] = {}
 
     # --- conversion from RELAX NG XML, lazily per definition -------------------------
@@ -823,9 +824,14 @@ class ContentModels:
         if kind in ("notAllowed", "element"):
             return False
         if kind == "ref":
-            if p[1] in seen:
-                return False
-            return self._nullable(self._resolve(p[1]), seen | {p[1]})
+            # Once per definition: RELAX NG allows no cycle of references outside element patterns
+            # (where this stops), so the answer does not depend on the way here. Without this, the
+            # replays of a big invalid TEI file spent seconds re-deciding the same model classes.
+            if p[1] not in self._nullable_refs:
+                if p[1] in seen:
+                    return False
+                self._nullable_refs[p[1]] = self._nullable(self._resolve(p[1]), seen | {p[1]})
+            return self._nullable_refs[p[1]]
         if kind == "choice":
             return self._nullable(p[1], seen) or self._nullable(p[2], seen)
         if kind in ("group", "interleave"):

@@ -18,6 +18,7 @@ loaded is a :class:`~teikit.errors.UsageError` (exit 2).
 from __future__ import annotations
 
 import copy
+import functools
 import multiprocessing
 import os
 import re
@@ -639,7 +640,6 @@ class Locator:
         self.tree = tree
         self.path = path
         self._lines: list[str] | None = None
-        self._on_line: dict[tuple[int, str], list[etree._Element]] | None = None
 
     def _source_lines(self) -> list[str]:
         if self._lines is None:
@@ -658,14 +658,16 @@ class Locator:
         lines = self._source_lines()
         if line > len(lines):
             return line, None
-        if self._on_line is None:
-            self._on_line = {}
-            for element in self.tree.iter():
-                if isinstance(element.tag, str):
-                    self._on_line.setdefault((element.sourceline, element.tag), []).append(element)
-        same = self._on_line.get((line, node.tag), [node])
-        nth = next((i for i, element in enumerate(same) if element is node), 0)
-        local = re.escape(etree.QName(node).localname)
+        # Which of the tags of that name on the line is this one: count those before it. Walking back
+        # from the node stops at the line's start, where indexing the tree would visit all of it.
+        # (By local name, as the start tags are found by local name: <x:c> and <c> are both "c".)
+        name, nth = _tag(node), 0
+        for element in _preceding(node):
+            if (element.sourceline or 0) < line:
+                break
+            if _tag(element) == name:
+                nth += 1
+        local = re.escape(name)
         pattern = re.compile(rf"<(?:[\w.-]+:)?{local}(?=[\s/>]|$)")
         found = list(pattern.finditer(lines[line - 1]))
         if nth < len(found):
@@ -673,18 +675,44 @@ class Locator:
         return line, None
 
 
+def _preceding(node: etree._Element):
+    """The elements before ``node`` in document order, nearest first (its ancestors included)."""
+    current = node
+    while True:
+        previous = current.getprevious()
+        if previous is None:
+            current = current.getparent()
+            if current is None:
+                return
+        else:
+            while len(previous):  # the last element inside the previous sibling comes just before
+                previous = previous[-1]
+            current = previous
+        if isinstance(current.tag, str):
+            yield current
+
+
 # ---------------------------------------------------------------------------
 # RELAX NG errors made readable
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _split_tag(tag: str) -> tuple[str, str]:
+    """(namespace, local name) of a tag in Clark notation; cached, as an invalid file's replay asks for
+    the names of every element (a million in 50 MB of TEI) and a document uses few distinct tags."""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
 def _tag(node: etree._Element) -> str:
-    return etree.QName(node).localname
+    return _split_tag(node.tag)[1]
 
 
 def _name(node: etree._Element) -> tuple[str, str]:
-    qname = etree.QName(node)
-    return (qname.namespace or "", qname.localname)
+    return _split_tag(node.tag)
 
 
 def _element_children(node: etree._Element) -> list[etree._Element]:
@@ -843,7 +871,7 @@ def _attribute_message(node: etree._Element, attribute: str, models: relaxng.Con
     )
     shown = _attribute_display_name(key, node)
     value = node.get(key)
-    allowed = models.closed_values(_name(node), _attribute_name(key)) if value is not None else None
+    allowed = models.closed_values(_name(node), _split_tag(key)) if value is not None else None
     if allowed is not None and not allowed.allows(value):
         return _value_not_in_list_message(node, key, allowed)
     if local in declared or any_name:
@@ -851,19 +879,18 @@ def _attribute_message(node: etree._Element, attribute: str, models: relaxng.Con
     return f"attribute @{shown} is not allowed on <{_tag(node)}>"
 
 
-def _attribute_name(key: str) -> tuple[str, str]:
-    qname = etree.QName(key)
-    return (qname.namespace or "", qname.localname)
-
-
 def _values_outside_their_lists(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
     """(element, attribute, allowed values) for every attribute value outside the closed list the grammar gives."""
     found = 0
+    lists: dict[tuple[str, str], relaxng.AllowedValues | None] = {}  # (tag, attribute) → its list, if closed
     for element in root.iter():
-        if not isinstance(element.tag, str) or not element.attrib:
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
-        for key, value in element.attrib.items():
-            allowed = models.closed_values(_name(element), _attribute_name(key))
+        for key, value in element.items():
+            if (tag, key) not in lists:
+                lists[tag, key] = models.closed_values(_split_tag(tag), _split_tag(key))
+            allowed = lists[tag, key]
             if allowed is not None and not allowed.allows(value):
                 yield element, key, allowed
                 found += 1
