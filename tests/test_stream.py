@@ -99,6 +99,31 @@ def test_streaming_gives_the_tree_path_report_on_fixtures_samples_edition_and_va
     assert len(spy.calls) >= len(files) - 2  # every file but the two hostile ones was streamed
 
 
+_EDITION_BYTES = (VALID / "edition.xml").read_bytes()
+
+
+@needs_tei_all
+@needs_libxml2
+@pytest.mark.parametrize(
+    "data",
+    [
+        _EDITION_BYTES + b"<junk/>\n",
+        _EDITION_BYTES + b"text after the root\n",
+        _EDITION_BYTES + b"<!-- a comment --><?pi after the root?>\n",
+        _EDITION_BYTES[:1500],
+        _EDITION_BYTES[: len(_EDITION_BYTES) // 2] + b"\x01" + _EDITION_BYTES[len(_EDITION_BYTES) // 2 :],
+        b"\xef\xbb\xbf" + _EDITION_BYTES,
+        b"",
+    ],
+    ids=["element-after-root", "text-after-root", "comment-after-root", "truncated", "control-byte", "bom", "empty"],
+)
+def test_well_formedness_at_the_edges_is_the_tree_paths(tmp_path, grammar_only, monkeypatch, data):
+    path = tmp_path / "edge.xml"
+    path.write_bytes(data)
+    streamed, tree = both_ways(path, grammar_only, monkeypatch)
+    assert streamed == tree
+
+
 @needs_tei_all
 @needs_libxml2
 def test_a_valid_verdict_comes_from_streaming_alone(grammar_only, stream_small_files, monkeypatch):
