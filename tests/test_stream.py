@@ -208,13 +208,27 @@ def small_head_and_tail(monkeypatch, stream_small_files):
     monkeypatch.setattr(validate, "HEAD_TAIL_BYTES", 2048)
 
 
+def one_file_run(path: Path, schemas) -> validate.FileReport:
+    """The report of ``teikit validate FILE``: the names are scanned by a child while the tree is parsed."""
+    (report,) = validate_paths([path], schemas).files
+    return report
+
+
+# validate_file scans the whole file itself when the stream says invalid; a run on one file
+# leaves it to a child process that scans while the tree is parsed. Both must stream again.
+ENTRY_POINTS = pytest.mark.parametrize("check", [validate_file, one_file_run], ids=["file", "one-file-run"])
+
+
 @needs_tei_all
 @needs_libxml2
-def test_a_name_only_in_the_middle_forces_a_second_pass(tmp_path, grammar_only, small_head_and_tail, monkeypatch):
+@ENTRY_POINTS
+def test_a_name_only_in_the_middle_forces_a_second_pass(
+    tmp_path, grammar_only, small_head_and_tail, monkeypatch, check
+):
     path = tmp_path / "middle.xml"
     path.write_text(_long_document("<p>A <hi>highlighted</hi> word, only here.</p>"), encoding="utf-8")
     spy = StreamSpy(monkeypatch)
-    report = validate_file(path, grammar_only)
+    report = check(path, grammar_only)
     assert report.valid
     first, second = spy.calls  # head and tail, then every name in the file
     assert "hi" not in first and "hi" in second and first < second
@@ -222,14 +236,31 @@ def test_a_name_only_in_the_middle_forces_a_second_pass(tmp_path, grammar_only, 
 
 @needs_tei_all
 @needs_libxml2
-def test_an_invalid_name_in_the_middle_gives_the_tree_report(tmp_path, grammar_only, small_head_and_tail, monkeypatch):
+@ENTRY_POINTS
+def test_an_invalid_name_in_the_middle_gives_the_tree_report(
+    tmp_path, grammar_only, small_head_and_tail, monkeypatch, check
+):
     path = tmp_path / "middle-invalid.xml"
     path.write_text(_long_document("<p>A <wrong>element</wrong> here.</p>"), encoding="utf-8")
     spy = StreamSpy(monkeypatch)
-    streamed, tree = both_ways(path, grammar_only, monkeypatch)
+    streamed = check(path, grammar_only)
+    monkeypatch.setattr(validate, "STREAM_MIN_BYTES", NEVER)
+    tree = check(path, grammar_only)
     assert streamed == tree and not tree.valid
     assert "wrong" in spy.calls[-1]  # streamed again with every name before the tree took over
     assert any("<wrong>" in problem.message for problem in tree.problems)
+
+
+@needs_tei_all
+@needs_libxml2
+def test_an_invalid_file_is_streamed_once_when_its_names_are_all_in_the_head_or_tail(
+    tmp_path, grammar_only, small_head_and_tail, monkeypatch
+):
+    path = tmp_path / "invalid-known-names.xml"
+    path.write_text(_long_document("<p>A paragraph <p>inside</p> a paragraph.</p>"), encoding="utf-8")
+    spy = StreamSpy(monkeypatch)
+    assert not one_file_run(path, grammar_only).valid
+    assert len(spy.calls) == 1  # its names are all known: the stream's verdict was exact
 
 
 @needs_tei_all

@@ -504,9 +504,14 @@ class Streamed:
 
     report: FileReport | None = None
     names: frozenset[str] | None = None
+    # The names of the head and the tail, when the grammar restricted to them refused the file and
+    # the caller asked to check the file's other names itself (``scan=False``).
+    refused_with: frozenset[str] | None = None
 
 
-def stream_verdict(path: Path, schemas: SchemaSet, names: frozenset[str] | None = None) -> Streamed:
+def stream_verdict(
+    path: Path, schemas: SchemaSet, names: frozenset[str] | None = None, scan: bool = True
+) -> Streamed:
     """Validate a big file while reading it, if the schemas allow; a report only when that settles it.
 
     ``names`` is a superset of the names in the file when known (a multi-file
@@ -533,6 +538,8 @@ def stream_verdict(path: Path, schemas: SchemaSet, names: frozenset[str] | None 
 
     Both facts are tested (tests/test_stream.py, tests/test_validate.py), and so
     is the agreement of libxml2's streaming validator with its tree validator.
+    ``scan=False`` leaves the scan (and the second pass) to the caller, which
+    can scan while it parses: see ``refused_with``.
 
     Streaming's "invalid" never becomes the report: the tree path explains the
     problems. Except for files above TEIKIT_MAX_XML_MB, which the tree path
@@ -556,6 +563,8 @@ def stream_verdict(path: Path, schemas: SchemaSet, names: frozenset[str] | None 
     covered = names if exact else relaxng.names_in_part(head) | relaxng.names_in_part(tail)
     for schema in schemas.schemas:
         result = schema.stream(path, covered)
+        if result.valid is False and not exact and not oversized and not scan:
+            return Streamed(refused_with=covered)
         if result.valid is False and not exact:
             names, exact = relaxng.element_names_in_file(path), True
             if not names <= covered:  # a name only in the middle: the first pass proved nothing
@@ -1104,18 +1113,24 @@ def _names_in_child_process(files: list[Path]) -> Callable[[], frozenset[str]]:
 
 
 def _validate_one_file(path: Path, schemas: SchemaSet) -> FileReport:
-    streamed = stream_verdict(path, schemas)
+    if not (schemas.needs_element_names and hasattr(os, "fork")):
+        return validate_file(path, schemas)
+    streamed = stream_verdict(path, schemas, scan=False)
     if streamed.report is not None:
         return streamed.report
-    if streamed.names is None and schemas.needs_element_names and hasattr(os, "fork"):
-        # One file (often a big one): a child process scans it for names while this
-        # process parses it, so the scan costs no time; then compile, then check.
-        names_from_child = _names_in_child_process([path])
-        parsed = _parse_for_validation(path)
-        names = names_from_child()
-        schemas.prepare(names)
-        return _check_parsed(parsed, schemas, names)
-    return _validate_parsed_file(path, schemas, streamed.names)
+    # One file (often a big one) on the tree path: a child process scans it for names while
+    # this process parses it, so the scan costs no time; then compile, then check.
+    names_from_child = _names_in_child_process([path])
+    parsed = _parse_for_validation(path)
+    names = names_from_child()
+    if streamed.refused_with is not None and not names <= streamed.refused_with:
+        # The stream's "invalid" was against the names of the head and the tail only, and the
+        # file uses others: stream again against all its names before explaining anything.
+        again = stream_verdict(path, schemas, names)
+        if again.report is not None:
+            return again.report
+    schemas.prepare(names)
+    return _check_parsed(parsed, schemas, names)
 
 
 def _may_stream(path: Path) -> bool:
