@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from teikit.build import build
+from teikit.build import build, check_valid
 from teikit.errors import InputError, UsageError
 from teikit.files import write_atomic
+from teikit.validate import FileReport, Problem
 
 from conftest import REPO
 
@@ -123,4 +124,21 @@ def test_build_fails_on_tei_the_project_schemas_refuse(tmp_path):
         build(seeds, tmp_path / "edition", tmp_path / "output")
     message = error.value.one_line()
     assert "the converted TEI is invalid" in message
+    assert '"appendix" of @type on <div> is not allowed' in message and "[relaxng-attribute]" in message
     assert not (tmp_path / "edition").exists() and not (tmp_path / "output").exists()
+
+
+def test_a_failed_build_names_the_most_specific_problem():
+    # libxml2's own kinds blame ancestors (lines 10, 12); teikit's wording names the mistake (line 14).
+    problems = (
+        Problem("e.xml", 10, 5, "error", "the content of <body> is not valid", "relaxng-contentvalid", "teikit.rng"),
+        Problem("e.xml", 12, 7, "error", "expected element <closer>, found <head>", "relaxng-elemname", "teikit.rng"),
+        Problem("e.xml", 14, 9, "error", 'the value "x" of @type on <div> is not allowed', "relaxng-attribute", "r"),
+    )
+
+    class Edition:
+        path = "seeds/e.toml"
+
+    with pytest.raises(InputError) as error:
+        check_valid(FileReport("e.xml", problems), Edition())
+    assert error.value.line == 14 and "[relaxng-attribute] (and 2 more)" in error.value.one_line()

@@ -22,6 +22,7 @@ from teikit.errors import UsageError, XMLInputError
 from teikit.report import FORMATTERS, format_report
 from teikit.validate import (
     FileReport,
+    Locator,
     Problem,
     Report,
     load_schemas,
@@ -252,6 +253,45 @@ def test_grammar_messages_name_the_element_the_place_and_what_was_expected(lette
     assert report.problems[0].schema == "letter.rng"
 
 
+def test_an_attribute_value_outside_its_list_is_named_with_the_values_allowed(tmp_path):
+    # teikit.rng lists the division types; libxml2 alone blames <body>, <head> and <closer>.
+    text = (ROOT / "edition" / "workers-group-manifesto-1.xml").read_text(encoding="utf-8")
+    assert text.count('<div type="preface"') == 1
+    edited = tmp_path / "appendix.xml"
+    edited.write_text(text.replace('<div type="preface"', '<div type="appendix"'), encoding="utf-8")
+    line = next(n for n, x in enumerate(edited.read_text().splitlines(), 1) if 'type="appendix"' in x)
+    report = validate_file(edited, load_schemas())
+    assert [(p.line, p.column, p.rule, p.message) for p in report.problems] == [
+        (
+            line,
+            9,
+            "relaxng-attribute",
+            'the value "appendix" of @type on <div> is not allowed; expected one of: address, afterword, '
+            "chapter, endnotes, footnotes, introduction, manifesto, notes, preface, section",
+        )
+    ]
+
+
+def test_other_mistakes_are_still_reported_beside_a_value_outside_its_list(tmp_path):
+    text = (ROOT / "edition" / "workers-group-manifesto-1.xml").read_text(encoding="utf-8")
+    text = text.replace('<div type="preface"', '<div type="appendix"')
+    text = text.replace("<head>By way of a preface</head>", "<hed>By way of a preface</hed>")
+    edited = tmp_path / "two-mistakes.xml"
+    edited.write_text(text, encoding="utf-8")
+    found = {(p.rule, p.message.split(";")[0]) for p in validate_file(edited, load_schemas()).problems}
+    assert ("relaxng-attribute", 'the value "appendix" of @type on <div> is not allowed') in found
+    assert any(rule == "relaxng-content" and "<hed> is not allowed here" in message for rule, message in found)
+
+
+def test_locator_finds_the_nth_start_tag_of_a_name_on_its_line(tmp_path):
+    source = tmp_path / "line.xml"
+    source.write_text('<a>\n<b><c/><b><c/></b> <x:c xmlns:x="u"/><c/></b>\n<c/></a>\n', encoding="utf-8")
+    tree = parse_xml(source)
+    locator = Locator(tree, str(source))
+    positions = [locator.position(e) for e in tree.iter() if isinstance(e.tag, str)]
+    assert positions == [(1, 1), (2, 1), (2, 4), (2, 8), (2, 11), (2, 20), (2, 38), (3, 1)]
+
+
 def test_grammar_with_include_gives_the_same_messages(letter_schemas):
     included = load_schemas(rng=[SCHEMAS / "letter-include.rng"])
     for fixture in sorted(LETTERS.glob("*.xml")):
@@ -331,6 +371,29 @@ def test_restricted_letter_grammar_agrees_with_the_full_one():
             for restriction in (names, elements_only):
                 restricted = etree.RelaxNG(relaxng.restrict_grammar(grammar, restriction))
                 assert restricted.validate(tree) == verdict
+
+
+_COMBINED = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><element name="doc"><optional><attribute name="b"/></optional><ref name="content"/></element></start>
+  <define name="content" combine="{combine}"><optional><attribute name="a"/></optional></define>
+  <define name="content" combine="{combine}"><optional><element name="x"><empty/></element></optional></define>
+  <define name="content" combine="{combine}"><optional><element name="y"><empty/></element></optional></define>
+</grammar>"""
+
+
+@pytest.mark.parametrize("combine", ["choice", "interleave"])
+def test_restriction_keeps_the_parts_of_a_combined_definition_together(combine):
+    # One part of "content" loses its only attribute and becomes empty; the other parts
+    # still mean something, so references to "content" must not become empty.
+    grammar = parse_xml_bytes(_COMBINED.format(combine=combine).encode())
+    full = etree.RelaxNG(grammar)
+    documents = ['<doc b="1"><x/></doc>', '<doc b="1"><y/></doc>', '<doc b="1"/>', '<doc b="1"><x/><y/></doc>']
+    for text in documents:
+        tree = parse_xml_bytes(text.encode())
+        restricted = etree.RelaxNG(relaxng.restrict_grammar(grammar, relaxng.names_in_tree(tree)))
+        assert restricted.validate(tree) == full.validate(tree), (combine, text)
+    assert full.validate(parse_xml_bytes(b'<doc b="1"><x/></doc>'))  # both kinds were compared
+    assert full.validate(parse_xml_bytes(b"<doc b='1'><x/><y/></doc>")) == (combine == "interleave")
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ from .xmlio import parse_xml, parse_xml_bytes
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _RNG = f"{{{RNG_NS}}}"
 # Bump when the derivation changes so that old cache entries are never reused.
-RESTRICTION_VERSION = "2"
+RESTRICTION_VERSION = "3"
 
 # ---------------------------------------------------------------------------
 # Which element and attribute names a document uses
@@ -63,17 +63,21 @@ def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1]
 
 
-def element_names_in_bytes(data: bytes) -> frozenset[str] | None:
-    """Element names and "@"-attribute names in an XML document held as UTF-8/ASCII bytes.
-
-    None for other encodings (the caller parses those instead).
-    """
-    head = data[:200]
+def byte_scannable(head: bytes) -> bool:
+    """Whether a document whose first bytes are ``head`` is UTF-8 or ASCII, so that its bytes can be scanned."""
+    head = head[:200]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
-        return None  # UTF-16 or UTF-32: a byte scan would miss names
+        return False  # UTF-16 or UTF-32: a byte scan would miss names
     declared = _ENCODING_DECL.match(head)
-    if declared and declared.group(1).decode("ascii").lower() not in _ASCII_SUPERSETS:
-        return None
+    return not (declared and declared.group(1).decode("ascii").lower() not in _ASCII_SUPERSETS)
+
+
+def names_in_part(data: bytes) -> frozenset[str]:
+    """Element names and "@"-attribute names of the start tags in a run of UTF-8 bytes (any part of a document).
+
+    A tag cut off at either end of the part is not counted; a part cut just
+    before a "<" loses none (a start tag never contains "<").
+    """
     tags = set(_START_TAG.findall(data))
     names = {_local(name.decode("utf-8", "replace")) for name, _ in tags}
     # With the quoted values taken out, what is left of the attribute lists is their names.
@@ -82,20 +86,49 @@ def element_names_in_bytes(data: bytes) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def element_names_in_bytes(data: bytes) -> frozenset[str] | None:
+    """Element names and "@"-attribute names in an XML document held as UTF-8/ASCII bytes.
+
+    None for other encodings (the caller parses those instead).
+    """
+    return names_in_part(data) if byte_scannable(data) else None
+
+
+# Files are scanned in blocks of this size, so that a file of any size is scanned in bounded memory.
+SCAN_BLOCK = 16 * 1024 * 1024
+
+
 def element_names_in_file(path: str | Path) -> frozenset[str]:
     """Element names and "@"-attribute names in one XML file (empty when it cannot be read or parsed)."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            block = handle.read(SCAN_BLOCK)
+            if byte_scannable(block):
+                return _names_in_blocks(handle, block)
     except OSError:
         return frozenset()
-    names = element_names_in_bytes(data)
-    if names is not None:
-        return names
     try:
-        tree = parse_xml_bytes(data, str(path))
+        tree = parse_xml(path)
     except Exception:  # malformed files are reported by validation itself
         return frozenset()
     return names_in_tree(tree)
+
+
+def _names_in_blocks(handle, block: bytes) -> frozenset[str]:
+    names: set[str] = set()
+    pending = b""
+    while True:
+        data = pending + block if pending else block
+        if not block:
+            return frozenset(names | names_in_part(data))
+        # Scan up to the last "<" and carry the rest: no start tag is ever cut in two.
+        cut = data.rfind(b"<")
+        if cut > 0:
+            names |= names_in_part(data[:cut])
+            pending = data[cut:]
+        else:
+            pending = data
+        block = handle.read(SCAN_BLOCK)
 
 
 def names_in_tree(tree: etree._ElementTree) -> frozenset[str]:
@@ -119,12 +152,23 @@ _NAME_CLASSES = {"name", "anyName", "nsName"}
 _UNRESTRICTABLE = {"include", "externalRef", "parentRef"}  # (includes are inlined first)
 
 
+# Every element of RELAX NG's XML syntax, by its full tag. A look-up in this dict is the
+# hottest operation of a restriction (a quarter of a million per tei_all): a third of the
+# time of testing the tag's namespace by string operations.
+_RNG_KINDS = {
+    _RNG + kind: kind
+    for kind in (
+        "grammar", "start", "define", "div", "include", "externalRef", "parentRef", "ref",
+        "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
+        "list", "mixed", "empty", "text", "value", "data", "param", "except", "notAllowed",
+        "name", "anyName", "nsName",
+    )
+}
+
+
 def _rng(node: etree._Element) -> str | None:
     """The RELAX NG local name of a node, or None for annotations, comments and foreign elements."""
-    tag = node.tag
-    if isinstance(tag, str) and tag.startswith(_RNG):
-        return tag[len(_RNG) :]
-    return None
+    return _RNG_KINDS.get(node.tag)
 
 
 def _content(node: etree._Element) -> list[etree._Element]:
@@ -323,6 +367,13 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
     return root.getroottree()
 
 
+def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
+    found: dict[str, list[etree._Element]] = {}
+    for define in root.iter(_RNG + "define"):
+        found.setdefault(define.get("name"), []).append(define)
+    return found
+
+
 def _inline_element_free_definitions(root: etree._Element) -> None:
     """Replace each reference to a definition without element patterns (attribute classes) by its content.
 
@@ -331,11 +382,14 @@ def _inline_element_free_definitions(root: etree._Element) -> None:
     written in the element; RELAX NG forbids reference cycles that do not pass
     through an element, so inlining these always ends.
     """
-    bodies: dict[str, list[etree._Element]] = {}
-    for define in root.iter(_RNG + "define"):
-        if define.get("combine") is None and not any(True for _ in define.iter(_RNG + "element")):
-            bodies.setdefault(define.get("name"), []).append(define)
-    inlinable = {name for name, found in bodies.items() if len(found) == 1}
+    bodies = _definitions_by_name(root)
+    # Only a name defined once: the parts of a combined definition (combine="choice" or
+    # "interleave") mean something together, never one of them alone.
+    inlinable = {
+        name
+        for name, found in bodies.items()
+        if len(found) == 1 and not any(True for _ in found[0].iter(_RNG + "element"))
+    }
     while True:
         refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in inlinable]
         if not refs:
@@ -358,9 +412,9 @@ def _inline_empty_definitions(root: etree._Element) -> None:
     """
     while True:
         empty = {
-            define.get("name")
-            for define in root.iter(_RNG + "define")
-            if [_rng(child) for child in _content(define)] == ["empty"]
+            name
+            for name, found in _definitions_by_name(root).items()
+            if len(found) == 1 and [_rng(child) for child in _content(found[0])] == ["empty"]
         }
         refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in empty]
         if not refs:
@@ -487,6 +541,19 @@ def _compile(tree: etree._ElementTree) -> etree.RelaxNG:
     return etree.RelaxNG(tree)
 
 
+def _restriction_entry(path: Path, tree: etree._ElementTree, names: frozenset[str]) -> tuple[Path, etree._ElementTree]:
+    """Where the grammar restricted to ``names`` is cached, and the grammar with its includes inlined."""
+    has_includes = any(True for _ in tree.iter(_RNG + "include"))
+    inlined = inline_includes(tree, path) if has_includes else tree
+    # The key covers the included files too: a change in any of them makes a new entry.
+    key = restriction_key(etree.tostring(inlined) if has_includes else path.read_bytes(), names)
+    return cache_dir() / "relaxng" / f"{key}.rng", inlined
+
+
+def _serialize(grammar: etree._ElementTree) -> bytes:
+    return etree.tostring(grammar, xml_declaration=True, encoding="UTF-8")
+
+
 def compile_grammar(
     path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True
 ) -> CompiledGrammar:
@@ -500,11 +567,7 @@ def compile_grammar(
     if names is None:
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     names = frozenset(names)
-    has_includes = any(True for _ in tree.iter(_RNG + "include"))
-    inlined = inline_includes(tree, path) if has_includes else tree
-    # The key covers the included files too: a change in any of them makes a new entry.
-    key = restriction_key(etree.tostring(inlined) if has_includes else path.read_bytes(), names)
-    entry = cache_dir() / "relaxng" / f"{key}.rng"
+    entry, inlined = _restriction_entry(path, tree, names)
     if use_cache and entry.is_file():
         try:
             cached = parse_xml_bytes(entry.read_bytes(), str(entry))
@@ -517,8 +580,36 @@ def compile_grammar(
     compiled = _compile(restricted)
     if use_cache:
         with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
-            write_atomic(entry, etree.tostring(restricted, xml_declaration=True, encoding="UTF-8"))
+            write_atomic(entry, _serialize(restricted))
     return CompiledGrammar(compiled, restricted, restricted=True, from_cache=False)
+
+
+def restricted_grammar_bytes(
+    path: str | Path,
+    names: Iterable[str],
+    use_cache: bool = True,
+    tree: etree._ElementTree | None = None,
+) -> bytes | None:
+    """The grammar restricted to ``names`` as self-contained XML (includes inlined); None if it cannot be restricted.
+
+    The same cache entries as :func:`compile_grammar`, without compiling
+    anything: for a validator other than lxml's (:mod:`teikit.stream`).
+    ``tree`` is the grammar already parsed, if the caller has it.
+    """
+    path = Path(path)
+    names = frozenset(names)
+    entry, inlined = _restriction_entry(path, parse_xml(path) if tree is None else tree, names)
+    if use_cache and entry.is_file():
+        with contextlib.suppress(OSError):
+            return entry.read_bytes()  # a corrupt entry fails to compile: the caller falls back
+    restricted = restrict_grammar(inlined, names)
+    if restricted is None:
+        return None
+    data = _serialize(restricted)
+    if use_cache:
+        with contextlib.suppress(Exception):
+            write_atomic(entry, data)
+    return data
 
 
 # ---------------------------------------------------------------------------
@@ -670,6 +761,9 @@ class ContentModels:
         self._content_cache: dict[int, tuple] = {}
         self._patterns_cache: dict[Name, list[int]] = {}
         self._verdicts: dict[tuple, Expectation | None] = {}
+        self._attribute_cache: dict[int, list[etree._Element]] = {}
+        self._nullable_refs: dict[str, bool] = {}
+        self._closed_cache: dict[tuple[Name, Name], AllowedValues | None] = {}
 
     # --- conversion from RELAX NG XML, lazily per definition -------------------------
 
@@ -730,9 +824,14 @@ class ContentModels:
         if kind in ("notAllowed", "element"):
             return False
         if kind == "ref":
-            if p[1] in seen:
-                return False
-            return self._nullable(self._resolve(p[1]), seen | {p[1]})
+            # Once per definition: RELAX NG allows no cycle of references outside element patterns
+            # (where this stops), so the answer does not depend on the way here. Without this, the
+            # replays of a big invalid TEI file spent seconds re-deciding the same model classes.
+            if p[1] not in self._nullable_refs:
+                if p[1] in seen:
+                    return False
+                self._nullable_refs[p[1]] = self._nullable(self._resolve(p[1]), seen | {p[1]})
+            return self._nullable_refs[p[1]]
         if kind == "choice":
             return self._nullable(p[1], seen) or self._nullable(p[2], seen)
         if kind in ("group", "interleave"):
@@ -846,3 +945,106 @@ class ContentModels:
             names |= found
             any_name = any_name or wildcard
         return names, any_name
+
+    # --- closed lists of attribute values ------------------------------------------------
+
+    def closed_values(self, element: Name, attribute: Name) -> AllowedValues | None:
+        """The values attribute ``attribute`` may take on element ``element``, when every pattern lists them.
+
+        None when some pattern declaring the attribute leaves it open (a datatype,
+        text, a list, a wildcard), or when no pattern declares it.
+        """
+        key = (element, attribute)
+        if key not in self._closed_cache:
+            self._closed_cache[key] = self._closed_values(element, attribute)
+        return self._closed_cache[key]
+
+    def _closed_values(self, element: Name, attribute: Name) -> AllowedValues | None:
+        allowed: AllowedValues | None = None
+        for index in self.patterns_for(element):
+            for pattern in self._attribute_patterns(index):
+                if not matches(name_class(pattern), *attribute):
+                    continue
+                values = self._values_of(pattern, set())
+                if values is None:
+                    return None
+                allowed = values if allowed is None else allowed.union(values)
+        return allowed
+
+    def _attribute_patterns(self, index: int) -> list[etree._Element]:
+        """The attribute patterns of one element pattern (through references, not into child elements)."""
+        if index not in self._attribute_cache:
+            found: list[etree._Element] = []
+            pending, seen = list(_content(self._elements[index])), set()
+            while pending:
+                node = pending.pop()
+                kind = _rng(node)
+                if kind == "attribute":
+                    found.append(node)
+                elif kind == "ref" and node.get("name") not in seen:
+                    seen.add(node.get("name"))
+                    for define in self._defines.get(node.get("name"), []):
+                        pending.extend(_content(define))
+                elif kind != "element" and kind not in _LEAVES:
+                    pending.extend(_content(node))
+            self._attribute_cache[index] = found
+        return self._attribute_cache[index]
+
+    def _values_of(self, node: etree._Element, seen: set[str]) -> AllowedValues | None:
+        """The values a pattern (an attribute's content) matches, if it is a closed list of them."""
+        kind = _rng(node)
+        children = _content(node)
+        if kind == "attribute":
+            return self._values_of(children[0], seen) if len(children) == 1 else None  # no content: text
+        if kind == "value":
+            # RELAX NG 4.4: a value without a type is a token of the built-in library. Values of other
+            # datatypes compare by value ("1" = "true" for a boolean): not a list teikit can check.
+            kind_of_value = node.get("type", "token")
+            library = _inherited(node, "datatypeLibrary") if node.get("type") else ""
+            if library or kind_of_value not in ("token", "string"):
+                return None
+            text = node.text or ""
+            return AllowedValues(frozenset([text]) if kind_of_value == "string" else frozenset(), frozenset(
+                [" ".join(text.split())] if kind_of_value == "token" else []
+            ))
+        if kind == "choice":
+            allowed = AllowedValues(frozenset(), frozenset())
+            for child in children:
+                values = self._values_of(child, seen)
+                if values is None:
+                    return None
+                allowed = allowed.union(values)
+            return allowed
+        if kind == "ref" and node.get("name") not in seen:
+            defines = self._defines.get(node.get("name"), [])
+            if len(defines) != 1:  # combined definitions: rare for values; not worth the cases
+                return None
+            seen.add(node.get("name"))
+            body = _content(defines[0])
+            return self._values_of(body[0], seen) if len(body) == 1 else None
+        return None
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """A closed list of attribute values: compared exactly (``string``) or with spaces collapsed (``token``)."""
+
+    strings: frozenset[str]
+    tokens: frozenset[str]
+
+    def union(self, other: AllowedValues) -> AllowedValues:
+        return AllowedValues(self.strings | other.strings, self.tokens | other.tokens)
+
+    def allows(self, value: str) -> bool:
+        return value in self.strings or " ".join(value.split()) in self.tokens
+
+    def listed(self) -> list[str]:
+        return sorted(self.strings | self.tokens)
+
+
+def _inherited(node: etree._Element, attribute: str) -> str:
+    """An attribute in force at a schema node: its own, or the nearest ancestor's (RELAX NG inheritance)."""
+    for ancestor in (node, *node.iterancestors()):
+        if ancestor.get(attribute) is not None:
+            return ancestor.get(attribute)
+    return ""

@@ -17,6 +17,8 @@ loaded is a :class:`~teikit.errors.UsageError` (exit 2).
 
 from __future__ import annotations
 
+import copy
+import functools
 import multiprocessing
 import os
 import re
@@ -26,9 +28,16 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
-from . import relaxng
+from . import relaxng, stream
 from .errors import TeikitError, UsageError, XMLInputError
-from .xmlio import PACKAGE_DIR, XSLT_ACCESS, is_duplicate_id_error, parse_xml, parse_xml_with_duplicate_ids
+from .xmlio import (
+    PACKAGE_DIR,
+    XSLT_ACCESS,
+    is_duplicate_id_error,
+    max_xml_bytes,
+    parse_xml,
+    parse_xml_with_duplicate_ids,
+)
 
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -143,6 +152,7 @@ class RelaxNGSchema:
         self._compiled: list[tuple[frozenset[str] | None, relaxng.CompiledGrammar]] = []
         self._models: relaxng.ContentModels | None = None
         self._full_tree: etree._ElementTree | None = None
+        self._streamed: list[tuple[frozenset[str], stream.StreamGrammar | None]] = []
         self._check_readable()
 
     def _check_readable(self) -> None:
@@ -177,6 +187,29 @@ class RelaxNGSchema:
         self._compiled.append((names if grammar.restricted else None, grammar))
         return grammar
 
+    def stream_grammar(self, names: frozenset[str]) -> stream.StreamGrammar | None:
+        """The grammar restricted to ``names``, compiled by the system's libxml2 for streaming; None if it cannot be.
+
+        A grammar restricted to a superset of ``names`` serves as well (see :func:`stream_verdict`).
+        """
+        for covered, grammar in self._streamed:
+            if names <= covered:
+                return grammar
+        grammar = None
+        if self.restrict:
+            try:
+                data = relaxng.restricted_grammar_bytes(self.path, names, self.use_cache, self._full_tree)
+            except XMLInputError:  # an included file is unreadable: the tree path reports it
+                data = None
+            grammar = stream.StreamGrammar.from_bytes(data) if data else None
+        self._streamed.append((names, grammar))
+        return grammar
+
+    def stream(self, path: Path, names: frozenset[str]) -> stream.StreamResult:
+        """Validate a file while reading it, against this grammar restricted to ``names``."""
+        grammar = self.stream_grammar(names)
+        return stream.stream_validate(path, grammar) if grammar else stream.StreamResult(None)
+
     @property
     def models(self) -> relaxng.ContentModels:
         """Content models of the whole grammar (not the restricted one), for explaining errors."""
@@ -193,7 +226,8 @@ class RelaxNGSchema:
         grammar = self._grammar_for(names)
         if grammar.relaxng.validate(tree):
             return []
-        return explain_relaxng(list(grammar.relaxng.error_log), tree, path, self.models, self.name, locator)
+        entries = list(grammar.relaxng.error_log)
+        return explain_relaxng(entries, tree, path, self.models, self.name, locator, grammar.relaxng)
 
 
 class XMLSchemaSchema:
@@ -307,10 +341,22 @@ class SchemaSet:
     def needs_element_names(self) -> bool:
         return any(isinstance(schema, RelaxNGSchema) and schema.restrict for schema in self.schemas)
 
+    @property
+    def streamable(self) -> bool:
+        """Whether a verdict may come from streaming: only restricted RELAX NG grammars, nothing that needs a tree."""
+        return bool(self.schemas) and all(
+            isinstance(schema, RelaxNGSchema) and schema.restrict for schema in self.schemas
+        )
+
     def prepare(self, names: frozenset[str] | None) -> None:
         """Compile every grammar for documents using only ``names`` (before forking workers)."""
         for schema in self.schemas:
             schema.prepare(names)
+
+    def prepare_streaming(self, names: frozenset[str]) -> None:
+        """Compile every grammar for streaming documents that use only ``names`` (before forking workers)."""
+        for schema in self.schemas:
+            schema.stream_grammar(names)
 
 
 def resolve_schema_path(spec: str | Path) -> Path:
@@ -411,13 +457,148 @@ def validate_tree(
 
 
 def validate_file(path: str | Path, schemas: SchemaSet, names: frozenset[str] | None = None) -> FileReport:
-    """Parse one file safely and check it; malformed XML becomes a Problem, not an exception.
+    """Check one file; malformed XML becomes a Problem, not an exception.
 
-    ``names``: a superset of the local element names in the file, if known.
+    A big file checked against RELAX NG grammars only is validated while it is
+    read, without a tree (:func:`stream_verdict`); every other file, and every
+    file that streaming does not find valid, is parsed safely and checked on its
+    tree, which is what explains problems. ``names``: a superset of the element
+    and attribute names in the file, if known.
     """
+    streamed = stream_verdict(Path(path), schemas, names)
+    if streamed.report is not None:
+        return streamed.report
+    return _validate_parsed_file(path, schemas, names if names is not None else streamed.names)
+
+
+def _validate_parsed_file(path: str | Path, schemas: SchemaSet, names: frozenset[str] | None) -> FileReport:
     if names is None and schemas.needs_element_names:
         names = relaxng.element_names_in_file(path)  # a byte scan: much faster than walking the tree
     return _check_parsed(_parse_for_validation(path), schemas, names)
+
+
+# ---------------------------------------------------------------------------
+# Streaming: a verdict without a tree
+# ---------------------------------------------------------------------------
+#
+# Measured on two cores against tei_all (docs-validate.md): for a 50 MB file the tree path
+# parses (0.66 s), validates the tree (0.77 s) and frees half a gigabyte (0.45 s); libxml2's
+# text reader parses and validates in one pass in 1.1 s and bounded memory (~50 MB). At 1 MB
+# streaming is already faster (0.21 s against 0.24 s for the whole command); for Hamlet (0.6 MB)
+# both take 0.23-0.24 s, and a folder of 1,000 small files gains nothing. The tree path is the
+# one that explains problems, so every verdict but "valid" is left to it.
+
+# Files at least this big are streamed (when the schemas allow it; see SchemaSet.streamable).
+STREAM_MIN_BYTES = 1024 * 1024
+# How much of a file's beginning and end is scanned for names before streaming starts.
+HEAD_TAIL_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """What streaming settled for one file: its report (valid, or too big for the tree path), or nothing.
+
+    ``names`` holds every name in the file when streaming had to scan the whole
+    file for them, so that the tree path need not scan it again.
+    """
+
+    report: FileReport | None = None
+    names: frozenset[str] | None = None
+    # The names of the head and the tail, when the grammar restricted to them refused the file and
+    # the caller asked to check the file's other names itself (``scan=False``).
+    refused_with: frozenset[str] | None = None
+
+
+def stream_verdict(
+    path: Path, schemas: SchemaSet, names: frozenset[str] | None = None, scan: bool = True
+) -> Streamed:
+    """Validate a big file while reading it, if the schemas allow; a report only when that settles it.
+
+    ``names`` is a superset of the names in the file when known (a multi-file
+    run scans every file first); otherwise the grammar is restricted to the
+    names in the file's first and last HEAD_TAIL_BYTES, which is exact here:
+
+    * Restriction only ever replaces element and attribute patterns by
+      ``notAllowed`` and then rewrites without changing the language (a choice
+      loses a ``notAllowed`` branch, a group or element containing one becomes
+      ``notAllowed``, ``optional``/``zeroOrMore`` of it ``empty``; one-child
+      groups are unwrapped, definitions inlined, unreachable ones dropped: see
+      :func:`teikit.relaxng.restrict_grammar`). Every RELAX NG operator is
+      monotone in the languages of its operands (only ``except`` is not, and
+      element and attribute patterns never occur under it), so replacing a
+      pattern by ``notAllowed`` can only shrink the language: **a restricted
+      grammar accepts a subset of what the full grammar accepts, and "valid"
+      against any restriction means valid**, whatever names the file uses.
+    * A restriction to S accepts exactly what the full grammar accepts among
+      documents whose names all lie in S (a removed pattern can only match a
+      name outside S). So **"invalid" is exact once every name in the file is
+      known to lie in S**: then the whole file is scanned, and if it uses a name
+      outside S (only in its middle), it is streamed again against the grammar
+      restricted to all its names.
+
+    Both facts are tested (tests/test_stream.py, tests/test_validate.py), and so
+    is the agreement of libxml2's streaming validator with its tree validator.
+    ``scan=False`` leaves the scan (and the second pass) to the caller, which
+    can scan while it parses: see ``refused_with``.
+
+    Streaming's "invalid" never becomes the report: the tree path explains the
+    problems. Except for files above TEIKIT_MAX_XML_MB, which the tree path
+    refuses: they are reported with streaming's first problem and its line.
+    """
+    if not schemas.streamable:
+        return Streamed()
+    try:
+        size = path.stat().st_size
+        oversized = size > max_xml_bytes()
+        if size < STREAM_MIN_BYTES and not oversized:
+            return Streamed()
+        head, tail = _head_and_tail(path, size, tail=names is None)
+    except (OSError, UsageError):  # unreadable, or a bad TEIKIT_MAX_XML_MB: the tree path says so
+        return Streamed()
+    # A document that declares entities or has an internal DTD subset is never streamed: the
+    # tree path refuses it with its usual message. Other encodings than UTF-8 go there too.
+    if not (stream.has_plain_prolog(head) and relaxng.byte_scannable(head)):
+        return Streamed()
+    exact = names is not None
+    covered = names if exact else relaxng.names_in_part(head) | relaxng.names_in_part(tail)
+    for schema in schemas.schemas:
+        result = schema.stream(path, covered)
+        if result.valid is False and not exact and not oversized and not scan:
+            return Streamed(refused_with=covered)
+        if result.valid is False and not exact:
+            names, exact = relaxng.element_names_in_file(path), True
+            if not names <= covered:  # a name only in the middle: the first pass proved nothing
+                covered = names
+                result = schema.stream(path, covered)
+        if result.valid is not True:
+            if oversized and result.valid is False:
+                return Streamed(_oversized_report(path, size, result.error, schema.name), names)
+            return Streamed(None, names if exact else None)
+    return Streamed(FileReport(str(path)), names if exact else None)
+
+
+def _head_and_tail(path: Path, size: int, tail: bool = True) -> tuple[bytes, bytes]:
+    """The first and the last HEAD_TAIL_BYTES of a file (the rest of a small one as its tail)."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_TAIL_BYTES)
+        if not tail:
+            return head, b""
+        if size <= 2 * HEAD_TAIL_BYTES:
+            return head, handle.read()
+        handle.seek(-HEAD_TAIL_BYTES, os.SEEK_END)
+        return head, handle.read()
+
+
+def _oversized_report(path: Path, size: int, error: stream.StreamError | None, schema: str) -> FileReport:
+    """A file too big for a tree that streaming found invalid: its first problem, where it is."""
+    limit = max_xml_bytes()
+    what = _plain_message(error.message, None) if error else "the document does not match the schema"
+    message = (
+        f"{what} (the file is {size / 1048576:.0f} MB, more than teikit's limit of {limit / 1048576:.0f} MB "
+        "for a detailed report, so only the first problem is shown; raise TEIKIT_MAX_XML_MB for all of them)"
+    )
+    line, column = (error.line, error.column) if error else (None, None)
+    return FileReport(str(path), (Problem(str(path), line, column, ERROR, message, "relaxng", schema),))
 
 
 @dataclass(frozen=True)
@@ -480,7 +661,6 @@ class Locator:
         self.tree = tree
         self.path = path
         self._lines: list[str] | None = None
-        self._on_line: dict[tuple[int, str], list[etree._Element]] | None = None
 
     def _source_lines(self) -> list[str]:
         if self._lines is None:
@@ -499,14 +679,16 @@ class Locator:
         lines = self._source_lines()
         if line > len(lines):
             return line, None
-        if self._on_line is None:
-            self._on_line = {}
-            for element in self.tree.iter():
-                if isinstance(element.tag, str):
-                    self._on_line.setdefault((element.sourceline, element.tag), []).append(element)
-        same = self._on_line.get((line, node.tag), [node])
-        nth = next((i for i, element in enumerate(same) if element is node), 0)
-        local = re.escape(etree.QName(node).localname)
+        # Which of the tags of that name on the line is this one: count those before it. Walking back
+        # from the node stops at the line's start, where indexing the tree would visit all of it.
+        # (By local name, as the start tags are found by local name: <x:c> and <c> are both "c".)
+        name, nth = _tag(node), 0
+        for element in _preceding(node):
+            if (element.sourceline or 0) < line:
+                break
+            if _tag(element) == name:
+                nth += 1
+        local = re.escape(name)
         pattern = re.compile(rf"<(?:[\w.-]+:)?{local}(?=[\s/>]|$)")
         found = list(pattern.finditer(lines[line - 1]))
         if nth < len(found):
@@ -514,18 +696,44 @@ class Locator:
         return line, None
 
 
+def _preceding(node: etree._Element):
+    """The elements before ``node`` in document order, nearest first (its ancestors included)."""
+    current = node
+    while True:
+        previous = current.getprevious()
+        if previous is None:
+            current = current.getparent()
+            if current is None:
+                return
+        else:
+            while len(previous):  # the last element inside the previous sibling comes just before
+                previous = previous[-1]
+            current = previous
+        if isinstance(current.tag, str):
+            yield current
+
+
 # ---------------------------------------------------------------------------
 # RELAX NG errors made readable
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _split_tag(tag: str) -> tuple[str, str]:
+    """(namespace, local name) of a tag in Clark notation; cached, as an invalid file's replay asks for
+    the names of every element (a million in 50 MB of TEI) and a document uses few distinct tags."""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
 def _tag(node: etree._Element) -> str:
-    return etree.QName(node).localname
+    return _split_tag(node.tag)[1]
 
 
 def _name(node: etree._Element) -> tuple[str, str]:
-    qname = etree.QName(node)
-    return (qname.namespace or "", qname.localname)
+    return _split_tag(node.tag)
 
 
 def _element_children(node: etree._Element) -> list[etree._Element]:
@@ -598,8 +806,14 @@ def explain_relaxng(
     models: relaxng.ContentModels,
     schema: str,
     locator: Locator | None = None,
+    validator: etree.RelaxNG | None = None,
 ) -> list[Problem]:
-    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected."""
+    """libxml2's RELAX NG errors as Problems that name the element, where it is and what was expected.
+
+    ``validator`` (the grammar that gave ``entries``) lets attribute values
+    outside their closed lists be reported as such: libxml2 instead blames the
+    ancestors it backtracked through ("the content of <body> is not valid").
+    """
     problems: list[Problem] = []
     explained: set[int] = set()
     locator = locator or Locator(tree, path)
@@ -608,6 +822,13 @@ def explain_relaxng(
         where, column = locator.position(node, line)
         problems.append(Problem(path, where, column, ERROR, message, rule, schema))
 
+    outside = list(_values_outside_their_lists(tree.getroot(), models))
+    for node, key, allowed in outside:
+        add(node, None, _value_not_in_list_message(node, key, allowed), "relaxng-attribute")
+    if outside and validator is not None:
+        # libxml2's other messages are those of the document with these values corrected: the
+        # ones about the same mistake go, the ones about other mistakes stay.
+        entries = _entries_with_values_corrected(tree, outside, validator)
     for entry in entries:
         node = _node_at(tree, entry.path)
         kind = entry.type_name.replace("RELAXNG_ERR_", "relaxng-").lower().replace("_", "-")
@@ -671,9 +892,53 @@ def _attribute_message(node: etree._Element, attribute: str, models: relaxng.Con
     )
     shown = _attribute_display_name(key, node)
     value = node.get(key)
+    allowed = models.closed_values(_name(node), _split_tag(key)) if value is not None else None
+    if allowed is not None and not allowed.allows(value):
+        return _value_not_in_list_message(node, key, allowed)
     if local in declared or any_name:
         return f'the value "{value}" of @{shown} on <{_tag(node)}> is not valid for that attribute'
     return f"attribute @{shown} is not allowed on <{_tag(node)}>"
+
+
+def _values_outside_their_lists(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
+    """(element, attribute, allowed values) for every attribute value outside the closed list the grammar gives."""
+    found = 0
+    lists: dict[tuple[str, str], relaxng.AllowedValues | None] = {}  # (tag, attribute) → its list, if closed
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        for key, value in element.items():
+            if (tag, key) not in lists:
+                lists[tag, key] = models.closed_values(_split_tag(tag), _split_tag(key))
+            allowed = lists[tag, key]
+            if allowed is not None and not allowed.allows(value):
+                yield element, key, allowed
+                found += 1
+                if found >= limit:
+                    return
+
+
+def _value_not_in_list_message(node: etree._Element, key: str, allowed: relaxng.AllowedValues) -> str:
+    values = allowed.listed()
+    shown = ", ".join(values[:MAX_EXPECTED])
+    if len(values) > MAX_EXPECTED:
+        shown += f" or {len(values) - MAX_EXPECTED} others"
+    return (
+        f'the value "{node.get(key)}" of @{_attribute_display_name(key, node)} on <{_tag(node)}> is not allowed; '
+        f"expected one of: {shown}"
+    )
+
+
+def _entries_with_values_corrected(tree: etree._ElementTree, outside: list, validator: etree.RelaxNG) -> list:
+    """libxml2's errors for a copy of the tree whose listed attribute values are replaced by allowed ones."""
+    corrected = copy.deepcopy(tree)
+    for node, key, allowed in outside:
+        twin = corrected.xpath(tree.getpath(node))[0]
+        twin.set(key, allowed.listed()[0])
+    if validator.validate(corrected):
+        return []
+    return list(validator.error_log)
 
 
 def _attribute_display_name(key: str, node: etree._Element) -> str:
@@ -687,6 +952,10 @@ def _attribute_display_name(key: str, node: etree._Element) -> str:
 
 
 _PLAIN_MESSAGES = [
+    (
+        re.compile(r"Invalid attribute (\S+) for element (\S+)"),
+        "attribute @{0} is not allowed on <{1}>, or its value is not valid",
+    ),
     (re.compile(r"Did not expect element (\S+) there"), "element <{0}> is not allowed here"),
     (re.compile(r"Expecting element (\S+), got (\S+)"), "expected element <{0}>, found <{1}>"),
     (re.compile(r"Element (\S+) has extra content: text"), "element <{0}> may not contain text"),
@@ -843,6 +1112,35 @@ def _names_in_child_process(files: list[Path]) -> Callable[[], frozenset[str]]:
     return result
 
 
+def _validate_one_file(path: Path, schemas: SchemaSet) -> FileReport:
+    if not (schemas.needs_element_names and hasattr(os, "fork")):
+        return validate_file(path, schemas)
+    streamed = stream_verdict(path, schemas, scan=False)
+    if streamed.report is not None:
+        return streamed.report
+    # One file (often a big one) on the tree path: a child process scans it for names while
+    # this process parses it, so the scan costs no time; then compile, then check.
+    names_from_child = _names_in_child_process([path])
+    parsed = _parse_for_validation(path)
+    names = names_from_child()
+    if streamed.refused_with is not None and not names <= streamed.refused_with:
+        # The stream's "invalid" was against the names of the head and the tail only, and the
+        # file uses others: stream again against all its names before explaining anything.
+        again = stream_verdict(path, schemas, names)
+        if again.report is not None:
+            return again.report
+    schemas.prepare(names)
+    return _check_parsed(parsed, schemas, names)
+
+
+def _may_stream(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size >= STREAM_MIN_BYTES or size > max_xml_bytes()
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     try:
@@ -868,14 +1166,8 @@ def validate_paths(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, len(files))
     reports: list[FileReport] = []
-    if len(files) == 1 and schemas.needs_element_names and hasattr(os, "fork"):
-        # One file (often a big one): a child process scans it for names while this
-        # process parses it, so the scan costs no time; then compile, then check.
-        names_from_child = _names_in_child_process(files)
-        parsed = _parse_for_validation(files[0])
-        names = names_from_child()
-        schemas.prepare(names)
-        report = _check_parsed(parsed, schemas, names)
+    if len(files) == 1:
+        report = _validate_one_file(files[0], schemas)
         if on_file:
             on_file(report)
         return Report((report,), schemas.names)
@@ -883,6 +1175,8 @@ def validate_paths(
     # every file is checked against the same compiled grammar.
     names = _names_in_files(files) if schemas.needs_element_names else None
     schemas.prepare(names)
+    if names is not None and schemas.streamable and any(_may_stream(file) for file in files):
+        schemas.prepare_streaming(names)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         results: Iterable[FileReport] = (validate_file(file, schemas, names) for file in files)
         for report in results:

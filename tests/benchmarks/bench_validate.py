@@ -6,9 +6,11 @@ Three cases, all against the same official tei_all.rng:
   3. one 50 MB file (Hamlet's body repeated, ids made unique).
 
 teikit runs cold (empty grammar cache) and warm (cache filled by the cold run);
-jing (Debian package `jing`) runs when it is on PATH. Each command runs as a
-separate process, timed by wall clock, the median of --repeat runs. The corpus
-is generated in a temporary folder outside the repository.
+jing (Debian package `jing`) runs when it is on PATH, taking turns with teikit.
+Each command runs as a separate process, timed by wall clock, the median of
+--repeat runs; its peak memory (max RSS) comes from os.wait4. The 50 MB file
+takes teikit's streaming path (libxml2's text reader, no tree), the others the
+tree path. The corpus is generated in a temporary folder outside the repository.
 
     python tests/benchmarks/bench_validate.py [--tei-dir ../shared/tei] [--repeat 3] [--jobs N]
 
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -140,16 +143,29 @@ def make_big_file(target: Path, samples: Path, megabytes: int = 50) -> None:
         out.write(FOOTER)
 
 
-def timed(command: list[str], env: dict, repeat: int) -> tuple[float, int]:
-    """Median wall time of ``repeat`` runs, and the exit code of the last."""
-    times, code = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        code = subprocess.run(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        ).returncode
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), code
+@dataclass(frozen=True)
+class Run:
+    """One command run: wall seconds, peak memory (max RSS, MB) and exit code."""
+
+    seconds: float
+    megabytes: float
+    code: int
+
+
+def run_once(command: list[str], env: dict) -> Run:
+    """Run a command as its own process; os.wait4 gives that process's own peak memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode)
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(r.seconds for r in runs), statistics.median(r.megabytes for r in runs), runs[-1].code
+    )
 
 
 def main() -> None:
@@ -181,43 +197,29 @@ def main() -> None:
             cache = temp / f"cache-{len(rows)}"
             env = dict(os.environ, TEIKIT_CACHE_DIR=str(cache))
             command = [*teikit, "validate", "--tei-all", str(tei_all), *jobs, "--quiet", *teikit_paths]
-            cold, cold_code = timed(command, env, 1)  # only the first run is cold
+            cold = run_once(command, env)  # only the first run is cold (empty grammar cache)
             # teikit and jing take turns, so that load from elsewhere on the machine hits both alike.
-            warm_times, jing_times, warm_code, jing_code = [], [], None, None
+            warm, by_jing = [], []
             for _ in range(args.repeat):
-                elapsed, warm_code = timed(command, env, 1)
-                warm_times.append(elapsed)
+                warm.append(run_once(command, env))
                 if jing:
-                    elapsed, jing_code = timed([jing, str(tei_all), *jing_paths], dict(os.environ), 1)
-                    jing_times.append(elapsed)
-            row = {"case": label, "cold": cold, "warm": statistics.median(warm_times)}
-            row["codes"] = (cold_code, warm_code)
-            if jing:
-                row["jing"], row["jing_code"] = statistics.median(jing_times), jing_code
-            rows.append(row)
-        full_command = [
-            *teikit,
-            "validate",
-            "--tei-all",
-            str(tei_all),
-            "--full-grammar",
-            "--quiet",
-            str(SMALL_FILE),
-        ]
-        full, full_code = timed(full_command, dict(os.environ), 1)
+                    by_jing.append(run_once([jing, str(tei_all), *jing_paths], dict(os.environ)))
+            rows.append((label, cold, median_run(warm), median_run(by_jing) if by_jing else None))
+        full_command = [*teikit, "validate", "--tei-all", str(tei_all), "--full-grammar", "--quiet", str(SMALL_FILE)]
+        full = run_once(full_command, dict(os.environ))
         load = os.getloadavg()[0]
 
     print(f"\ntei_all.rng, {os.cpu_count()} cores, median of {args.repeat} runs (cold: 1 run), wall seconds")
     print(f"(load average at the end: {load:.2f})\n")
-    print("| run | teikit, cold cache | teikit, warm cache | jing |")
-    print("| --- | ---: | ---: | ---: |")
-    for row in rows:
-        jing_cell = f"{row['jing']:.2f}" if "jing" in row else "(no jing)"
-        print(f"| {row['case']} | {row['cold']:.2f} | {row['warm']:.2f} | {jing_cell} |")
-    print(f"\nteikit --full-grammar (no restriction), one small file: {full:.2f} s")
-    print(
-        "exit codes (teikit cold, warm; jing):", [(r["codes"], r.get("jing_code")) for r in rows], full_code
-    )
+    print("| run | teikit, cold cache | teikit, warm cache | jing | peak memory, teikit / jing |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, cold, warm, by_jing in rows:
+        jing_cell = f"{by_jing.seconds:.2f}" if by_jing else "(no jing)"
+        memory = f"{warm.megabytes:.0f} MB / " + (f"{by_jing.megabytes:.0f} MB" if by_jing else "-")
+        print(f"| {label} | {cold.seconds:.2f} | {warm.seconds:.2f} | {jing_cell} | {memory} |")
+    print(f"\nteikit --full-grammar (no restriction), one small file: {full.seconds:.2f} s")
+    codes = [(cold.code, warm.code, by_jing.code if by_jing else None) for _, cold, warm, by_jing in rows]
+    print("exit codes (teikit cold, warm; jing):", codes, full.code)
 
 
 if __name__ == "__main__":
