@@ -481,7 +481,7 @@ def _validate_parsed_file(path: str | Path, schemas: SchemaSet, names: frozenset
 # Streaming: a verdict without a tree
 # ---------------------------------------------------------------------------
 #
-# Measured on two cores against tei_all (docs-validate.md): for a 50 MB file the tree path
+# Measured on two cores against tei_all (docs/validate.md): for a 50 MB file the tree path
 # parses (0.66 s), validates the tree (0.77 s) and frees half a gigabyte (0.45 s); libxml2's
 # text reader parses and validates in one pass in 1.1 s and bounded memory (~50 MB). At 1 MB
 # streaming is already faster (0.21 s against 0.24 s for the whole command); for Hamlet (0.6 MB)
