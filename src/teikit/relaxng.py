@@ -634,24 +634,23 @@ def _choice(a, b):
     return ("choice", a, b)
 
 
-def _group(a, b):
+def _both(kind: str, a, b):
+    """A group or an interleave of two patterns: nothing if either is nothing, the other if one is empty."""
     if NOT_ALLOWED in (a, b):
         return NOT_ALLOWED
     if a == EMPTY:
         return b
     if b == EMPTY:
         return a
-    return ("group", a, b)
+    return (kind, a, b)
+
+
+def _group(a, b):
+    return _both("group", a, b)
 
 
 def _interleave(a, b):
-    if NOT_ALLOWED in (a, b):
-        return NOT_ALLOWED
-    if a == EMPTY:
-        return b
-    if b == EMPTY:
-        return a
-    return ("interleave", a, b)
+    return _both("interleave", a, b)
 
 
 def _one_or_more(p):
