@@ -238,7 +238,9 @@ SEED_SENTENCES = [
     ("when it published the Manifesto in Germany (Berlin 1924), and", [("1924", {WHEN: "1924"})]),
     (
         "they carried on their underground work, if on a reduced scale, until the beginning of the 1930.",
-        [("beginning of the 1930", {"notBefore": "1930-01-01", "notAfter": "1930-04-30"})],
+        # The typo ("the 1930" for "the 1930s") is no rule of the recogniser: the seed's edition file declares
+        # the correction and the date ([[correction]] and [[tag]] on line 172); the year alone is what is written.
+        [("1930", {WHEN: "1930"})],
     ),
     ("In the summer of 1923, the first clear crisis", [("summer of 1923", SEASON_1923)]),
     (
@@ -278,7 +280,7 @@ def test_every_date_in_the_seed():
         "1918", "summer of 1923", "1921", "August-September 1923", "October 1923", "1921",
         "December 1923", "April-May 1923", "1921", "1924", "1923", "summer-autumn 1923", "late 20s",
         "1848", "1917", "1905", "1917", "1917", "1908", "from 1908 to 1917", "October 1917", "1917",
-        "1921", "1921", "1921", "early 1922", "March 1923", "summer 1923", "beginning of the 1930",
+        "1921", "1921", "1921", "early 1922", "March 1923", "summer 1923", "1930",
         "from 1923 to 1927", "1927", "1930", "16 November 1945", "1921", "1921-22",
     ]  # fmt: skip
 

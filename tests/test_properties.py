@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from teikit.convert import check_output
 from teikit.edition import default_edition
 from teikit.errors import InputError
 from teikit.read import check_notes, decode, read_document
@@ -21,7 +23,16 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüçßøПри�
 PUNCT = ",;:'’\"“”-—()…!?."
 
 word = st.text(alphabet=LETTERS + PUNCT, min_size=1, max_size=12)
-spacing = st.sampled_from([" ", " ", " ", "\u00a0 ", "  "])
+# White space that is not XML's: no-break space, the line and paragraph separators, the ideographic space.
+OTHER_SPACES = ["\u00a0", "\u2028", "\u2029", "\u3000", "\u2009"]
+spacing = st.sampled_from([" ", " ", " ", "\u00a0 ", "  ", *OTHER_SPACES])
+# Section breaks as people type them, and near misses with other white space among the marks (which must
+# not reach milestone/@rend, a list of tokens split at XML white space only).
+break_mark = st.builds(
+    lambda mark, gaps: mark + "".join(gap + mark for gap in gaps),
+    st.sampled_from(["*", "•", "·"]),
+    st.lists(st.sampled_from(["", " ", "  ", "\t", *OTHER_SPACES]), min_size=2, max_size=4),
+)
 
 
 @st.composite
@@ -45,7 +56,7 @@ def supported_text(draw) -> str:
             items = draw(st.lists(sentence(), min_size=1, max_size=4))
             blocks.append("\n".join("  • " + item for item in items))
         elif kind == "break":
-            blocks.append("* * *")
+            blocks.append(draw(st.sampled_from(["* * *", "#"])) if draw(st.booleans()) else draw(break_mark))
         elif kind == "noteref":
             notes += 1
             blocks.append(draw(sentence()) + f"[{notes}] " + draw(sentence()))
@@ -62,7 +73,9 @@ def supported_text(draw) -> str:
 def convert_text(text: str):
     document = read_document(decode(text.encode("utf-8"), "generated.txt"), EDITION, "generated.txt")
     check_notes(document)
-    return build_tei(document, EDITION)
+    tree = build_tei(document, EDITION)
+    check_output(tree, "generated.txt")  # the converter's own promise: valid against teikit.rng, or one line
+    return tree
 
 
 TEIKIT_RNG = etree.RelaxNG(parse_xml(PACKAGE_DIR / "schemas" / "teikit.rng"))
@@ -98,3 +111,18 @@ def test_random_bytes_convert_or_fail_with_a_clear_error(data):
         build_tei(document, EDITION)
     except InputError as error:
         assert error.path in {"random.bin", "generated.txt"}
+
+
+@pytest.mark.parametrize("mark", ["*\u2028*\u2028*", "* *\u00a0*", "*\u00a0*\u00a0*", "•\u3000•\u3000•"])
+def test_a_break_with_other_white_space_is_no_milestone(mark):
+    """The fuzz finding: such a mark became milestone/@rend="*\u2028*…", which teikit.rng forbids."""
+    text = f"Title\n\nBefore.\n\n{mark}\n\nAfter.\n"
+    tree = convert_text(text)
+    assert not tree.getroot().xpath("//*[local-name()='milestone']")
+    assert render_lossless(parse_xml_bytes(serialize(tree))) == text
+
+
+def test_a_break_with_spaces_and_tabs_is_a_milestone():
+    tree = convert_text("Title\n\nBefore.\n\n*\t* *\n\nAfter.\n")
+    assert [m.get("rend") for m in tree.getroot().xpath("//*[local-name()='milestone']")] == ["*\t* *"]
+    assert TEIKIT_RNG.validate(tree)

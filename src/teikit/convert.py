@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -18,6 +18,7 @@ from .tag.document import tag_document
 from .tag.names import NameMatcher
 from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
+from .xmlio import PACKAGE_DIR, parse_xml
 
 DEFAULT_REGISTER = "register.toml"
 
@@ -76,7 +77,28 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     tagged = tag_document(document, edition, matcher)
     standoff = register_to_tei(register, tagged.used_ids) if register is not None else []
     tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
+    check_output(tree, source)
     return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)
+
+
+@cache
+def _teikit_grammar() -> etree.RelaxNG:
+    # Compiled once (it is small: ~20 ms); lxml's RelaxNG objects may be shared between threads.
+    return etree.RelaxNG(parse_xml(PACKAGE_DIR / "schemas" / "teikit.rng"))
+
+
+def check_output(tree: etree._ElementTree, source: str | Path) -> None:
+    """The converter's promise: its TEI is valid against teikit.rng, or the conversion fails with one line."""
+    grammar = _teikit_grammar()
+    if grammar.validate(tree):
+        return
+    error = grammar.error_log.last_error
+    where = f" (TEI line {error.line})" if error is not None and error.line else ""
+    message = error.message if error is not None else "invalid"
+    raise InputError(
+        f"the TEI made from this text is not valid against teikit.rng: {message}{where}",
+        source, hint="this is a bug in teikit's reader: report it with the text that caused it",
+    )
 
 
 def suggest_names(source: str | Path, edition: Edition | None = None, min_count: int = 1) -> list[Suggestion]:

@@ -76,6 +76,21 @@ class TagDecision:
 
 
 @dataclass(frozen=True)
+class Genre:
+    """Genre rules the reader applies only when the edition file turns them on (``[genre]``).
+
+    They fit one kind of text (an address, a manifesto) and would be wrong on others: a short story's
+    exclamations are not salutations. Off unless declared.
+    """
+
+    salutation: bool = False
+    slogans: bool = False
+
+
+GENRE_KEYS = {"salutation", "slogans"}
+
+
+@dataclass(frozen=True)
 class Change:
     when: str
     who: str
@@ -110,6 +125,7 @@ class Edition:
     corrections: tuple[Correction, ...] = ()
     tag_decisions: tuple[TagDecision, ...] = ()
     changes: tuple[Change, ...] = ()
+    genre: Genre = Genre()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -123,7 +139,7 @@ ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 TOP_KEYS = {
     "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
     "source_description", "creation", "project", "register", "default_century", "furniture", "division",
-    "correction", "tag", "change",
+    "correction", "tag", "change", "genre",
 }
 
 
@@ -237,7 +253,19 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         corrections=tuple(_corrections(reader, data)),
         tag_decisions=tuple(_tag_decisions(reader, data)),
         changes=tuple(_changes(reader, data)),
+        genre=_genre(reader, data),
     )
+
+
+def _genre(reader: _Reader, data: dict) -> Genre:
+    table = data.get("genre", {})
+    if not isinstance(table, dict):
+        raise reader.fail("'genre' must be a table ([genre])", "genre")
+    reader.known_keys(table, GENRE_KEYS, "[genre]")
+    for key, value in table.items():
+        if not isinstance(value, bool):
+            raise reader.fail(f"[genre]: '{key}' must be true or false", f"{key} =")
+    return Genre(**table)
 
 
 def _authors(reader: _Reader, data: dict):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .edition import Correction, Edition, default_edition
+from .edition import Correction, Edition, Genre, default_edition
 from .errors import InputError
 from .files import read_input
 from .model import (
@@ -156,7 +156,9 @@ def raw_blocks(lines: list[Line]) -> tuple[list[RawBlock], int]:
 
 # --------------------------------------------------------------------------- block rules
 
-BREAK = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:[•·◦]\s*){3,}$|^\s*#\s*$")
+# Only spaces and tabs may stand between the marks: the mark becomes milestone/@rend, a list of tokens that
+# XML splits at those (a no-break space or U+2028 among the asterisks would make one forbidden token).
+BREAK = re.compile(r"^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:[•·◦][ \t]*){3,}$|^[ \t]*#[ \t]*$")
 BULLET = re.compile(r"^( *)([•◦▪‣●])( +)(?=\S)")
 FOOTNOTE = re.compile(r"^\[(\d+)\]\.?(?=\s)")
 EDITORIAL = re.compile(r"^(?:Editor'?s|Editors'|Editorial|Translator'?s|Publisher'?s) [Nn]ote:(?=\s)")
@@ -542,7 +544,7 @@ class _Structurer:
             trailing = _trailing_globals(closing.children) if level > 0 else []
             if trailing:
                 del closing.children[-len(trailing):]
-            division = _with_opener_and_closer(closing.close())
+            division = _with_opener_and_closer(closing.close(), self.edition.genre)
             self._container().append(division)
             self._container().extend(trailing)
 
@@ -596,14 +598,17 @@ def _paragraph_to_endnote(block: Paragraph, match: re.Match) -> Note:
     return Note(block.line, n=match.group(1), kind="endnote", content=rest, space_before=block.space_before)
 
 
-def _with_opener_and_closer(division: Division) -> Division:
-    """A first exclamatory line is the division's salutation; a final run of two or more is its closing slogans."""
+def _with_opener_and_closer(division: Division, genre: Genre) -> Division:
+    """A first exclamatory line is the division's salutation; a final run of two or more is its closing slogans.
+
+    Each rule runs only if the edition's ``[genre]`` turns it on (an address's habits, not every text's).
+    """
     children = list(division.children)
     first = children[0] if children else None
-    if isinstance(first, Paragraph) and first.exclamatory and len(children) > 1:
+    if genre.salutation and isinstance(first, Paragraph) and first.exclamatory and len(children) > 1:
         children[0] = Salute(first.line, content=first.content, space_before=first.space_before)
     run = 0
-    for child in reversed(children):
+    for child in reversed(children if genre.slogans else ()):
         if isinstance(child, Paragraph) and child.exclamatory:
             run += 1
         else:
