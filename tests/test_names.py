@@ -278,7 +278,7 @@ def test_built_from_a_register_like_from_pairs():
         ("Bolshevik Party", "rcp"),
         ("Russia", "russia"),
     ]
-    assert NameMatcher(register).form_count == sum(len(e.forms) for e in register)
+    assert NameMatcher(register).form_count == sum(len(e.match_forms) for e in register)
 
 
 def test_a_matcher_survives_pickling_for_worker_processes():

@@ -215,12 +215,18 @@ def test_ids_with_letters_digits_dots_and_hyphens_are_fine():
     assert register.get("v.i-lenin_2") is not None
 
 
-def test_entries_must_be_sorted_by_id():
+def test_entries_may_come_in_any_order():
+    second = PERSON.replace('"lenin"', '"kamenev"').replace('"Lenin"]', '"Kamenev"]').replace("Vladimir Lenin", "Lev Kamenev")
+    place = '[[place]]\nid = "moscow"\nname = "Moscow"\nforms = ["Moscow"]\ndescription = "City."\n'
+    forwards = parse_register(register_text(second, PERSON, place), "reg.toml")
+    backwards = parse_register(register_text(place, PERSON, second), "reg.toml")
+    assert [e.id for e in forwards] == [e.id for e in backwards] == ["kamenev", "lenin", "moscow"]
+
+
+def test_two_preferred_names_alike_are_a_clash():
     second = PERSON.replace('"lenin"', '"kamenev"').replace('"Lenin"]', '"Kamenev"]')
-    text = register_text(PERSON, second)
-    with pytest.raises(InputError, match="not sorted") as caught:
-        parse_register(text, "reg.toml")
-    assert caught.value.line == line_of(text, 'id = "kamenev"')
+    error = error_for(PERSON, second)
+    assert "'Vladimir Lenin' is claimed by both 'lenin' and 'kamenev'" in error.message
 
 
 @pytest.mark.parametrize("form", ['""', '"   "', '{ text = "" }'])

@@ -15,7 +15,7 @@ from .model import Document
 from .read import check_notes, decode, read_file
 from .register import Register, load_register, register_to_tei
 from .tag.document import tag_document
-from .tag.names import NameMatcher
+from .tag.names import NameMatcher, given_name_test
 from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
 from .xmlio import PACKAGE_DIR, parse_xml
@@ -51,7 +51,7 @@ def register_path(edition: Edition, source: Path) -> Path | None:
 def _register_and_matcher(path: Path, mtime_ns: int) -> tuple[Register, NameMatcher]:
     # One register serves a whole corpus: load and compile it once per run (and again if the file changes).
     register = load_register(path)
-    return register, NameMatcher(register)
+    return register, NameMatcher(register, given_name_test(register))
 
 
 def register_and_matcher(path: Path | None) -> tuple[Register | None, NameMatcher | None]:

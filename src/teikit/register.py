@@ -61,10 +61,11 @@ AUTHORITIES = {
 
 COMMON_KEYS = ("id", "name", "forms", "description", "note", *AUTHORITIES)
 # Keys that only some entity types take: dates for persons and organisations, a subtype for orgs and places.
+# The structured keys (forename, surname, affiliation, latitude, longitude) are optional, for editors who want them.
 TYPE_KEYS = {
-    "person": ("birth", "death"),
+    "person": ("birth", "death", "forename", "surname", "affiliation"),
     "org": ("kind", "founded", "dissolved"),
-    "place": ("kind",),
+    "place": ("kind", "latitude", "longitude"),
 }
 DATE_KEYS = ("birth", "death", "founded", "dissolved")
 REQUIRED_KEYS = ("id", "name", "forms", "description")
@@ -106,11 +107,31 @@ class Entity:
     dates: tuple[tuple[str, str], ...] = ()
     authorities: tuple[tuple[str, str], ...] = ()
     note: str | None = None
+    forename: str | None = None
+    surname: str | None = None
+    affiliations: tuple[str, ...] = ()
+    coordinates: tuple[float, float] | None = None
+
+    @property
+    def match_forms(self) -> tuple[NameForm, ...]:
+        """The forms the matcher looks for: the written ones, and the preferred name if they lack it."""
+        wanted = normalise_form(self.name)
+        if any(form.normalised == wanted for form in self.forms):
+            return self.forms
+        return (*self.forms, NameForm(text=self.name))
+
+
+def _type_order(entity_type: str) -> int:
+    return ENTITY_TYPES.index(entity_type) if entity_type in ENTITY_TYPES else len(ENTITY_TYPES)
 
 
 @dataclass(frozen=True)
 class Register:
-    """All entities of a register, persons then organisations then places, each sorted by id."""
+    """All entities of a register, persons then organisations then places, each sorted by id.
+
+    The file may list its entries in any order (``teikit register sort`` writes the canonical one);
+    the loaded register is always in this order, so that nothing depends on how the file was written.
+    """
 
     entities: tuple[Entity, ...]
     path: str | None = None
@@ -283,7 +304,6 @@ class _Checker:
                     None,
                     f"write each entry as a [[{entity_type}]] table",
                 )
-            previous_id: str | None = None
             for index, entry in enumerate(entries):
                 entity = self.entity(entity_type, index, entry)
                 line = self.source.entry_line(entity_type, index, entity.id)
@@ -294,17 +314,12 @@ class _Checker:
                         line,
                         "ids are unique across persons, organisations and places; rename one of them",
                     )
-                if previous_id is not None and entity.id < previous_id:
-                    raise self.fail(
-                        f"[[{entity_type}]] entries are not sorted by id:"
-                        f" '{entity.id}' comes after '{previous_id}'",
-                        line,
-                        f"move '{entity.id}' before '{previous_id}'",
-                    )
                 seen[entity.id] = (entity_type, line)
-                previous_id = entity.id
                 entities.append(entity)
         self.check_ambiguous_forms(entities)
+        self.check_affiliations(entities)
+        # Order-free: whatever order the file has, the register is persons, orgs, places, each by id.
+        entities.sort(key=lambda entity: (_type_order(entity.type), entity.id))
         return tuple(entities)
 
     def entity(self, entity_type: str, index: int, entry: object) -> Entity:
@@ -390,7 +405,13 @@ class _Checker:
         description = text("description")
         note = text("note", one_line=False)
         assert name is not None and description is not None
+        forename, surname = text("forename"), text("surname")
+        self.check_name_parts(name, forename, surname, label, line_of("forename") or line_of("surname"))
         return Entity(
+            forename=forename,
+            surname=surname,
+            affiliations=self.affiliations(entry.get("affiliation"), label, line_of("affiliation")),
+            coordinates=self.coordinates(entry, label, line_of("latitude") or line_of("longitude")),
             id=entity_id,
             type=entity_type,
             name=name,
@@ -401,6 +422,68 @@ class _Checker:
             authorities=tuple(authorities),
             note=note,
         )
+
+    def check_name_parts(
+        self, name: str, forename: str | None, surname: str | None, label: str, line: int | None
+    ) -> None:
+        """Forename and surname are parts of the preferred name, in that order (they become its children)."""
+        if forename is None and surname is None:
+            return
+        if _name_parts(name, forename, surname) is None:
+            raise self.fail(
+                f"the forename and surname of {label} are not parts of its name '{name}'",
+                line,
+                "write them exactly as they stand in the preferred name, the forename before the surname",
+            )
+
+    def affiliations(self, value: object, label: str, line: int | None) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) and _is_ncname(i) for i in items):
+            raise self.fail(
+                f"'affiliation' of {label} must be an org id or a list of org ids",
+                line,
+                'write affiliation = "workers-group" (the id of an [[org]] entry)',
+            )
+        return tuple(items)
+
+    def check_affiliations(self, entities: list[Entity]) -> None:
+        orgs = {entity.id for entity in entities if entity.type == "org"}
+        for entity in entities:
+            for target in entity.affiliations:
+                if target not in orgs:
+                    raise self.fail(
+                        f"the affiliation '{target}' of person '{entity.id}' is not an org of the register",
+                        self.source_line_of(entity),
+                        "give the id of an [[org]] entry, or add the organisation",
+                    )
+
+    def source_line_of(self, entity: Entity) -> int | None:
+        for number, line in enumerate(self.source.lines, start=1):
+            if re.match(r"""^\s*id\s*=\s*["']""" + re.escape(entity.id) + r"""["']""", line):
+                return number
+        return None
+
+    def coordinates(self, entry: dict, label: str, line: int | None) -> tuple[float, float] | None:
+        latitude, longitude = entry.get("latitude"), entry.get("longitude")
+        if latitude is None and longitude is None:
+            return None
+        numbers = (latitude, longitude)
+        if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+            raise self.fail(
+                f"{label} needs both latitude and longitude, as numbers",
+                line,
+                "write latitude = 59.992 and longitude = 29.77616 (decimal degrees, WGS84)",
+            )
+        assert latitude is not None and longitude is not None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise self.fail(
+                f"the coordinates of {label} are out of range: {latitude}, {longitude}",
+                line,
+                "latitude is between -90 and 90, longitude between -180 and 180",
+            )
+        return float(latitude), float(longitude)
 
     def check_xml_characters(self, value: str, what: str, line: int | None) -> None:
         bad = _NOT_XML.search(value)
@@ -506,7 +589,7 @@ class _Checker:
         """Two entities may share a form only if their case rules or context rules can tell them apart."""
         claims: dict[tuple[str, ...], list[tuple[Entity, NameForm]]] = {}
         for entity in entities:
-            for form in entity.forms:
+            for form in entity.match_forms:
                 claims.setdefault(form_keys(form.normalised), []).append((entity, form))
         positions: dict[str, tuple[str, int]] = {}
         counts = dict.fromkeys(ENTITY_TYPES, 0)
@@ -531,6 +614,23 @@ class _Checker:
                         "keep the form in one entity, or give the forms different case or context rules"
                         " (preceded_by, followed_by, …)",
                     )
+
+
+def _name_parts(name: str, forename: str | None, surname: str | None) -> tuple[int, int, int, int] | None:
+    """Where forename and surname stand in the name: (forename start, end, surname start, end), or None."""
+    start = end = 0
+    if forename is not None:
+        start = name.find(forename)
+        if start < 0:
+            return None
+        end = start + len(forename)
+    surname_start, surname_end = end, end
+    if surname is not None:
+        surname_start = name.find(surname, end)
+        if surname_start < 0:
+            return None
+        surname_end = surname_start + len(surname)
+    return start, end, surname_start, surname_end
 
 
 def form_keys(normalised: str) -> tuple[str, ...]:
@@ -701,6 +801,28 @@ def _variant_names(entity: Entity) -> list[str]:
     return variants
 
 
+def _preferred_name(name_element: etree._Element, entity: Entity) -> None:
+    """The preferred name's text; with forename and surname given, those parts as children (13.2.1)."""
+    name = entity.name.strip()
+    parts = _name_parts(name, entity.forename, entity.surname)
+    if parts is None or (entity.forename is None and entity.surname is None):
+        name_element.text = name
+        return
+    start, end, surname_start, surname_end = parts
+    name_element.text = name[:start]
+    last = None
+    if entity.forename is not None:
+        last = etree.SubElement(name_element, _tei("forename"))
+        last.text = name[start:end]
+        last.tail = name[end:surname_start] if entity.surname is not None else name[end:]
+    if entity.surname is not None:
+        if last is None:
+            name_element.text = name[:surname_start]
+        last = etree.SubElement(name_element, _tei("surname"))
+        last.text = name[surname_start:surname_end]
+        last.tail = name[surname_end:]
+
+
 def entity_to_tei(entity: Entity) -> etree._Element:
     """One <person>, <org> or <place> element for an entity."""
     shape = TEI_SHAPES[entity.type]
@@ -708,15 +830,26 @@ def entity_to_tei(entity: Entity) -> etree._Element:
     element.set(f"{{{XML_NS}}}id", entity.id)
     if entity.kind is not None:
         element.set("type", entity.kind)
-    etree.SubElement(element, _tei(shape.name_element), type="preferred").text = entity.name.strip()
+    preferred = etree.SubElement(element, _tei(shape.name_element), type="preferred")
+    _preferred_name(preferred, entity)
     for variant in _variant_names(entity):
         etree.SubElement(element, _tei(shape.name_element), type="variant").text = variant
     for key, value in entity.dates:
         DATE_ELEMENTS[key](element, key, value)
+    for target in entity.affiliations:
+        # Guidelines 13.3.2.1: affiliation, pointing at the organisation's entry.
+        etree.SubElement(element, _tei("affiliation"), ref=f"#{target}")
+    if entity.coordinates is not None:
+        # Guidelines 13.3.4.1: location/geo holds "latitude longitude" (WGS84 decimal degrees, the default).
+        location = etree.SubElement(element, _tei("location"))
+        etree.SubElement(location, _tei("geo")).text = f"{entity.coordinates[0]} {entity.coordinates[1]}"
     for scheme, identifier in entity.authorities:
         # A resolvable URI (type "URI", a value the Guidelines suggest), with the authority as subtype.
         idno = etree.SubElement(element, _tei("idno"), type="URI", subtype=scheme)
         idno.text = AUTHORITIES[scheme].uri_template.format(identifier)
+        if scheme == "geonames":
+            # The bare GeoNames id as well, as gazetteer-aware tools look it up (idno/@type="GeoNames").
+            etree.SubElement(element, _tei("idno"), type="GeoNames").text = identifier
     etree.SubElement(element, _tei("note")).text = entity.description.strip()
     if entity.note is not None:
         etree.SubElement(element, _tei("note"), type="editorial").text = entity.note.strip()
@@ -736,6 +869,8 @@ def register_to_tei(register: Register, used_ids: Iterable[str] | None = None) -
                 register.path,
                 hint="add the entity to the register or remove the reference",
             )
+        # An affiliation points at an org: the org's entry comes along, so that the pointer resolves.
+        wanted |= {target for entity in register.entities if entity.id in wanted for target in entity.affiliations}
         chosen = [entity for entity in register.entities if entity.id in wanted]
     lists = []
     for entity_type in ENTITY_TYPES:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..register import (
@@ -332,11 +332,18 @@ class NameMatcher:
     tagger does, rather than a whole book at once.
     """
 
-    def __init__(self, source: Register | Iterable[tuple[NameForm, Entity]]) -> None:
+    def __init__(
+        self,
+        source: Register | Iterable[tuple[NameForm, Entity]],
+        given_names: Callable[[str], bool] | None = None,
+    ) -> None:
         if isinstance(source, Register):
-            pairs = [(form, entity) for entity in source.entities for form in entity.forms]
+            # The preferred name is always a form ("Alexandra Kollontai" even if only "Kollontai" is listed).
+            pairs = [(form, entity) for entity in source.entities for form in entity.match_forms]
         else:
             pairs = list(source)
+        # With a given-name test, a person's name takes in the given names and initials before it.
+        self._given_names = given_names
         self._forms = [_Form(form, entity, order) for order, (form, entity) in enumerate(pairs)]
         self._radix = _RadixNode()
         for form in self._forms:
@@ -377,10 +384,93 @@ class NameMatcher:
                 size *= 4  # a run of white space went past the window: read more
             if unaligned is not None:
                 _walk_characters(unaligned, text, start, candidates)
-        return [
+        matches = [
             NameMatch(start, end, form.entity_id, form.entity_type, form.text)
             for start, end, form in _choose(candidates)
         ]
+        if self._given_names is not None:
+            matches = _with_given_names(text, matches, self._given_names)
+        return matches
+
+
+# --- names the register half-knows ------------------------------------------------------------------------
+
+# The word right before a person's name, separated by spaces on the same line: an initial ("A.", "A.M.") or a
+# capitalised word (its letters, apostrophes and hyphens).
+_WORD_BEFORE = re.compile(r"(?:(?P<initial>(?:[^\W\d_]\.[^\S\n]?)+)|(?P<word>[^\W\d_][\w'’-]*))[^\S\n]+\Z")
+# How far back a given name may begin (a handful of words before the surname).
+_LOOK_BACK = 60
+
+
+def _with_given_names(text: str, matches: list[NameMatch], is_given: Callable[[str], bool]) -> list[NameMatch]:
+    """Person matches grown leftwards over the given names and initials that stand right before them.
+
+    "Nikolai Bukharin" is one name even when the register lists only "Bukharin": the whole name is tagged,
+    never a part of it. A word counts if ``is_given`` says it is a given name; initials always count.
+    """
+    result: list[NameMatch] = []
+    for match in matches:
+        if match.entity_type == "person":
+            floor = result[-1].end if result else 0
+            start = match.start
+            while True:
+                before = _WORD_BEFORE.search(text, max(floor, start - _LOOK_BACK), start)
+                if before is None or (before.start() > 0 and text[before.start() - 1].isalnum()):
+                    break
+                word = before.group("word")
+                if word is not None and not (word[0].isupper() and is_given(word)):
+                    break
+                start = before.start()
+            if start != match.start:
+                match = NameMatch(start, match.end, match.entity_id, match.entity_type, match.form)
+        result.append(match)
+    return result
+
+
+def register_given_names(register: Register) -> frozenset[str]:
+    """The given names a register knows: each person's forename, else the words before the preferred name's last."""
+    names: set[str] = set()
+    for entity in register.entities:
+        if entity.type != "person":
+            continue
+        if entity.forename is not None:
+            names.update(entity.forename.split())
+        else:
+            names.update(word for word in entity.name.split()[:-1] if word[:1].isupper())
+    return frozenset(names)
+
+
+@functools.cache
+def _name_data():
+    """gender-guesser's given-name table (about 45,000 names of many countries), or None if not installed."""
+    try:
+        from gender_guesser.detector import Detector
+    except ImportError:
+        return None
+    return Detector(case_sensitive=True)
+
+
+def name_data_available() -> bool:
+    """Whether the given-name data (the gender-guesser package) is installed."""
+    return _name_data() is not None
+
+
+def known_given_name(word: str) -> bool:
+    """True if the name data knows ``word`` as a given name (not a function word or a month)."""
+    from .suggest import CALENDAR_WORDS, FUNCTION_WORDS  # the cue words live with the suggester
+
+    detector = _name_data()
+    if detector is None or word in FUNCTION_WORDS or word in CALENDAR_WORDS:
+        return False
+    return detector.get_gender(word) != "unknown"
+
+
+def given_name_test(register: Register, *, name_data: bool = True) -> Callable[[str], bool]:
+    """The test a tagger uses: a given name the register lists, or (with ``name_data``) one the name data knows."""
+    listed = register_given_names(register)
+    if not name_data:
+        return listed.__contains__
+    return lambda word: word in listed or known_given_name(word)
 
 
 def _add_accepted(forms: list[_Form], text: str, start: int, end: int, candidates: list) -> None:
