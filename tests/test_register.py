@@ -486,6 +486,7 @@ def test_org_and_place_shape():
     assert idnos == [
         ("URI", "wikidata", "http://www.wikidata.org/entity/Q159"),
         ("URI", "geonames", "https://sws.geonames.org/2017370/"),
+        ("GeoNames", None, "2017370"),
     ]
 
 
