@@ -217,6 +217,79 @@ def suggest(source: Path, min_count: int, contexts: int) -> None:
     click.echo(f"{len(found)} phrases not in the register", err=True)
 
 
+@cli.group(cls=TeikitGroup)
+def register() -> None:
+    """Keep the entity register: check it, sort it, add reviewed entries.
+
+    \b
+    Examples:
+      teikit register check seeds/register.toml
+      teikit register sort seeds/register.toml
+      teikit register add seeds/register.toml reviewed.toml
+    """
+
+
+@register.command("check")
+@click.argument("register_file", default="seeds/register.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("texts", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def register_check(register_file: Path, texts: tuple[Path, ...]) -> None:
+    """Report what clashes in REGISTER_FILE, naming both sides: an entry's id and an id of a text's TEI,
+    a form two entries share, a note that cites one text's line numbers.
+
+    TEXTS default to the *.txt beside the register that use it. Exit 1 if an error (a clash that stops
+    the TEI) is found; warnings alone exit 0.
+    """
+    from .register_edit import check_register
+
+    clashes = check_register(register_file, texts or None)
+    for clash in clashes:
+        click.echo(clash.one_line(str(register_file)))
+    errors = sum(clash.severity == "error" for clash in clashes)
+    click.echo(f"{register_file}: {_count(errors, 'error')}, {_count(len(clashes) - errors, 'warning')}", err=True)
+    if errors:
+        click.get_current_context().exit(1)
+
+
+@register.command("sort")
+@click.argument("register_file", default="seeds/register.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Only say whether the file is in canonical order (exit 1 if not).")
+def register_sort(register_file: Path, check_only: bool) -> None:
+    """Rewrite REGISTER_FILE in canonical order (persons, orgs, places, each by id), atomically.
+
+    Any order loads; the canonical one keeps diffs small. Comments move with the entry below them.
+    """
+    from .files import read_input
+    from .register_edit import sort_register_file, sorted_register_text
+
+    if check_only:
+        text = read_input(register_file, "register file").decode("utf-8")
+        if sorted_register_text(text, str(register_file)) != text:
+            click.echo(f"{register_file}: not in canonical order (run: teikit register sort {register_file})", err=True)
+            click.get_current_context().exit(1)
+        return
+    changed = sort_register_file(register_file)
+    click.echo(f"{'sorted' if changed else 'already sorted:'} {register_file}", err=True)
+
+
+register.add_command(register_sort, "fmt")
+
+
+@register.command("add")
+@click.argument("register_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("entries_file", type=click.Path(dir_okay=False, path_type=Path))
+def register_add(register_file: Path, entries_file: Path) -> None:
+    """Add the entries of ENTRIES_FILE (say, reviewed `teikit suggest --toml` output) to REGISTER_FILE.
+
+    The result is checked as a whole and written atomically in canonical order; an id that is already
+    taken stops it.
+    """
+    from .register_edit import add_entries
+
+    added = add_entries(register_file, entries_file)
+    noun = "entry" if len(added) == 1 else "entries"
+    click.echo(f"added {len(added)} {noun} to {register_file}: {', '.join(added)}", err=True)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 

@@ -18,7 +18,7 @@ from .tag.document import tag_document
 from .tag.names import NameMatcher, given_name_test
 from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
-from .xmlio import PACKAGE_DIR, parse_xml
+from .xmlio import PACKAGE_DIR, XML_NS, parse_xml
 
 DEFAULT_REGISTER = "register.toml"
 
@@ -79,6 +79,24 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
     check_output(tree, source)
     return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)
+
+
+def document_ids(source: str | Path, edition: Edition | None = None) -> dict[str, str]:
+    """The xml:ids a text's TEI has before any register entry joins it, each with what bears it."""
+    source = Path(source)
+    edition = edition or edition_for(source)
+    document = read_file(source, edition)
+    check_notes(document)
+    tagged = tag_document(document, edition, None)
+    tree = build_tei(tagged.document, edition, [], tagged.decisions)
+    found = {}
+    for element in tree.getroot().iter():
+        value = element.get(f"{{{XML_NS}}}id")
+        if value is not None:
+            kind = element.get("type")
+            found[value] = f"the {etree.QName(element).localname}" + (f" of type '{kind}'" if kind else "") + (
+                f" in {source.name}")
+    return found
 
 
 @cache

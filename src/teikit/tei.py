@@ -492,12 +492,29 @@ def build_tei(
 
 
 def _check_unique_ids(root: etree._Element, edition: Edition) -> None:
-    seen: set[str] = set()
+    seen: dict[str, etree._Element] = {}
     for element in root.iter():
         value = element.get(XML_ID)
         if value is None:
             continue
         if value in seen:
-            raise InputError(f"the id '{value}' would be used twice in the TEI", edition.path,
-                             hint="give the divisions types that do not clash with register ids")
-        seen.add(value)
+            first, second = seen[value], element
+            register = [e for e in (first, second) if _in_standoff(e)]
+            hint = ("rename the register entry (check with: teikit register check)" if register
+                    else "give the divisions types that do not clash")
+            raise InputError(f"the id '{value}' would be used twice in the TEI: by {_what_has_id(first)}"
+                             f" and by {_what_has_id(second)}", edition.path, hint=hint)
+        seen[value] = element
+
+
+def _in_standoff(element: etree._Element) -> bool:
+    return any(ancestor.tag == f"{{{TEI_NS}}}standOff" for ancestor in element.iterancestors())
+
+
+def _what_has_id(element: etree._Element) -> str:
+    """A reader's name for an element with an xml:id: "the register's place entry", "the div of type 'x'"…"""
+    name = etree.QName(element).localname
+    if _in_standoff(element):
+        return f"the register's {name} entry"
+    kind = element.get("type")
+    return f"the document's {name}" + (f" of type '{kind}'" if kind else "")
