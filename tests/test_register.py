@@ -216,7 +216,8 @@ def test_ids_with_letters_digits_dots_and_hyphens_are_fine():
 
 
 def test_entries_may_come_in_any_order():
-    second = PERSON.replace('"lenin"', '"kamenev"').replace('"Lenin"]', '"Kamenev"]').replace("Vladimir Lenin", "Lev Kamenev")
+    second = PERSON.replace('"lenin"', '"kamenev"').replace('"Lenin"]', '"Kamenev"]')
+    second = second.replace("Vladimir Lenin", "Lev Kamenev")
     place = '[[place]]\nid = "moscow"\nname = "Moscow"\nforms = ["Moscow"]\ndescription = "City."\n'
     forwards = parse_register(register_text(second, PERSON, place), "reg.toml")
     backwards = parse_register(register_text(place, PERSON, second), "reg.toml")

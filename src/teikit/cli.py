@@ -252,7 +252,8 @@ def register_check(register_file: Path, texts: tuple[Path, ...]) -> None:
 
 @register.command("sort")
 @click.argument("register_file", default="seeds/register.toml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--check", "check_only", is_flag=True, help="Only say whether the file is in canonical order (exit 1 if not).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only say whether the file is in canonical order (exit 1 if not).")
 def register_sort(register_file: Path, check_only: bool) -> None:
     """Rewrite REGISTER_FILE in canonical order (persons, orgs, places, each by id), atomically.
 
