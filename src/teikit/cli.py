@@ -8,6 +8,7 @@ print tracebacks.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -196,25 +197,54 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--min-count", default=1, show_default=True, help="Only phrases seen at least this often.")
 @click.option("--contexts", default=1, show_default=True, help="How many contexts to show per phrase.")
-def suggest(source: Path, min_count: int, contexts: int) -> None:
-    """List capitalised, name-like phrases of SOURCE that the register does not cover.
+@click.option("--toml", "as_toml", is_flag=True,
+              help="Print typed register entries as TOML (append to the register, or review and `register add`).")
+@click.option("--furniture", is_flag=True, help="Print the lines that look like web-page furniture, as [[furniture]] "
+              "TOML for the text's edition file.")
+@click.option("--no-gazetteer", is_flag=True, help="Type places from context cues only (no GeoNames look-up).")
+def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furniture: bool, no_gazetteer: bool) -> None:
+    """Propose register entries for the names of SOURCE the register lacks.
 
-    Each line gives the count, the phrase, the source lines and a short context, so an editor can
-    add the missing entities to the register, or list the phrase under not_names once reviewed.
+    Each proposal has a type (person, org, place; UNSURE with the reason when no cue decided), an id
+    that no entry and no id of the text's TEI uses, the forms seen, and the evidence: lines, contexts
+    and the cue. Places get a GeoNames id and coordinates only when the gazetteer match is unique.
+    Phrases that contain a registered name but are longer are listed as "longer than a registered name".
 
     \b
-    Example:
+    Examples:
       teikit suggest seeds/workers-group-manifesto-1.txt
+      teikit suggest new-text.txt --toml >> seeds/register.toml
+      teikit suggest new-text.txt --furniture >> new-text.toml
     """
-    from .convert import suggest_names
+    from .convert import propose_entries
+    from .tag.propose import furniture_toml, proposals_toml
 
-    found = suggest_names(source, min_count=min_count)
-    for item in found:
-        lines = ",".join(map(str, item.lines[:8])) + ("…" if len(item.lines) > 8 else "")
-        click.echo(f"{item.count:4d}  {item.phrase}  (line {lines})")
-        for context in item.contexts[:contexts]:
-            click.echo(f"        {context}")
-    click.echo(f"{len(found)} phrases not in the register", err=True)
+    proposals = propose_entries(source, gazetteer=not no_gazetteer)
+    for note in proposals.notes:
+        click.echo(f"teikit suggest: {note}", err=True)
+    if furniture:
+        click.echo(furniture_toml(proposals.furniture), nl=False)
+        click.echo(f"{len(proposals.furniture)} furniture lines proposed", err=True)
+        return
+    entries = [p for p in proposals.entries if p.count >= min_count]
+    if as_toml:
+        click.echo(proposals_toml(replace(proposals, entries=tuple(entries))), nl=False)
+    else:
+        for item in entries:
+            lines = ",".join(map(str, item.lines[:8])) + ("…" if len(item.lines) > 8 else "")
+            verdict = f"UNSURE: {item.unsure}" if item.unsure else item.cue
+            click.echo(f"{item.count:4d}  {item.type:<6}  {item.name}  (id {item.id}; {verdict}; line {lines})")
+            for context in item.contexts[:contexts]:
+                click.echo(f"        {context}")
+        for item in proposals.longer:
+            lines = ",".join(map(str, item.lines[:8]))
+            click.echo(f"{item.count:4d}  longer  {item.phrase}  (longer than a registered name: "
+                       f"{', '.join(item.contains)}; line {lines})")
+        for item in proposals.furniture:
+            click.echo(f"   -  furniture  {item.text!r}  (line {item.line}: {item.reason}; teikit suggest --furniture)")
+    unsure = sum(1 for p in entries if p.unsure)
+    click.echo(f"{len(entries)} proposed entries ({unsure} unsure), {len(proposals.longer)} longer than a registered "
+               f"name, {len(proposals.furniture)} furniture lines", err=True)
 
 
 @cli.group(cls=TeikitGroup)

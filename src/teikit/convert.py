@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .read import check_notes, decode, read_file
 from .register import Register, load_register, register_to_tei
 from .tag.document import tag_document
 from .tag.names import NameMatcher, given_name_test
+from .tag.propose import Proposals, propose
 from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
 from .xmlio import PACKAGE_DIR, XML_NS, parse_xml
@@ -119,13 +120,30 @@ def check_output(tree: etree._ElementTree, source: str | Path) -> None:
     )
 
 
-def suggest_names(source: str | Path, edition: Edition | None = None, min_count: int = 1) -> list[Suggestion]:
+def _text_without_furniture(source: Path, edition: Edition) -> str:
+    text = decode(read_input(source, "source text"), source).text
+    furniture = {f.line_text.strip() for f in edition.furniture}
+    # Blank the furniture lines rather than drop them, so that line numbers stay those of the source.
+    return "\n".join("" if line.strip() in furniture else line for line in text.split("\n"))
+
+
+def suggest_names(
+    source: str | Path, edition: Edition | None = None, min_count: int = 1, longer: bool = False
+) -> list[Suggestion]:
     """Name-like phrases of a source text that its register does not cover (furniture lines left out)."""
     source = Path(source)
     edition = edition or edition_for(source)
     register, _ = register_and_matcher(register_path(edition, source))
-    text = decode(read_input(source, "source text"), source).text
-    furniture = {f.line_text.strip() for f in edition.furniture}
-    # Blank the furniture lines rather than drop them, so that line numbers stay those of the source.
-    kept = "\n".join("" if line.strip() in furniture else line for line in text.split("\n"))
-    return suggest(kept, register, min_count=min_count)
+    return suggest(_text_without_furniture(source, edition), register, min_count=min_count, longer=longer)
+
+
+def propose_entries(source: str | Path, edition: Edition | None = None, *, gazetteer: bool = True) -> Proposals:
+    """Typed register proposals for a source text: ids clear of its register's and of its TEI's own ids."""
+    source = Path(source)
+    edition = edition or edition_for(source)
+    register, _ = register_and_matcher(register_path(edition, source))
+    taken = document_ids(source, edition)
+    proposals = propose(_text_without_furniture(source, edition), register, taken_ids=taken, gazetteer=gazetteer)
+    if edition.furniture:  # the edition file already says what its furniture is
+        proposals = replace(proposals, furniture=())
+    return proposals

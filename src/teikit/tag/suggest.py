@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..register import Register, normalise_form
-from .names import NameMatcher
+from .names import NameMatcher, given_name_test
 
 # Capitalised function words and sentence adverbs that never begin a name (a sentence start, a title,
 # the pronoun I).
@@ -61,12 +61,22 @@ _SENTENCE_END = ".!?:…\n"
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A phrase that looks like a name and is not in the register, with where it occurs."""
+    """A phrase that looks like a name and is not in the register, with where it occurs.
+
+    ``kind`` is "new" for a phrase no register form touches, "longer" for one that *contains* a registered
+    name but is longer than it ("the Executive Committee of the Communist International"); ``contains``
+    then names the entries whose forms it holds.
+    """
 
     phrase: str
     count: int
     contexts: tuple[str, ...]
     lines: tuple[int, ...]
+    kind: str = "new"
+    contains: tuple[str, ...] = ()
+    places: tuple[tuple[int, int], ...] = ()
+
+LONGER = "longer than a registered name"
 
 
 @dataclass(frozen=True)
@@ -85,34 +95,59 @@ class _Word:
         )
 
 
-def suggest(text: str, register: Register | None, *, min_count: int = 1) -> list[Suggestion]:
-    """Name-like phrases of ``text`` that no register form covers, most frequent first."""
+def suggest(
+    text: str, register: Register | None, *, min_count: int = 1, longer: bool = False
+) -> list[Suggestion]:
+    """Name-like phrases of ``text`` that no register form covers, most frequent first.
+
+    With ``longer``, also the phrases that contain a registered name but are longer than it (kind "longer").
+    """
     words = [_Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     lower_case = {word.text for word in words if word.text[0].islower()}
-    covered = _register_matches(text, register)
+    matches = _register_matches(text, register)
+    covered = [(start, end) for start, end, _ in matches]
     reviewed = {normalise_form(phrase) for phrase in register.not_names} if register is not None else set()
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    found: dict[str, list[tuple[int, int]]] = {}
-    first_written: dict[str, str] = {}
+    found: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    first_written: dict[tuple[str, str], str] = {}
+    holds: dict[tuple[str, str], list[str]] = {}
     for start, end in _phrases(text, words, lower_case):
+        kind = "new"
         if _overlaps(covered, start, end):
-            continue
-        key = normalise_form(text[start:end])
-        if key in reviewed:
+            inside = [m for m in matches if start <= m[0] and m[1] <= end]
+            # A phrase that is a registered name, or only partly overlaps one, says nothing new.
+            if not longer or not inside or any(m[0] == start and m[1] == end for m in inside):
+                continue
+            if any(m[0] < end and start < m[1] and not (start <= m[0] and m[1] <= end) for m in matches):
+                continue
+            opening = _WORD.match(text, start)
+            word = opening.group() if opening else ""
+            ordinary = word.lower() in lower_case or word.endswith("ly") or word in reviewed
+            if _starts_sentence(text, start) and ordinary:
+                continue  # "Despite Lenin", "Unfortunately for Poincaré": a sentence's first word, not a name's
+            kind = "longer"
+        key = (kind, normalise_form(text[start:end]))
+        if key[1] in reviewed:
             continue
         found.setdefault(key, []).append((start, end))
         first_written.setdefault(key, text[start:end])
+        if kind == "longer":
+            ids = holds.setdefault(key, [])
+            ids.extend(m[2] for m in matches if start <= m[0] and m[1] <= end and m[2] not in ids)
     suggestions = [
         Suggestion(
             phrase=first_written[key],
             count=len(places),
             contexts=tuple(_context(text, start, end) for start, end in places[:MAX_CONTEXTS]),
             lines=tuple(sorted({bisect_right(line_starts, start) for start, _ in places})),
+            kind=key[0],
+            contains=tuple(holds.get(key, ())),
+            places=tuple(places),
         )
         for key, places in found.items()
         if len(places) >= min_count
     ]
-    suggestions.sort(key=lambda s: (-s.count, s.phrase))
+    suggestions.sort(key=lambda s: (s.kind != "new", -s.count, s.phrase))
     return suggestions
 
 
@@ -201,15 +236,15 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not previous or previous[-1] in _SENTENCE_END
 
 
-def _register_matches(text: str, register: Register | None) -> list[tuple[int, int]]:
-    """The spans the register's forms match, line by line (as blocks are tagged), in text order."""
+def _register_matches(text: str, register: Register | None) -> list[tuple[int, int, str]]:
+    """The spans the register's forms match (with their ids), line by line (as blocks are tagged), in order."""
     if register is None or len(register) == 0:
         return []
-    matcher = NameMatcher(register)
+    matcher = NameMatcher(register, given_name_test(register))
     spans = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        spans.extend((offset + m.start, offset + m.end) for m in matcher.find(line))
+        spans.extend((offset + m.start, offset + m.end, m.entity_id) for m in matcher.find(line))
         offset += len(line)
     return spans
 
