@@ -223,6 +223,9 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
     for note in proposals.notes:
         click.echo(f"teikit suggest: {note}", err=True)
     if furniture:
+        if not source.with_suffix(".toml").is_file():  # a new edition file: it names its source
+            click.echo(f"# The edition file of {source.name} (proposed by teikit suggest --furniture).\n"
+                       f'source = "{source.name}"\n')
         click.echo(furniture_toml(proposals.furniture), nl=False)
         click.echo(f"{len(proposals.furniture)} furniture lines proposed", err=True)
         return

@@ -801,6 +801,11 @@ def _variant_names(entity: Entity) -> list[str]:
     return variants
 
 
+def _decimal(value: float) -> str:
+    """A coordinate in plain decimal notation (never 1e-05), to six places (about 0.1 m)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
 def _preferred_name(name_element: etree._Element, entity: Entity) -> None:
     """The preferred name's text; with forename and surname given, those parts as children (13.2.1)."""
     name = entity.name.strip()
@@ -842,7 +847,7 @@ def entity_to_tei(entity: Entity) -> etree._Element:
     if entity.coordinates is not None:
         # Guidelines 13.3.4.1: location/geo holds "latitude longitude" (WGS84 decimal degrees, the default).
         location = etree.SubElement(element, _tei("location"))
-        etree.SubElement(location, _tei("geo")).text = f"{entity.coordinates[0]} {entity.coordinates[1]}"
+        etree.SubElement(location, _tei("geo")).text = " ".join(_decimal(value) for value in entity.coordinates)
     for scheme, identifier in entity.authorities:
         # A resolvable URI (type "URI", a value the Guidelines suggest), with the authority as subtype.
         idno = etree.SubElement(element, _tei("idno"), type="URI", subtype=scheme)

@@ -49,6 +49,8 @@ class Cues:
     contexts: tuple[ContextCue, ...]
     adjective_endings: tuple[str, ...]
     members_endings: tuple[str, ...]
+    event_words: frozenset[str]
+    ordinal: re.Pattern
     furniture_lines: frozenset[str]
     taxonomy_tail_lines: int
 
@@ -74,6 +76,8 @@ def load_cues(path: str | Path | None = None) -> Cues:
         contexts=contexts,
         adjective_endings=tuple(data.get("adjective_endings", [])),
         members_endings=tuple(data.get("members_endings", [])),
+        event_words=frozenset(data.get("event_words", [])),
+        ordinal=re.compile(data.get("ordinal", "(?!)")),
         furniture_lines=frozenset(data.get("furniture_lines", [])),
         taxonomy_tail_lines=int(data.get("taxonomy_tail_lines", 0)),
     )
@@ -195,6 +199,7 @@ class Proposals:
     entries: tuple[Proposal, ...]
     longer: tuple[Suggestion, ...]
     adjectives: tuple[Suggestion, ...]
+    events: tuple[str, ...] = ()
     furniture: tuple[Furniture, ...] = ()
     notes: tuple[str, ...] = field(default=())  # what data was missing, for the report
 
@@ -222,20 +227,120 @@ def propose(
         return word in listed or (name_data and known_given_name(word))
 
     found = suggest(text, register, longer=True)
-    new = [s for s in found if s.kind == "new"]
     longer = tuple(s for s in found if s.kind == "longer")
+    new = [s for s in found if s.kind == "new"]
+    # Split "A of B" where B is a name of its own; the tails are looked up in the gazetteer first.
+    tails = [tail for s in new for _, tail in [_of_parts(s.phrase)] if tail]
+    tail_places = places.lookup(tails) if places is not None else {}
+    new, events = _split_of_phrases(text, new, cues, is_given, set(tail_places))
     adjectives = tuple(s for s in new if _adjective(text, s, cues))
     names = [s for s in new if s not in adjectives]
     looked_up = places.lookup(s.phrase for s in names) if places is not None else {}
     typed = [_typed(text, s, cues, looked_up.get(s.phrase, []), is_given) for s in names]
-    merged = _merge_surnames(typed)
+    merged = _merge_acronyms(_merge_surnames(typed))
     taken = set(taken_ids) | ({e.id for e in register} if register is not None else set())
     entries = []
     for proposal in sorted(merged, key=lambda p: (-p.count, p.name)):
         entity_id = _free_id(_id_for(proposal), proposal.type, taken)
         taken.add(entity_id)
         entries.append(_replace(proposal, id=entity_id))
-    return Proposals(tuple(entries), longer, adjectives, furniture_lines(text, cues), tuple(notes))
+    return Proposals(tuple(entries), longer, adjectives, tuple(events), furniture_lines(text, cues), tuple(notes))
+
+
+_OF = re.compile(r"\s+of\s+(?P<the>the\s+)?")
+
+
+def _of_parts(phrase: str) -> tuple[str, str | None]:
+    """"Left Opposition of Trotsky" → ("Left Opposition", "Trotsky"); the tail None if there is no "of"."""
+    found = _OF.search(phrase)
+    if found is None:
+        return phrase, None
+    return phrase[: found.start()], phrase[found.end() :]
+
+
+def _split_of_phrases(
+    text: str, suggestions: list[Suggestion], cues: Cues, is_given: Callable[[str], bool], places: set[str]
+) -> tuple[list[Suggestion], list[str]]:
+    """Split the phrases whose "of" joins two names rather than making one.
+
+    - an event ("Tenth Congress of the RCP"): the head is dropped (events are not register entries), the
+      tail stays;
+    - "A of B" with no "the", where B is no number, no gazetteer place and has no organisation word
+      ("United Opposition of Zinoviev", "Federation of Sylvia Pankhurst"): A and B are two names.
+      ("Group of the Russian Communist Party" and "Group of 15" stay one.)
+    """
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    events: list[str] = []
+    for suggestion in suggestions:
+        head, tail = _of_parts(suggestion.phrase)
+        found = _OF.search(suggestion.phrase)
+        parts = [(0, len(suggestion.phrase))]
+        if found is not None and tail:
+            head_words = _words(head)
+            event = len(head_words) >= 2 and cues.ordinal.fullmatch(head_words[0]) and head_words[-1] in cues.event_words
+            tail_words = _words(tail)
+            apart = (
+                found.group("the") is None
+                and not tail.isdigit()
+                and tail not in places
+                and not any(word in cues.org_words for word in tail_words)
+                and (len(tail_words) == 1 or is_given(tail_words[0]))
+            )
+            if event:
+                events.append(head)
+                parts = [(found.end(), len(suggestion.phrase))]
+            elif apart:
+                parts = [(0, found.start()), (found.end(), len(suggestion.phrase))]
+        for start, end in suggestion.places:
+            for low, high in parts:
+                pieces.setdefault(text[start + low : start + high], []).append((start + low, start + high))
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    result = []
+    from bisect import bisect_right
+
+    from .suggest import MAX_CONTEXTS, _context
+
+    for phrase, places_of in pieces.items():
+        places_of.sort()
+        result.append(Suggestion(
+            phrase=phrase, count=len(places_of),
+            contexts=tuple(_context(text, a, b) for a, b in places_of[:MAX_CONTEXTS]),
+            lines=tuple(sorted({bisect_right(line_starts, a) for a, _ in places_of})),
+            places=tuple(places_of),
+        ))
+    return result, sorted(set(events))
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in _words(name) if word[0].isupper())
+
+
+def _merge_acronyms(proposals: list[Proposal]) -> list[Proposal]:
+    """An acronym that is the initials of a proposed name is a form of it ("RCP", "Russian Communist Party")."""
+    by_initials: dict[str, Proposal] = {}
+    for proposal in proposals:
+        initials = _initials(proposal.name)
+        if len(initials) >= 2 and " " in proposal.name:
+            by_initials.setdefault(initials, proposal)
+    joined: dict[str, list[Proposal]] = {}
+    kept = []
+    for proposal in proposals:
+        target = by_initials.get(proposal.name) if proposal.name.isupper() else None
+        if target is not None and target is not proposal:
+            joined.setdefault(target.name, []).append(proposal)
+        else:
+            kept.append(proposal)
+    return [_absorb(proposal, joined.get(proposal.name, [])) for proposal in kept]
+
+
+def _absorb(proposal: Proposal, others: list[Proposal]) -> Proposal:
+    """One proposal with the forms, lines and contexts of others that name the same."""
+    if not others:
+        return proposal
+    forms = tuple(dict.fromkeys([*proposal.forms, *(f for p in others for f in p.forms)]))
+    lines = tuple(sorted(set(proposal.lines).union(*(p.lines for p in others))))
+    return _replace(proposal, forms=forms, lines=lines, count=proposal.count + sum(p.count for p in others),
+                    contexts=proposal.contexts + tuple(c for p in others for c in p.contexts))
 
 
 def _replace(proposal: Proposal, **changes) -> Proposal:
@@ -314,16 +419,7 @@ def _merge_surnames(proposals: list[Proposal]) -> list[Proposal]:
             joined.setdefault(person.name, []).append(proposal)
             continue
         result.append(proposal)
-    merged = []
-    for proposal in result:
-        extra = joined.get(proposal.name, [])
-        if extra:
-            forms = tuple(dict.fromkeys([*proposal.forms, *(f for p in extra for f in p.forms)]))
-            lines = tuple(sorted(set(proposal.lines).union(*(p.lines for p in extra))))
-            proposal = _replace(proposal, forms=forms, lines=lines, count=proposal.count + sum(p.count for p in extra),
-                                contexts=proposal.contexts + tuple(c for p in extra for c in p.contexts))
-        merged.append(proposal)
-    return merged
+    return [_absorb(proposal, joined.get(proposal.name, [])) for proposal in result]
 
 
 def _adjective(text: str, suggestion: Suggestion, cues: Cues) -> bool:

@@ -200,7 +200,8 @@ def _after_connectors(text: str, words: list[_Word], index: int) -> int | None:
         if index + 1 >= len(words) or not _SPACE.fullmatch(text[words[index].end : words[index + 1].start]):
             return None
         index += 1
-    if index < len(words) and words[index].capitalised:
+    # "Group of 15", "Platform of the 46": a small number closes a name too (a year does not: "Congress of 1920").
+    if index < len(words) and (words[index].capitalised or (words[index].text.isdigit() and len(words[index].text) < 4)):
         return index
     return None
 
