@@ -230,7 +230,7 @@ def propose(
     longer = tuple(s for s in found if s.kind == "longer")
     new = [s for s in found if s.kind == "new"]
     # Split "A of B" where B is a name of its own; the tails are looked up in the gazetteer first.
-    tails = [tail for s in new for _, tail in [_of_parts(s.phrase)] if tail]
+    tails = [tail for s in new for tail in [_of_parts(s.phrase)[1]] if tail]
     tail_places = places.lookup(tails) if places is not None else {}
     new, events = _split_of_phrases(text, new, cues, is_given, set(tail_places))
     adjectives = tuple(s for s in new if _adjective(text, s, cues))
@@ -272,27 +272,8 @@ def _split_of_phrases(
     pieces: dict[str, list[tuple[int, int]]] = {}
     events: list[str] = []
     for suggestion in suggestions:
-        head, tail = _of_parts(suggestion.phrase)
-        found = _OF.search(suggestion.phrase)
-        parts = [(0, len(suggestion.phrase))]
-        if found is not None and tail:
-            head_words = _words(head)
-            event = len(head_words) >= 2 and cues.ordinal.fullmatch(head_words[0]) and head_words[-1] in cues.event_words
-            tail_words = _words(tail)
-            apart = (
-                found.group("the") is None
-                and not tail.isdigit()
-                and tail not in places
-                and not any(word in cues.org_words for word in tail_words)
-                and (len(tail_words) == 1 or is_given(tail_words[0]))
-            )
-            if event:
-                events.append(head)
-                parts = [(found.end(), len(suggestion.phrase))]
-            elif apart:
-                parts = [(0, found.start()), (found.end(), len(suggestion.phrase))]
         for start, end in suggestion.places:
-            for low, high in parts:
+            for low, high in _of_split(text[start:end], cues, is_given, places, events):
                 pieces.setdefault(text[start + low : start + high], []).append((start + low, start + high))
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     result = []
@@ -309,6 +290,28 @@ def _split_of_phrases(
             places=tuple(places_of),
         ))
     return result, sorted(set(events))
+
+
+def _of_split(
+    phrase: str, cues: Cues, is_given: Callable[[str], bool], places: set[str], events: list[str]
+) -> list[tuple[int, int]]:
+    """The parts of one occurrence that are names, as (start, end) within it."""
+    found = _OF.search(phrase)
+    head, tail = _of_parts(phrase)
+    if found is None or not tail:
+        return [(0, len(phrase))]
+    head_words, tail_words = _words(head), _words(tail)
+    if len(head_words) >= 2 and cues.ordinal.fullmatch(head_words[0]) and head_words[-1] in cues.event_words:
+        events.append(" ".join(head.split()))
+        return [(found.end(), len(phrase))]
+    apart = (
+        found.group("the") is None
+        and not tail.isdigit()
+        and tail not in places
+        and not any(word in cues.org_words for word in tail_words)
+        and (len(tail_words) == 1 or is_given(tail_words[0]))
+    )
+    return [(0, found.start()), (found.end(), len(phrase))] if apart else [(0, len(phrase))]
 
 
 def _initials(name: str) -> str:

@@ -201,9 +201,13 @@ def _after_connectors(text: str, words: list[_Word], index: int) -> int | None:
             return None
         index += 1
     # "Group of 15", "Platform of the 46": a small number closes a name too (a year does not: "Congress of 1920").
-    if index < len(words) and (words[index].capitalised or (words[index].text.isdigit() and len(words[index].text) < 4)):
+    if index < len(words) and (words[index].capitalised or _small_number(words[index].text)):
         return index
     return None
+
+
+def _small_number(word: str) -> bool:
+    return word.isdigit() and len(word) < 4
 
 
 def _bracket_end(text: str, words: list[_Word], index: int) -> tuple[int, int] | None:
