@@ -38,6 +38,7 @@ class ContextCue:
     cue: str
     before: re.Pattern | None
     after: re.Pattern | None
+    title: re.Pattern | None = None  # the "before" pattern capitalised, at the start of a phrase
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def load_cues(path: str | Path | None = None) -> Cues:
             entry["cue"],
             re.compile(f"(?:{entry['before']})\\Z") if "before" in entry else None,
             re.compile(entry["after"]) if "after" in entry else None,
+            re.compile(f"(?:{entry['before']})") if "before" in entry and entry["type"] == "person" else None,
         )
         for entry in data.get("context", [])
     )
@@ -296,6 +298,12 @@ def _of_split(
     phrase: str, cues: Cues, is_given: Callable[[str], bool], places: set[str], events: list[str]
 ) -> list[tuple[int, int]]:
     """The parts of one occurrence that are names, as (start, end) within it."""
+    for cue in cues.contexts:
+        # "Comrade Bervoski" at the start of a sentence: the title is the cue, not part of the name.
+        title = cue.title.match(phrase) if cue.title is not None else None
+        if title is not None and title.end() < len(phrase):
+            return [(title.end() + low, title.end() + high)
+                    for low, high in _of_split(phrase[title.end() :], cues, is_given, places, events)]
     found = _OF.search(phrase)
     head, tail = _of_parts(phrase)
     if found is None or not tail:
