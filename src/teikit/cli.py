@@ -217,13 +217,17 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
       teikit suggest new-text.txt --furniture >> new-text.toml
     """
     from .convert import propose_entries
+    from .edition import default_edition
     from .tag.propose import furniture_toml, proposals_toml
 
-    proposals = propose_entries(source, gazetteer=not no_gazetteer)
+    edition_file = source.with_suffix(".toml")
+    # `suggest new.txt --furniture > new.toml` creates new.toml (empty) before suggest runs: no edition yet.
+    new_edition = not edition_file.is_file() or not edition_file.read_bytes().strip()
+    proposals = propose_entries(source, default_edition(source) if new_edition else None, gazetteer=not no_gazetteer)
     for note in proposals.notes:
         click.echo(f"teikit suggest: {note}", err=True)
     if furniture:
-        if not source.with_suffix(".toml").is_file():  # a new edition file: it names its source
+        if new_edition:  # a new edition file: it names its source
             click.echo(f"# The edition file of {source.name} (proposed by teikit suggest --furniture).\n"
                        f'source = "{source.name}"\n')
         click.echo(furniture_toml(proposals.furniture), nl=False)
