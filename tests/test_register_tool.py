@@ -163,11 +163,36 @@ def test_two_entries_sharing_a_form_with_rules_are_a_warning():
     assert any("'kollontai' and 'petrograd': both have the form 'petrograd'" in w for w in warnings)
 
 
-def test_the_seed_register_has_no_clash_but_notes_that_cite_its_lines():
-    clashes = check_register(SEED_REGISTER)
-    assert not [c for c in clashes if c.severity == "error"]
-    assert {c.first for c in clashes} >= {"the note of 'miasnikov'"}
-    assert all("cites line numbers" in c.message for c in clashes)
+def test_the_seed_register_is_corpus_neutral_and_clash_free():
+    """Its remarks on the seed (line numbers, spellings) live in the seed's edition file, [[entity_note]]."""
+    assert check_register(SEED_REGISTER) == []
+
+
+def test_a_note_that_cites_lines_is_a_warning():
+    text = UNSORTED.replace('description = "City."', 'description = "City."\nnote = "Misspelt on line 12."')
+    (clash,) = register_clashes(parse_register(text))
+    assert (clash.severity, clash.first) == ("warning", "the note of 'petrograd'")
+
+
+def test_an_entity_note_reaches_only_its_texts_tei(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "register.toml").write_text(UNSORTED, encoding="utf-8")
+    (seeds / "a.txt").write_text("A History\n\nIn Petrograd.\n", encoding="utf-8")
+    (seeds / "b.txt").write_text("B History\n\nIn Petrograd.\n", encoding="utf-8")
+    (seeds / "a.toml").write_text('source = "a.txt"\n[[entity_note]]\nref = "petrograd"\n'
+                                  'description = "The city, as a.txt sees it."\nnote = "Misspelt on line 3."\n',
+                                  encoding="utf-8")
+    def place(name):
+        tree = convert(seeds / name).tree
+        (found,) = tree.getroot().iter(f"{{{TEI_NS}}}place")
+        return [(n.get("type"), n.text) for n in found.findall("tei:note", NS)]
+    assert place("a.txt") == [(None, "The city, as a.txt sees it."), ("editorial", "Misspelt on line 3.")]
+    assert place("b.txt") == [(None, "City.")]
+    (seeds / "a.toml").write_text('source = "a.txt"\n[[entity_note]]\nref = "nowhere"\nnote = "x"\n',
+                                  encoding="utf-8")
+    with pytest.raises(InputError, match="ref = 'nowhere': no such entry"):
+        convert(seeds / "a.txt")
 
 
 # --- the structured form ------------------------------------------------------------------------------------

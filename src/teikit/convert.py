@@ -76,10 +76,29 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     document = read_file(source, edition)
     check_notes(document)
     tagged = tag_document(document, edition, matcher)
-    standoff = register_to_tei(register, tagged.used_ids) if register is not None else []
+    standoff = register_to_tei(with_text_notes(register, edition), tagged.used_ids) if register is not None else []
     tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
     check_output(tree, source, edition)
     return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)
+
+
+def with_text_notes(register: Register, edition: Edition) -> Register:
+    """The register as this text's TEI shows it: the edition's [[entity_note]] descriptions and notes applied."""
+    if not edition.entity_notes:
+        return register
+    notes = {note.ref: note for note in edition.entity_notes}
+    unknown = sorted(set(notes) - {entity.id for entity in register})
+    if unknown:
+        raise InputError(f"[[entity_note]] ref = {unknown[0]!r}: no such entry in the register", edition.path,
+                         hint="give the id of a register entry")
+    entities = []
+    for entity in register:
+        note = notes.get(entity.id)
+        if note is not None:
+            joined = " ".join(part for part in (entity.note, note.note) if part) or None
+            entity = replace(entity, description=note.description or entity.description, note=joined)
+        entities.append(entity)
+    return Register(entities=tuple(entities), path=register.path, not_names=register.not_names)
 
 
 def document_ids(source: str | Path, edition: Edition | None = None) -> dict[str, str]:

@@ -76,6 +76,19 @@ class TagDecision:
 
 
 @dataclass(frozen=True)
+class EntityNote:
+    """What this text says of a register entry: its own description or editorial note, for this text's TEI only.
+
+    The register serves every text, so its descriptions are corpus-neutral; a remark about one text (one that
+    cites its lines, say) lives here and travels into no other text.
+    """
+
+    ref: str
+    description: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Genre:
     """Genre rules the reader applies only when the edition file turns them on (``[genre]``).
 
@@ -126,6 +139,7 @@ class Edition:
     tag_decisions: tuple[TagDecision, ...] = ()
     changes: tuple[Change, ...] = ()
     genre: Genre = Genre()
+    entity_notes: tuple[EntityNote, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -139,7 +153,7 @@ ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 TOP_KEYS = {
     "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
     "source_description", "creation", "project", "register", "default_century", "furniture", "division",
-    "correction", "tag", "change", "genre",
+    "correction", "tag", "change", "genre", "entity_note",
 }
 
 
@@ -254,7 +268,25 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         tag_decisions=tuple(_tag_decisions(reader, data)),
         changes=tuple(_changes(reader, data)),
         genre=_genre(reader, data),
+        entity_notes=tuple(_entity_notes(reader, data)),
     )
+
+
+def _entity_notes(reader: _Reader, data: dict):
+    seen: set[str] = set()
+    for entry in reader.tables(data, "entity_note"):
+        reader.known_keys(entry, {"ref", "description", "note"}, "[[entity_note]]")
+        ref = reader.string(entry, "ref", "[[entity_note]]")
+        where = f"[[entity_note]] ref = {ref!r}"
+        if ref in seen:
+            raise reader.fail(f"{where}: the entry has two [[entity_note]] tables", f'ref = "{ref}"',
+                              hint="join them into one")
+        seen.add(ref)
+        description = reader.string(entry, "description", where, required=False)
+        note = reader.string(entry, "note", where, required=False)
+        if description is None and note is None:
+            raise reader.fail(f"{where}: give a description or a note", f'ref = "{ref}"')
+        yield EntityNote(ref=ref, description=description, note=note)
 
 
 def _genre(reader: _Reader, data: dict) -> Genre:
