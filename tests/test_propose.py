@@ -216,3 +216,15 @@ def test_the_whole_workflow_from_an_empty_register(tmp_path):
     assert ("placeName", "Zlatovar", "#zlatovar") in names
     assert "Printer-friendly version" not in Path(source).read_text().split("\n\n", 2)[2]
     assert not tree.getroot().xpath("//*[local-name()='head'][.='Printer-friendly version']")
+
+
+def test_convert_warns_about_furniture_nobody_declared(tmp_path):
+    source = tmp_path / "page.txt"
+    source.write_text("A History\n\nPrinter-friendly version\n\nSome text.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "page.xml")])
+    assert result.exit_code == 0, result.output
+    assert (f"{source}:3: warning: 'Printer-friendly version' looks like web-page furniture" in result.stderr)
+    (tmp_path / "page.toml").write_text('source = "page.txt"\n[[furniture]]\nline = "Printer-friendly version"\n'
+                                        'reason = "a link"\n', encoding="utf-8")
+    declared = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "page.xml")])
+    assert "warning" not in declared.stderr

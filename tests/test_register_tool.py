@@ -158,7 +158,8 @@ def test_register_check_finds_the_clash_with_a_text(tmp_path):
 
 
 def test_two_entries_sharing_a_form_with_rules_are_a_warning():
-    text = UNSORTED.replace('forms = ["Kollontai"]', 'forms = ["Kollontai", { text = "Petrograd", preceded_by = "Mme " }]')
+    shared = 'forms = ["Kollontai", { text = "Petrograd", preceded_by = "Mme " }]'
+    text = UNSORTED.replace('forms = ["Kollontai"]', shared)
     warnings = [c.one_line("r") for c in register_clashes(parse_register(text)) if c.severity == "warning"]
     assert any("'kollontai' and 'petrograd': both have the form 'petrograd'" in w for w in warnings)
 

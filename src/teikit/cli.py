@@ -66,12 +66,17 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
     from .convert import convert as convert_text
+    from .convert import undeclared_furniture
     from .edition import load_edition
     from .files import write_atomic
     from .xmlio import serialize
 
     edition = load_edition(edition_file) if edition_file else None
     result = convert_text(source, edition)
+    # Not silently: a furniture line nobody declared became text (a heading, likely). Say so, and how to declare it.
+    for line in undeclared_furniture(source, result.edition):
+        click.echo(f"{source}:{line.line}: warning: {line.text!r} looks like web-page furniture ({line.reason}); "
+                   f"kept as text (declare it: teikit suggest {source} --furniture)", err=True)
     data = serialize(result.tree)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -243,12 +248,12 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
             click.echo(f"{item.count:4d}  {item.type:<6}  {item.name}  (id {item.id}; {verdict}; line {lines})")
             for context in item.contexts[:contexts]:
                 click.echo(f"        {context}")
-        for item in proposals.longer:
-            lines = ",".join(map(str, item.lines[:8]))
-            click.echo(f"{item.count:4d}  longer  {item.phrase}  (longer than a registered name: "
-                       f"{', '.join(item.contains)}; line {lines})")
-        for item in proposals.furniture:
-            click.echo(f"   -  furniture  {item.text!r}  (line {item.line}: {item.reason}; teikit suggest --furniture)")
+        for longer in proposals.longer:
+            lines = ",".join(map(str, longer.lines[:8]))
+            click.echo(f"{longer.count:4d}  longer  {longer.phrase}  (longer than a registered name: "
+                       f"{', '.join(longer.contains)}; line {lines})")
+        for line in proposals.furniture:
+            click.echo(f"   -  furniture  {line.text!r}  (line {line.line}: {line.reason}; teikit suggest --furniture)")
     unsure = sum(1 for p in entries if p.unsure)
     click.echo(f"{len(entries)} proposed entries ({unsure} unsure), {len(proposals.longer)} longer than a registered "
                f"name, {len(proposals.furniture)} furniture lines", err=True)

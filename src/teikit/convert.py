@@ -16,7 +16,7 @@ from .read import check_notes, decode, read_file
 from .register import Register, load_register, register_to_tei
 from .tag.document import tag_document
 from .tag.names import NameMatcher, given_name_test
-from .tag.propose import Proposals, propose
+from .tag.propose import Furniture, Proposals, default_cues, furniture_lines, propose
 from .tag.suggest import Suggestion, suggest
 from .tei import build_tei
 from .xmlio import PACKAGE_DIR, XML_NS, parse_xml, parse_xml_bytes, serialize
@@ -163,6 +163,14 @@ def suggest_names(
     edition = edition or edition_for(source)
     register, _ = register_and_matcher(register_path(edition, source))
     return suggest(_text_without_furniture(source, edition), register, min_count=min_count, longer=longer)
+
+
+def undeclared_furniture(source: str | Path, edition: Edition) -> tuple[Furniture, ...]:
+    """Lines of the text that look like web-page furniture when the edition file declares none."""
+    if edition.furniture:
+        return ()
+    source = Path(source)
+    return furniture_lines(decode(read_input(source, "source text"), source).text, default_cues())
 
 
 def propose_entries(source: str | Path, edition: Edition | None = None, *, gazetteer: bool = True) -> Proposals:

