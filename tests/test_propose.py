@@ -228,3 +228,19 @@ def test_convert_warns_about_furniture_nobody_declared(tmp_path):
                                         'reason = "a link"\n', encoding="utf-8")
     declared = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "page.xml")])
     assert "warning" not in declared.stderr
+
+
+def test_without_a_gazetteer_places_come_from_contexts_and_the_report_says_so():
+    proposals = propose("The strike began in Kronstadt.\n", None, gazetteer=None)
+    assert any("no gazetteer" in note for note in proposals.notes)
+    proposal = by_name(proposals, "Kronstadt")
+    assert (proposal.type, proposal.unsure, proposal.place) == ("place", "not in the gazetteer", None)
+
+
+def test_suggest_still_proposes_on_a_text_that_does_not_convert_yet(tmp_path):
+    source = tmp_path / "draft.txt"
+    source.write_text("A Draft\n\nComrade Bervoski spoke.[1]\n", encoding="utf-8")  # note [1] is missing
+    result = CliRunner().invoke(cli, ["suggest", str(source), "--no-gazetteer"])
+    assert result.exit_code == 0, result.output
+    assert "person  Bervoski" in result.stdout
+    assert "ids not checked against the text's TEI" in result.stderr

@@ -291,3 +291,14 @@ def test_a_given_name_the_name_data_knows_joins_the_surname():
     matcher = NameMatcher(register, given_name_test(register))
     assert spans(matcher, "Nikolai Shlyapnikov and The Shlyapnikov") == [
         ("Nikolai Shlyapnikov", "shlyapnikov"), ("Shlyapnikov", "shlyapnikov")]
+
+
+def test_register_add_command(tmp_path):
+    register, reviewed = tmp_path / "register.toml", tmp_path / "reviewed.toml"
+    register.write_text(UNSORTED, encoding="utf-8")
+    reviewed.write_text('[[org]]\nid = "kapd"\nname = "KAPD"\nforms = ["KAPD"]\ndescription = "A party."\n',
+                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["register", "add", str(reviewed), "--register", str(register)])
+    assert result.exit_code == 0, result.output
+    assert "added 1 entry" in result.stderr
+    assert [e.id for e in load_register(register) if e.type == "org"] == ["kapd", "wo"]

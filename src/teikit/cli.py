@@ -267,7 +267,7 @@ def register() -> None:
     Examples:
       teikit register check seeds/register.toml
       teikit register sort seeds/register.toml
-      teikit register add seeds/register.toml reviewed.toml
+      teikit register add reviewed.toml --register seeds/register.toml
     """
 
 
@@ -318,10 +318,11 @@ register.add_command(register_sort, "fmt")
 
 
 @register.command("add")
-@click.argument("register_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("entries_file", type=click.Path(dir_okay=False, path_type=Path))
-def register_add(register_file: Path, entries_file: Path) -> None:
-    """Add the entries of ENTRIES_FILE (say, reviewed `teikit suggest --toml` output) to REGISTER_FILE.
+@click.option("--register", "register_file", default="seeds/register.toml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The register to add the entries to.")
+def register_add(entries_file: Path, register_file: Path) -> None:
+    """Add the entries of ENTRIES_FILE (say, reviewed `teikit suggest --toml` output) to the register.
 
     The result is checked as a whole and written atomically in canonical order; an id that is already
     taken stops it.

@@ -178,8 +178,15 @@ def propose_entries(source: str | Path, edition: Edition | None = None, *, gazet
     source = Path(source)
     edition = edition or edition_for(source)
     register, _ = register_and_matcher(register_path(edition, source))
-    taken = document_ids(source, edition)
+    notes: tuple[str, ...] = ()
+    try:
+        taken = document_ids(source, edition)
+    except InputError as error:
+        # The text does not convert yet (a note without its reference, say): propose anyway, and say what the ids
+        # were not checked against; convert will name any clash once the text converts.
+        taken, notes = {}, (f"ids not checked against the text's TEI, which does not build: {error.one_line()}",)
     proposals = propose(_text_without_furniture(source, edition), register, taken_ids=taken, gazetteer=gazetteer)
+    proposals = replace(proposals, notes=proposals.notes + notes)
     if edition.furniture:  # the edition file already says what its furniture is
         proposals = replace(proposals, furniture=())
     return proposals
