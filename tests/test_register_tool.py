@@ -229,6 +229,11 @@ def test_structured_tei_is_valid_against_teikit_rng_and_tei_all(tmp_path):
     (seeds / "h.txt").write_text("A History\n\nAlexander Shlyapnikov spoke in Petrograd.\n", encoding="utf-8")
     tree = convert(seeds / "h.txt").tree  # convert() itself checks teikit.rng
     etree.RelaxNG(parse_xml(PACKAGE_DIR / "schemas" / "teikit.rng")).assertValid(tree)
+    from teikit.validate import load_schemas, validate_tree
+
+    report = validate_tree(tree, load_schemas(use_cache=False), "h.xml")  # teikit.rng and teikit.sch
+    assert report.valid, [p.message for p in report.problems]
+    assert tree.getroot().xpath("//*[local-name()='affiliation']/@ref") == ["#wo"]  # and #wo resolves
     tei_all = Path("/work/shared/tei/tei_all.rng")
     jing = shutil.which("jing")
     if not tei_all.is_file() or jing is None:
