@@ -244,3 +244,9 @@ def test_suggest_still_proposes_on_a_text_that_does_not_convert_yet(tmp_path):
     assert result.exit_code == 0, result.output
     assert "person  Bervoski" in result.stdout
     assert "ids not checked against the text's TEI" in result.stderr
+
+
+@pytest.mark.parametrize("opening", ["Isolated", "Unfortunately", "Comparing"])
+def test_a_sentence_opening_adverb_or_participle_is_no_name(opening):
+    proposals = typed(f"The war ended. {opening} Bervoski stood alone.\n", gazetteer=False)
+    assert [p.name for p in proposals.entries] == ["Bervoski"]

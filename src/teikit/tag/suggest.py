@@ -122,7 +122,7 @@ def suggest(
                 continue
             opening = _WORD.match(text, start)
             word = opening.group() if opening else ""
-            ordinary = word.lower() in lower_case or word.endswith("ly") or word in reviewed
+            ordinary = word.lower() in lower_case or word.endswith(SENTENCE_WORD_ENDINGS) or word in reviewed
             if _starts_sentence(text, start) and ordinary:
                 continue  # "Despite Lenin", "Unfortunately for Poincaré": a sentence's first word, not a name's
             kind = "longer"
@@ -228,10 +228,16 @@ def _calendar_word(word: str) -> bool:
     return all(part in CALENDAR_WORDS for part in re.split("[-\u2010\u2011]", word))
 
 
+# A sentence's first word with an adverb's or a participle's ending ("Unfortunately", "Isolated since …",
+# "Comparing …") is an ordinary word even if the text never writes it in lower case.
+SENTENCE_WORD_ENDINGS = ("ly", "ed", "ing")
+
+
 def _ordinary_first_word(text: str, word: _Word, lower_case: set[str]) -> bool:
     if word.text in FUNCTION_WORDS:
         return True
-    return _starts_sentence(text, word.start) and word.text.lower() in lower_case
+    ordinary = word.text.lower() in lower_case or (len(word.text) > 4 and word.text.endswith(SENTENCE_WORD_ENDINGS))
+    return ordinary and _starts_sentence(text, word.start)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
