@@ -98,6 +98,7 @@ def test_an_event_is_no_org_but_its_party_is():
     proposals = typed("At the Tenth Congress of the Zvezda Party the vote was taken.\n", gazetteer=False)
     assert [p.name for p in proposals.entries] == ["Zvezda Party"]
     assert proposals.events == ("Tenth Congress",)
+    assert "# events (not register entries, not tagged): Tenth Congress" in proposals_toml(proposals)
 
 
 def test_of_joins_two_names_without_the_and_one_name_with_it():

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..register import Register
+from ..register import Register, normalise_form
 from .names import known_given_name, name_data_available, register_given_names
 from .suggest import LONGER, Suggestion, suggest
 
@@ -236,6 +236,9 @@ def propose(
     tails = [tail for s in new for tail in [_of_parts(s.phrase)[1]] if tail]
     tail_places = places.lookup(tails) if places is not None else {}
     new, events = _split_of_phrases(text, new, cues, is_given, set(tail_places))
+    reviewed = {normalise_form(phrase) for phrase in register.not_names} if register is not None else set()
+    # A part of a split phrase may be a phrase the editor has reviewed as no name.
+    new = [s for s in new if normalise_form(s.phrase) not in reviewed]
     adjectives = tuple(s for s in new if _adjective(text, s, cues))
     names = [s for s in new if s not in adjectives]
     looked_up = places.lookup(s.phrase for s in names) if places is not None else {}
@@ -553,6 +556,8 @@ def proposals_toml(proposals: Proposals) -> str:
             lines.append(_comment(f"  \"{item.phrase}\" contains {', '.join(item.contains)}; "
                                   f"{item.count}x, line {', '.join(map(str, item.lines))}"))
         parts.append("\n".join(lines) + "\n")
+    if proposals.events:
+        parts.append(_comment("events (not register entries, not tagged): " + ", ".join(proposals.events)) + "\n")
     if proposals.adjectives:
         words = ", ".join(_toml_string(item.phrase) for item in proposals.adjectives)
         parts.append(_comment(f"adjectives, for not_names: {words}") + "\n")
