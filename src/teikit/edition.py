@@ -111,6 +111,7 @@ class Related:
 
     type: str
     title: str
+    author: str | None = None
     language: str | None = None
     language_name: str | None = None
     date: str | None = None
@@ -515,8 +516,8 @@ def _series(reader: _Reader, data: dict) -> Series | None:
 def _related(reader: _Reader, data: dict):
     for entry in reader.tables(data, "related"):
         where = f"[[related]] title = {entry.get('title')!r}"
-        reader.known_keys(entry, {"type", "title", "language", "language_name", "date", "place", "publisher", "note"},
-                          where)
+        reader.known_keys(entry, {"type", "title", "author", "language", "language_name", "date", "place", "publisher",
+                                  "note"}, where)
         kind = reader.string(entry, "type", where)
         if kind not in RELATED_TYPES:
             raise reader.fail(f"{where}: type must be one of {', '.join(RELATED_TYPES)}", f"type = \"{kind}\"")
@@ -524,6 +525,7 @@ def _related(reader: _Reader, data: dict):
         if date is not None and not ISO_DAY.match(str(date)):
             raise reader.fail(f"{where}: date must be YYYY, YYYY-MM or YYYY-MM-DD", "date =")
         yield Related(type=kind, title=reader.string(entry, "title", where),
+                      author=reader.string(entry, "author", where, required=False),
                       language=reader.string(entry, "language", where, required=False),
                       language_name=reader.string(entry, "language_name", where, required=False),
                       date=str(date) if date is not None else None,

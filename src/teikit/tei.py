@@ -529,6 +529,8 @@ def _related_item(bibl: etree._Element, related: Related) -> None:
         bibl[-1].tail = (bibl[-1].tail or "") + " "
     item = sub(sub(bibl, "relatedItem", {"type": related.type}), "bibl")
     sub(item, "title", text=related.title)
+    if related.author:
+        sub(item, "author", text=related.author)
     if related.language:
         sub(item, "textLang", {"mainLang": related.language}, related.language_name or related.language)
     if related.place:
