@@ -188,7 +188,7 @@
 
   <!-- A citation in running text or in a note (not an entry of a bibliography) is a phrase, not a block. -->
   <xsl:template match="tei:text//tei:bibl[not(parent::tei:listBibl)][ancestor::tei:p or ancestor::tei:note]"
-                priority="1">
+                priority="2">
     <span><xsl:call-template name="tk:attributes"/><xsl:apply-templates/></span>
   </xsl:template>
 
