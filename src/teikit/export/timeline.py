@@ -108,6 +108,7 @@ def register_event(entity: Entity) -> dict[str, object] | None:
     end = None if own.when else timeline_date(own.end or own.not_after)
     if end is not None:
         slide["end_date"] = end
+    slide["display_date"] = own.iso().replace("/", "–")
     slide["text"] = {"headline": _html(entity.name), "text": _html(entity.description or "")}
     slide["group"] = "Events"
     if re.fullmatch(r"[\w.-]+", entity.id):
