@@ -168,7 +168,14 @@ def _gap(span: Span, ids: _Ids):
 
 
 def _editorial_note(span: Span, ids: _Ids):
-    note = tei("note", {"type": "editorial", "resp": span.attr("resp"), "xml:id": ids.next("ed-note")},
+    note_id = ids.next("ed-note")
+    # Lettered (a, b, …, z, aa…), so that the editors' notes never look like the source's numbered notes.
+    number = int(note_id[len("ed-note"):])
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    note = tei("note", {"type": "editorial", "resp": span.attr("resp"), "xml:id": note_id, "n": letters},
                span.attr("text"))
     return note, note
 
