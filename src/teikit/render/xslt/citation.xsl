@@ -31,6 +31,7 @@
   <xsl:variable name="tk:word.works" select="'Works'"/>
   <xsl:variable name="tk:word.events" select="'Events'"/>
   <xsl:variable name="tk:word.event-where" select="'at'"/>
+  <xsl:variable name="tk:word.provenance" select="'Provenance of the source'"/>
 
   <xsl:variable name="tk:works" select="$tk:register//tei:listBibl/tei:bibl[@xml:id]"/>
   <xsl:variable name="tk:events" select="$tk:register//tei:event[@xml:id][not(parent::tei:org or parent::tei:person
@@ -47,7 +48,7 @@
         <p class="tk-citation">
           <xsl:for-each select="$file/tei:titleStmt/tei:author">
             <xsl:if test="position() > 1"><xsl:text>; </xsl:text></xsl:if>
-            <xsl:value-of select="normalize-space(.)"/>
+            <xsl:call-template name="tk:cited-name"/>
           </xsl:for-each>
           <xsl:if test="$file/tei:titleStmt/tei:author"><xsl:text>. </xsl:text></xsl:if>
           <cite>
@@ -60,7 +61,7 @@
             <xsl:value-of select="concat(', ', $tk:word.cite-edited, ' ')"/>
             <xsl:for-each select="$file/tei:titleStmt/tei:editor">
               <xsl:if test="position() > 1"><xsl:text>; </xsl:text></xsl:if>
-              <xsl:value-of select="normalize-space(.)"/>
+              <xsl:call-template name="tk:cited-name"/>
             </xsl:for-each>
           </xsl:if>
           <xsl:for-each select="$file/tei:editionStmt/tei:edition[@n][1]">
@@ -83,10 +84,43 @@
           <p class="tk-cite-paragraphs"><xsl:value-of select="$tk:word.cite-paragraph"/></p>
           <xsl:text>&#10;</xsl:text>
         </xsl:if>
+        <xsl:call-template name="tk:provenance"/>
         <xsl:call-template name="tk:downloads"/>
       </section>
       <xsl:text>&#10;</xsl:text>
     </xsl:if>
+  </xsl:template>
+
+  <!-- The works the source comes from, as its header states them (sourceDesc//relatedItem). -->
+  <xsl:template name="tk:provenance">
+    <xsl:variable name="related" select="/*/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:relatedItem[tei:bibl]"/>
+    <xsl:if test="$related">
+      <p class="tk-provenance"><xsl:value-of select="concat($tk:word.provenance, ':')"/></p>
+      <ul class="tk-provenance">
+        <xsl:for-each select="$related">
+          <li>
+            <xsl:if test="@type"><xsl:value-of select="concat(@type, ': ')"/></xsl:if>
+            <xsl:variable name="line"><xsl:apply-templates select="tei:bibl/node()" mode="tk:citation-line"/></xsl:variable>
+            <xsl:value-of select="normalize-space($line)"/>
+            <xsl:for-each select="tei:bibl/tei:note">
+              <xsl:text> </xsl:text><span class="tk-source-note"><xsl:apply-templates mode="tk:plain"/></span>
+            </xsl:for-each>
+          </li>
+        </xsl:for-each>
+      </ul>
+      <xsl:text>&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- In the one-line source citation, related works are left out (they are listed under provenance). -->
+  <xsl:template match="tei:relatedItem" mode="tk:citation-line" priority="1"/>
+
+  <!-- A name as cited: its parts (forename, surname…) separated by spaces. -->
+  <xsl:template name="tk:cited-name">
+    <xsl:for-each select=".//text()[normalize-space()]">
+      <xsl:if test="position() > 1"><xsl:text> </xsl:text></xsl:if>
+      <xsl:value-of select="normalize-space(.)"/>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="tk:downloads">

@@ -251,7 +251,7 @@
   <xsl:template match="*" mode="tk:citation">
     <xsl:variable name="line"><xsl:apply-templates mode="tk:citation-line"/></xsl:variable>
     <xsl:value-of select="normalize-space($line)"/>
-    <xsl:for-each select=".//tei:note">
+    <xsl:for-each select=".//tei:note[not(ancestor::tei:relatedItem)]">
       <xsl:text> </xsl:text><span class="tk-source-note"><xsl:apply-templates mode="tk:plain"/></span>
     </xsl:for-each>
   </xsl:template>
