@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 from .errors import InputError
 from .files import read_input
@@ -246,6 +247,12 @@ class _Reader:
         line = _line_of(self.raw, locate) if locate else None
         return InputError(message, self.path, line, hint=hint or "fix the edition file")
 
+    @overload
+    def string(self, table: dict, key: str, where: str, required: Literal[True] = True) -> str: ...
+
+    @overload
+    def string(self, table: dict, key: str, where: str, required: bool) -> str | None: ...
+
     def string(self, table: dict, key: str, where: str, required: bool = True) -> str | None:
         value = table.get(key)
         if value is None:
@@ -467,7 +474,7 @@ def _corrections(reader: _Reader, data: dict, editor_ids: set[str]):
         reader.known_keys(entry, CORRECTION_KEYS, where)
         line = reader.integer(entry, "line", where)
         reason = reader.string(entry, "reason", where)
-        common = {"resp": _resp(reader, entry, where, editor_ids), "cert": _cert(reader, entry, where)}
+        resp, cert = _resp(reader, entry, where, editor_ids), _cert(reader, entry, where)
         kinds = [("sic" in entry or "corr" in entry or "readings" in entry), ("after" in entry or "supplied" in entry),
                  "surplus" in entry]
         if sum(kinds) != 1:
@@ -478,12 +485,12 @@ def _corrections(reader: _Reader, data: dict, editor_ids: set[str]):
             if readings and "corr" in entry:
                 raise reader.fail(f"{where}: give corr or readings, not both", f"line = {line}")
             yield Correction(line, reason, sic=reader.string(entry, "sic", where), corr=entry.get("corr", ""),
-                             readings=readings, **common)
+                             readings=readings, resp=resp, cert=cert)
         elif kinds[1]:
             yield Correction(line, reason, after=reader.string(entry, "after", where),
-                             supplied=reader.string(entry, "supplied", where), **common)
+                             supplied=reader.string(entry, "supplied", where), resp=resp, cert=cert)
         else:
-            yield Correction(line, reason, surplus=reader.string(entry, "surplus", where), **common)
+            yield Correction(line, reason, surplus=reader.string(entry, "surplus", where), resp=resp, cert=cert)
 
 
 def _editors(reader: _Reader, data: dict):

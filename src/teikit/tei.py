@@ -124,12 +124,7 @@ def _xref(span: Span, ids: _Ids):
 
 def _intervention_attrs(span: Span) -> dict[str, str]:
     """@resp (a pointer to the editor) and @cert of an editorial intervention, where declared."""
-    attrs = {}
-    if span.attr("resp"):
-        attrs["resp"] = span.attr("resp")
-    if span.attr("cert"):
-        attrs["cert"] = span.attr("cert")
-    return attrs
+    return {key: value for key in ("resp", "cert") if (value := span.attr(key))}
 
 
 def _sic(span: Span, ids: _Ids):
@@ -139,7 +134,7 @@ def _sic(span: Span, ids: _Ids):
     readings = [value.split(":", 1) for key, value in span.attrs if key == "reading"]
     if readings:
         # Alternative corrections, each with its own certainty (Guidelines 3.5.1, 11.3.1.1: choice of corr).
-        resp = {"resp": span.attr("resp")} if span.attr("resp") else {}
+        resp = {k: v for k in ("resp",) if (v := span.attr(k))}
         for cert, text in readings:
             sub(choice, "corr", {**resp, "cert": cert}, text or None)
     else:
@@ -159,9 +154,7 @@ def _surplus(span: Span, ids: _Ids):
 
 def _gap(span: Span, ids: _Ids):
     # An omission of the source, not of this edition: the gap says who left what out and why (3.5.3).
-    attrs = {"reason": span.attr("reason")}
-    if span.attr("resp"):
-        attrs["resp"] = span.attr("resp")
+    attrs = {key: value for key in ("reason", "resp") if (value := span.attr(key))}
     element = tei("gap", attrs)
     sub(element, "desc", text=span.attr("desc"))
     return element, element
@@ -175,22 +168,20 @@ def _editorial_note(span: Span, ids: _Ids):
     while number:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("a") + rest) + letters
-    note = tei("note", {"type": "editorial", "resp": span.attr("resp"), "xml:id": note_id, "n": letters},
+    note = tei("note", {"type": "editorial", "resp": span.attr("resp") or "", "xml:id": note_id, "n": letters},
                span.attr("text"))
     return note, note
 
 
 def _title_span(span: Span, ids: _Ids):
-    attrs = {"level": span.attr("level")}
-    if span.attr("ref"):
-        attrs["ref"] = span.attr("ref")
+    attrs = {key: value for key in ("level", "ref") if (value := span.attr(key))}
     element = tei("title", attrs)
     return element, element
 
 
 def _event(span: Span, ids: _Ids):
     # TEI has no event-name element before P5 4.7 (eventName); rs is the general referring string (13.2.1).
-    element = tei("rs", {"type": "event", "ref": span.attr("ref")})
+    element = tei("rs", {"type": "event", "ref": span.attr("ref") or ""})
     return element, element
 
 
@@ -617,7 +608,8 @@ def _describe_correction(fix: Correction) -> str:
         return f"“{fix.sic}” corrected to “{fix.corr}”{cert}"
     if fix.surplus is not None:
         return f"“{fix.surplus}” marked as superfluous"
-    return f"“{fix.supplied.strip() or fix.supplied}” supplied after “{fix.after}”"
+    supplied = fix.supplied or ""
+    return f"“{supplied.strip() or supplied}” supplied after “{fix.after}”"
 
 
 def _normalisation_decl(editorial: etree._Element, edition: Edition, document: Document) -> None:

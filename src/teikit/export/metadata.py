@@ -152,7 +152,10 @@ def read_document(root: etree._Element, source: str) -> DocumentInfo:
             "t:profileDesc/t:textClass/t:keywords//t:term", namespaces={"t": TEI_NS}) if text_of(term))
         uri_element = _first(header, "t:fileDesc/t:publicationStmt/t:idno[@type='URI' or @type='uri']")
         uri = text_of(uri_element) if uri_element is not None else None
-    source_work, related, editors, licence = None, (), (), None
+    source_work: Work | None = None
+    related: tuple[Work, ...] = ()
+    editors: tuple[str, ...] = ()
+    licence: str | None = None
     if header is not None:
         bibl = _first(header, "t:fileDesc/t:sourceDesc/t:bibl")
         source_work = _work(bibl, "source") if bibl is not None else None

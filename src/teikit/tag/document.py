@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from ..edition import DATE_KINDS, Edition, TagDecision
+from ..edition import DATE_KINDS, Edition, EditorialNote, Omission, TagDecision
 from ..errors import InputError
 from ..model import (
     BlockLike,
@@ -100,7 +100,8 @@ class _Tagger:
         self.matcher = matcher
         self.title_levels = title_levels or {}
         self.decisions = {d: False for d in edition.tag_decisions}
-        self.anchored = {item: False for item in (*edition.omissions, *edition.notes)}
+        anchored: list[Omission | EditorialNote] = [*edition.omissions, *edition.notes]
+        self.anchored = dict.fromkeys(anchored, False)
         self.used: set[str] = set()
 
     def inline(self, content: Inline, first_line: int) -> Inline:
@@ -135,10 +136,10 @@ class _Tagger:
         for item in self.anchored:
             if not first_line <= item.line <= last_line:
                 continue
-            needle = item.after if hasattr(item, "after") else item.at
+            needle = item.after if isinstance(item, Omission) else item.at
             start, end = self._locate(content, first_line, item.line, needle, _anchor_table(item))
             self.anchored[item] = True
-            if hasattr(item, "after"):
+            if isinstance(item, Omission):
                 attrs = (("reason", item.reason), ("desc", item.description),
                          *((("resp", item.resp),) if item.resp else ()))
                 found.append(Span(end, end, "gap", attrs))
@@ -263,8 +264,8 @@ def _describe(decision: TagDecision) -> str:
     return f"“{decision.text}” {what}{reason}."
 
 
-def _anchor_table(item: object) -> str:
-    return "omission" if hasattr(item, "after") else "note"
+def _anchor_table(item: Omission | EditorialNote) -> str:
+    return "omission" if isinstance(item, Omission) else "note"
 
 
 def _date_at(matches: list[DateMatch], start: int, end: int) -> DateMatch | None:
