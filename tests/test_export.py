@@ -26,9 +26,9 @@ from teikit.cli import cli
 from teikit.errors import InputError, UsageError, XMLInputError
 from teikit.export import FORMATS, csv_format, export, export_files, export_many, get_format, list_formats
 from teikit.export.json_format import schema as export_schema
-from teikit.export.xmltext import slug
 from teikit.export.occurrences import extract
 from teikit.export.sentences import Span, split_sentences
+from teikit.export.xmltext import slug
 from teikit.xmlio import parse_xml, parse_xml_bytes
 
 from conftest import FIXTURES, REPO, SAMPLES
