@@ -592,3 +592,24 @@ def test_cli_usage_errors(tmp_path):
     with pytest.raises(UsageError, match="both called 'foreign-letter'"):
         export_files([FOREIGN, FOREIGN], ["json"], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_jsonld_tells_the_edition_from_the_article_and_the_manifesto():
+    """The encoding is dated by its publication, the ICC's article by nothing (the page gives no date), the
+    Manifesto by its creation (1923): the creation date no longer lands on the edition."""
+    tree = parse_xml(EDITION)
+    graph = {node["@id"]: node for node in json.loads(export(tree, "jsonld", "e")["e.jsonld"])["@graph"]}
+    edition = graph["#workers-group-manifesto-1"]
+    assert "dateCreated" not in edition
+    assert edition["datePublished"] == tree.xpath("string(//t:publicationStmt/t:date/@when)", namespaces=T)
+    assert edition["isBasedOn"] == ["#source"] and edition["encodingFormat"] == "application/tei+xml"
+    article = graph["#source"]
+    assert article["@type"] == "Article" and article["isPartOf"]["name"] == "International Review"
+    assert "dateCreated" not in article and "datePublished" not in article
+    manifesto = next(graph[key] for key in article["isBasedOn"]
+                     if graph[key].get("disambiguatingDescription") == "original")
+    assert manifesto["dateCreated"] == "1923" and manifesto["inLanguage"] == "ru"
+    assert manifesto["author"] == [{"name": "Workers' Group of the Russian Communist Party (Bolshevik)"}]
+    genoa = graph["#genoa-conference"]
+    assert (genoa["@type"], genoa["startDate"], genoa["location"]) == ("Event", "1922-04", "#genoa")
+    assert graph["#pravda"]["@type"] == "Periodical" and graph["#new-course"]["@type"] == "CreativeWork"
