@@ -28,6 +28,7 @@ from teikit.export import FORMATS, csv_format, export, export_files, export_many
 from teikit.export.json_format import schema as export_schema
 from teikit.export.occurrences import extract
 from teikit.export.sentences import Span, split_sentences
+from teikit.export.xmltext import slug
 from teikit.xmlio import parse_xml, parse_xml_bytes
 
 from conftest import FIXTURES, REPO, SAMPLES
@@ -42,7 +43,7 @@ SCHEMA_ORG = rdflib.Namespace("http://schema.org/")
 BASE = "https://example.org/exports/"
 ALL = sorted(FORMATS)
 MENTION_XPATH = ("//t:text//*[self::t:persName or self::t:orgName or self::t:placeName or self::t:geogName"
-                 " or self::t:rs or self::t:name or self::t:date]")
+                 " or self::t:rs or self::t:name or self::t:date or self::t:title]")
 # rdflib's own JSON-LD parser uses a class rdflib itself deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 SHARED_MODULES = {"__init__", "blocks", "metadata", "occurrences", "records", "sentences", "xmltext"}
@@ -157,7 +158,14 @@ def tei_mentions(path: Path) -> list[etree._Element]:
 
 def tei_register_ids(path: Path) -> set[str]:
     return set(parse_xml(path).xpath(
-        "//t:standOff//*[self::t:person or self::t:org or self::t:place]/@xml:id", namespaces=T))
+        "//t:standOff//*[self::t:person or self::t:org or self::t:place or self::t:event]/@xml:id"
+        " | //t:standOff//t:listBibl/t:bibl/@xml:id", namespaces=T))
+
+
+def unregistered_works(path: Path) -> set[str]:
+    """The implicit entities of titles without @ref: works known by their words (work:slug)."""
+    titles = parse_xml(path).xpath("//t:text//t:title[not(@ref)]", namespaces=T)
+    return {f"work:{slug(''.join(t.itertext()))}" for t in titles}
 
 
 def tei_names(path: Path, element: str) -> list[etree._Element]:
@@ -222,8 +230,8 @@ def test_every_mention_in_the_tei_is_an_occurrence(tagged):
     for occurrence in extracted.occurrences:
         if occurrence.type == "date":
             assert occurrence.entity is None and occurrence.date is not None
-        else:
-            assert occurrence.entity in register
+        else:  # titles the register does not hold are works known by their words (work:slug)
+            assert occurrence.entity in register or occurrence.entity.startswith("work:")
 
 
 def test_block_text_reads_corrections_and_leaves_notes_out():
@@ -280,16 +288,16 @@ def test_csv_rows_match_the_tei_and_the_register(tagged):
     occurrences, register = READERS["csv"](files, path.stem)
     mentions = tei_mentions(path)
     assert len(occurrences) == len(mentions)
-    register_ids = tei_register_ids(path)
+    register_ids = tei_register_ids(path) | unregistered_works(path)
     assert {row["id"] for row in register} == register_ids
     assert {row["entity_id"] for row in occurrences if row["type"] != "date"} <= register_ids
     for row, element in zip(occurrences, mentions, strict=True):
-        assert row["type"] == {"persName": "person", "orgName": "org", "placeName": "place",
-                               "date": "date"}[etree.QName(element).localname]
+        assert row["type"] == {"persName": "person", "orgName": "org", "placeName": "place", "title": "work",
+                               "rs": element.get("type"), "date": "date"}[etree.QName(element).localname]
         assert row["surface"] == " ".join("".join(element.itertext()).split()) or "choice" in etree.tostring(
             element, encoding="unicode")
     counts = {row["id"]: int(row["mentions"]) for row in register}
-    for entity_id in register_ids:
+    for entity_id in tei_register_ids(path):
         refs = parse_xml(path).xpath(f"//t:text//*[@ref='#{entity_id}']", namespaces=T)
         assert counts[entity_id] == len(refs)
     if path == TAGGED_FIXTURE:
@@ -306,7 +314,7 @@ def test_json_is_valid_against_its_schema_and_counts_match(tagged):
     document = READERS["json"](files, path.stem)
     jsonschema.Draft202012Validator.check_schema(export_schema())
     assert len(document["occurrences"]) == len(tei_mentions(path))
-    assert {e["id"] for e in document["register"]} == tei_register_ids(path)
+    assert {e["id"] for e in document["register"]} == tei_register_ids(path) | unregistered_works(path)
     assert sum(e["mentions"] for e in document["register"]) == sum(
         1 for o in document["occurrences"] if o["type"] != "date")
     for occurrence in document["occurrences"]:
@@ -317,18 +325,27 @@ def test_json_is_valid_against_its_schema_and_counts_match(tagged):
 def test_jsonld_parses_into_the_expected_triples(tagged):
     path, files = tagged
     graph = READERS["jsonld"](files, path.stem)
-    documents = list(graph.subjects(rdflib.RDF.type, SCHEMA_ORG.CreativeWork))
+    # The edition is the node that mentions the entities; works of the register and the source's related
+    # works are CreativeWorks too, but they mention nothing.
+    documents = [d for d in graph.subjects(rdflib.RDF.type, SCHEMA_ORG.CreativeWork)
+                 if (d, SCHEMA_ORG.mentions, None) in graph]
     assert len(documents) == 1
     document = documents[0]
     types = {"person": SCHEMA_ORG.Person, "personGrp": SCHEMA_ORG.Person, "org": SCHEMA_ORG.Organization,
-             "place": SCHEMA_ORG.Place}
+             "place": SCHEMA_ORG.Place, "event": SCHEMA_ORG.Event}
     tree = parse_xml(path)
     named = {ref[1:] for ref in tree.xpath("//t:text//@ref", namespaces=T)}
+    # A title the register does not hold is a work known by its words only (work:slug, ':' percent-encoded).
+    named |= {f"work%3A{slug(''.join(t.itertext()))}" for t in tree.xpath("//t:text//t:title[not(@ref)]", namespaces=T)}
     assert set(graph.objects(document, SCHEMA_ORG.mentions)) == {rdflib.URIRef(f"{BASE}#{i}") for i in named}
     for entity_id in tei_register_ids(path):
         node = rdflib.URIRef(f"{BASE}#{entity_id}")
         kind = etree.QName(tree.xpath(f"//t:standOff//*[@xml:id='{entity_id}']", namespaces=T)[0]).localname
-        assert (node, rdflib.RDF.type, types[kind]) in graph
+        if kind == "bibl":  # a work: its type follows its title's level (Article, Periodical…)
+            assert {SCHEMA_ORG.CreativeWork, SCHEMA_ORG.Article, SCHEMA_ORG.Periodical} & set(
+                graph.objects(node, rdflib.RDF.type))
+        else:
+            assert (node, rdflib.RDF.type, types[kind]) in graph
         for idno in tree.xpath(f"//*[@xml:id='{entity_id}']/t:idno[@type='Wikidata']", namespaces=T):
             assert (node, SCHEMA_ORG.sameAs, rdflib.URIRef(f"http://www.wikidata.org/entity/{idno.text}")) in graph
     if path == TAGGED_FIXTURE:
@@ -366,11 +383,14 @@ def test_timeline_is_valid_timelinejs_and_sorted(tagged):
     path, files = tagged
     timeline = READERS["timeline"](files, path.stem)
     dates = tei_names(path, "date")
-    assert len(timeline["events"]) == len(dates)
+    # One slide per dated passage, and one per event of the register that has its own date.
+    events = parse_xml(path).xpath("//t:listEvent/t:event[@when or @from or @notBefore]", namespaces=T)
+    assert len(timeline["events"]) == len(dates) + len(events)
     starts = [tuple(e["start_date"].get(k, 0) for k in ("year", "month", "day")) for e in timeline["events"]]
     assert starts == sorted(starts)
     for event in timeline["events"]:
-        assert f"<b>{event['display_date']}</b>" in event["text"]["text"]
+        if event["group"] != "Events":  # a register event's slide has its description, not a passage
+            assert f"<b>{event['display_date']}</b>" in event["text"]["text"]
     if path == TAGGED_FIXTURE:
         summer = next(e for e in timeline["events"] if e["display_date"] == "summer of 1923")
         assert (summer["start_date"], summer["end_date"]) == (
@@ -402,7 +422,9 @@ def test_markdown_headings_lists_and_footnotes_resolve(tagged):
     html, refs = READERS["markdown"](files, path.stem)
     tree = parse_xml(path)
     referenced = {t[1:] for t in tree.xpath("//t:text//t:ref/@target", namespaces=T)}
-    notes = set(tree.xpath("//t:note/@xml:id", namespaces=T)) & referenced
+    # Notes written where they apply (the editors' notes inside a paragraph) are footnotes in Markdown too.
+    in_place = set(tree.xpath("//t:text//t:p//t:note/@xml:id | //t:text//t:note//t:note/@xml:id", namespaces=T))
+    notes = set(tree.xpath("//t:note/@xml:id", namespaces=T)) & referenced | in_place
     assert {label[1:] for label in refs} == notes
     page = etree.fromstring(f"<div>{html}</div>".encode(), etree.XMLParser(recover=True))
     headings = page.xpath("//h1|//h2|//h3|//h4|//h5|//h6")
@@ -570,3 +592,24 @@ def test_cli_usage_errors(tmp_path):
     with pytest.raises(UsageError, match="both called 'foreign-letter'"):
         export_files([FOREIGN, FOREIGN], ["json"], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_jsonld_tells_the_edition_from_the_article_and_the_manifesto():
+    """The encoding is dated by its publication, the ICC's article by nothing (the page gives no date), the
+    Manifesto by its creation (1923): the creation date no longer lands on the edition."""
+    tree = parse_xml(EDITION)
+    graph = {node["@id"]: node for node in json.loads(export(tree, "jsonld", "e")["e.jsonld"])["@graph"]}
+    edition = graph["#workers-group-manifesto-1"]
+    assert "dateCreated" not in edition
+    assert edition["datePublished"] == tree.xpath("string(//t:publicationStmt/t:date/@when)", namespaces=T)
+    assert edition["isBasedOn"] == ["#source"] and edition["encodingFormat"] == "application/tei+xml"
+    article = graph["#source"]
+    assert article["@type"] == "Article" and article["isPartOf"]["name"] == "International Review"
+    assert "dateCreated" not in article and "datePublished" not in article
+    manifesto = next(graph[key] for key in article["isBasedOn"]
+                     if graph[key].get("disambiguatingDescription") == "original")
+    assert manifesto["dateCreated"] == "1923" and manifesto["inLanguage"] == "ru"
+    assert manifesto["author"] == [{"name": "Workers' Group of the Russian Communist Party (Bolshevik)"}]
+    genoa = graph["#genoa-conference"]
+    assert (genoa["@type"], genoa["startDate"], genoa["location"]) == ("Event", "1922-04", "#genoa")
+    assert graph["#pravda"]["@type"] == "Periodical" and graph["#new-course"]["@type"] == "CreativeWork"

@@ -167,8 +167,18 @@ def test_two_entries_sharing_a_form_with_rules_are_a_warning():
 
 
 def test_the_seed_register_is_corpus_neutral_and_clash_free():
-    """Its remarks on the seed (line numbers, spellings) live in the seed's edition file, [[entity_note]]."""
-    assert check_register(SEED_REGISTER) == []
+    """Its remarks on the seed (line numbers, spellings) live in the seed's edition file, [[entity_note]].
+
+    What is left are warnings for the four conferences named by their town: context rules tell the event from the
+    place ("reparations, Genoa ..."), which is what the warning asks the editor to check.
+    """
+    clashes = check_register(SEED_REGISTER)
+    assert [c for c in clashes if c.severity != "warning"] == []
+    assert sorted((c.first, c.second) for c in clashes) == [
+        ("'genoa'", "'genoa-conference'"), ("'lausanne'", "'lausanne-conference'"),
+        ("'paris'", "'paris-conference'"), ("'the-hague'", "'hague-conference'"),
+    ]
+    assert all("told apart only by case or context rules" in c.message for c in clashes)
 
 
 def test_a_note_that_cites_lines_is_a_warning():

@@ -23,7 +23,7 @@ from teikit.xmlio import NS, XML_NS
 from conftest import REPO, SEED_TEXT
 
 GOLD = REPO / "tests" / "golden" / "entities-gold.tsv"
-ELEMENTS = ("persName", "orgName", "placeName", "date")
+ELEMENTS = ("persName", "orgName", "placeName", "date", "title", "event")
 
 
 def gold_rows() -> set[tuple]:
@@ -35,6 +35,8 @@ def gold_rows() -> set[tuple]:
 def _value(span: Span) -> str:
     if span.tag == "date":
         return " ".join(f"{k}={v}" for k, v in span.attrs)
+    if span.tag == "title" and not span.attr("ref"):
+        return f"level={span.attr('level')}"  # a title the edition file declares, not in the register
     return span.attr("ref")[1:]
 
 
@@ -98,10 +100,15 @@ def test_every_ref_resolves_and_every_used_entry_is_in_the_tei(seed_conversion):
     root = seed_conversion.tree.getroot()
     ids = {e.get(f"{{{XML_NS}}}id") for e in root.iter()}
     refs = root.xpath("//tei:text//*[@ref]/@ref", namespaces=NS)
-    assert len(refs) == len(gold_rows()) - sum(1 for r in gold_rows() if r[3] == "date")
+    unregistered = sum(1 for r in gold_rows() if r[3] == "date" or r[4].startswith("level="))
+    assert len(refs) == len(gold_rows()) - unregistered
     assert all(ref.startswith("#") and ref[1:] in ids for ref in refs)
     listed = set(root.xpath("//tei:standOff//*[@xml:id]/@xml:id", namespaces=NS))
-    assert listed == {ref[1:] for ref in refs} == set(seed_conversion.used_ids)
+    # The places of the events are listed too, for event/@where to resolve, even where no placeName names them.
+    places = {where[1:] for where in root.xpath("//tei:listEvent/tei:event/@where", namespaces=NS)}
+    assert {"genoa", "versailles", "vyborg"} <= places
+    assert listed == {ref[1:] for ref in refs} | places
+    assert {ref[1:] for ref in refs} == set(seed_conversion.used_ids)
 
 
 def test_editor_decision_overrides_the_recogniser(seed_conversion):
@@ -209,3 +216,80 @@ def test_tagging_never_changes_the_text(words):
         spans = getattr(getattr(block, "content", None), "spans", ())
         for span in spans:
             assert fits(span, [s for s in spans if s is not span]) or span.tag in {"q", "noteref"}
+
+
+# --- the edition file's kinds of dates, titles, citations, omissions and notes ---------------------------
+
+
+def _spans(result, tag: str) -> list:
+    found = []
+    for _part, blocks in result.document.parts():
+        for block in walk(blocks):
+            content = getattr(block, "content", None)
+            if content is not None:
+                found += [s for s in content.spans if s.tag == tag]
+    return found
+
+
+@pytest.mark.parametrize(("phrase", "kind", "attrs"), [
+    ("August-September 1923", "uncertain", (("notBefore", "1923-08"), ("notAfter", "1923-09"))),
+    ("summer-autumn 1923", "period", (("from", "1923-06-01"), ("to", "1923-11-30"))),
+    ("1918", "period", (("from", "1918"),)),  # "from 1918": a period whose end is not given
+    ("1921-22", "uncertain", (("notBefore", "1921"), ("notAfter", "1922"))),
+    ("1921-22", "period", (("from", "1921"), ("to", "1922"))),
+    ("October 1923", "point", (("when", "1923-10"),)),
+])
+def test_the_kind_of_a_date_reshapes_what_the_recogniser_found(phrase, kind, attrs):
+    toml = f'source = "t.txt"\n[[tag]]\nline = 3\ntext = "{phrase}"\nelement = "date"\nkind = "{kind}"\n'
+    result = tag(f"Title\n\nBy {phrase} it was over.\n", toml)
+    assert [s.attrs for s in _spans(result, "date")] == [attrs]
+    assert f"({kind} in time)" in result.decisions[0]
+
+
+def test_a_date_kind_on_words_that_are_no_date_is_an_error():
+    from teikit.errors import InputError
+
+    toml = 'source = "t.txt"\n[[tag]]\nline = 3\ntext = "soon"\nelement = "date"\nkind = "point"\n'
+    with pytest.raises(InputError, match="not a date teikit recognises"):
+        tag("Title\n\nIt was over soon.\n", toml)
+
+
+def test_a_title_in_quotation_marks_replaces_the_quotation():
+    toml = ('source = "t.txt"\n[[tag]]\nline = 3\ntext = "The New Course"\nelement = "title"\nlevel = "m"\n'
+            '[[tag]]\nline = 3\ntext = "\\"The New Course\\" in Pravda, n° 3"\nelement = "bibl"\nscope = "n° 3"\n')
+    result = tag('Title\n\nRead "The New Course" in Pravda, n° 3 today.\n', toml)
+    assert not _spans(result, "q")
+    assert [s.attrs for s in _spans(result, "title")] == [(("level", "m"),)]
+    bibl, scope = _spans(result, "bibl")[0], _spans(result, "biblScope")[0]
+    assert bibl.start < scope.start < scope.end <= bibl.end
+
+
+def test_omissions_and_editorial_notes_stand_after_their_passage():
+    toml = ('source = "t.txt"\n[[editor]]\nid = "ed"\nname = "An Editor"\nresp = "notes"\n'
+            '[[omission]]\nline = 3\nafter = "left out"\nreason = "editorial"\nresp = "#icc"\n'
+            'description = "Two chapters."\n'
+            '[[note]]\nline = 3\nat = "in 1924"\nresp = "ed"\ntext = "Rather 1923."\n')
+    text = "Title\n\nTwo chapters are left out here, written in 1924.\n"
+    result = tag(text, toml)
+    gap, note = _spans(result, "gap")[0], _spans(result, "ednote")[0]
+    line = text.split("\n")[2]
+    assert gap.start == gap.end == line.index("left out") + len("left out")
+    assert gap.attr("resp") == "#icc" and gap.attr("desc") == "Two chapters."
+    assert note.start == line.index("in 1924") + len("in 1924") and note.attr("resp") == "#ed"
+
+
+def test_a_note_must_say_which_editor_wrote_it():
+    from teikit.errors import InputError
+
+    toml = 'source = "t.txt"\n[[note]]\nline = 3\nat = "here"\nresp = "nobody"\ntext = "A note."\n'
+    with pytest.raises(InputError, match="not the id of an \\[\\[editor\\]\\]"):
+        tag("Title\n\nA note here.\n", toml)
+
+
+def test_alternative_readings_each_need_a_certainty():
+    from teikit.errors import InputError
+
+    toml = ('source = "t.txt"\n[[correction]]\nline = 3\nsic = "after to"\nreason = "r"\n'
+            'readings = [{ corr = "after", cert = "medium" }, { corr = "prior to" }]\n')
+    with pytest.raises(InputError, match="each with its cert"):
+        tag("Title\n\nJust after to the congress.\n", toml)

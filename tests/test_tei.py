@@ -7,7 +7,7 @@ from lxml import etree
 
 from teikit.convert import convert
 from teikit.render.lossless import render_lossless
-from teikit.xmlio import NS, XML_NS, parse_xml_bytes, serialize
+from teikit.xmlio import NS, TEI_NS, XML_NS, parse_xml_bytes, serialize
 
 from conftest import SEED_TEXT
 
@@ -134,3 +134,100 @@ def test_project_grammar_rejects_values_outside_its_closed_lists(seed, teikit_sc
     tree = parse_xml_bytes(serialize(seed.tree))
     tree.getroot().xpath(xpath, namespaces=NS)[0].set(attribute, value)
     assert not teikit_schema.validate(tree)
+
+
+def _paragraphs(tmp_path, name: str, text: str) -> dict[str, tuple[str, str]]:
+    source = tmp_path / f"{name}.txt"
+    source.write_text(text, encoding="utf-8")
+    root = convert(source).tree.getroot()
+    return {"".join(p.itertext()): (p.get(f"{{{XML_NS}}}id"), p.get("n"))
+            for p in root.find(f"{{{TEI_NS}}}text").iter(f"{{{TEI_NS}}}p")}
+
+
+def test_paragraph_ids_come_from_content_and_survive_an_inserted_block(tmp_path):
+    before = _paragraphs(tmp_path, "a", "A title\n\nThe first paragraph.\n\nThe second paragraph.\n")
+    after = _paragraphs(tmp_path, "b", "A title\n\nA paragraph put in front.\n\nThe first paragraph.\n\n"
+                                       "The second paragraph.\n")
+    for text in ("The first paragraph.", "The second paragraph."):
+        assert after[text][0] == before[text][0]  # the stable id a citation uses
+        assert int(after[text][1]) == int(before[text][1]) + 1  # the visible number moves on
+    assert len({ident for ident, _ in after.values()}) == len(after)
+
+
+def test_the_same_paragraph_twice_gets_two_ids(tmp_path):
+    source = tmp_path / "twice.txt"
+    source.write_text("A title\n\nTo work!\n\nSomething else.\n\nTo work!\n", encoding="utf-8")
+    text = convert(source).tree.getroot().find(f"{{{TEI_NS}}}text")
+    ids = [p.get(f"{{{XML_NS}}}id") for p in text.iter(f"{{{TEI_NS}}}p")]
+    assert len(set(ids)) == len(ids)
+    assert any(ident.endswith("-2") for ident in ids)
+
+
+def test_no_edition_file_no_publisher(tmp_path):
+    """teikit never names itself publisher: without an edition file the text is declared unpublished."""
+    source = tmp_path / "plain.txt"
+    source.write_text("A title\n\nSome text.\n", encoding="utf-8")
+    root = convert(source).tree.getroot()
+    statement = root.find(f".//{{{TEI_NS}}}publicationStmt")
+    assert statement.find(f"{{{TEI_NS}}}publisher") is None
+    assert "".join(statement.itertext()).strip().startswith("Unpublished; encoded with teikit")
+
+
+def test_declared_interventions_in_the_tei(tmp_path, teikit_schema):
+    """Alternative corrections with @cert, a superfluous word, @resp pointing at the declared editor,
+    a header with series, provenance, licence, calendar and date conventions: valid against teikit.rng."""
+    (tmp_path / "t.txt").write_text("A title\n\nJust after to the congress, the the end.\n", encoding="utf-8")
+    (tmp_path / "t.toml").write_text('''source = "t.txt"
+[[editor]]
+id = "ed"
+name = "An Editor"
+resp = "corrections"
+orcid = "0000-0002-1825-0097"
+[publication]
+publisher = "A Press"
+licence = "CC BY 4.0"
+licence_url = "https://creativecommons.org/licenses/by/4.0/"
+address = "https://example.org/t"
+[series]
+title = "A series"
+part = 1
+parts = 2
+[[related]]
+type = "original"
+title = "The original"
+language = "ru"
+date = "1923"
+[[calendar]]
+id = "julian"
+description = "Old Style."
+[[correction]]
+line = 3
+sic = "after to"
+readings = [{ corr = "after", cert = "medium" }, { corr = "prior to", cert = "low" }]
+resp = "ed"
+reason = "either reading"
+[[correction]]
+line = 3
+surplus = "the the"
+resp = "ed"
+cert = "high"
+reason = "a repeated word"
+''', encoding="utf-8")
+    root = convert(tmp_path / "t.txt").tree.getroot()
+    assert teikit_schema.validate(root), teikit_schema.error_log
+    corrs = root.xpath("//tei:choice/tei:corr", namespaces=NS)
+    assert [(c.text, c.get("cert"), c.get("resp")) for c in corrs] == [
+        ("after", "medium", "#ed"), ("prior to", "low", "#ed")]
+    surplus = root.xpath("//tei:surplus", namespaces=NS)[0]
+    assert (surplus.text, surplus.get("resp"), surplus.get("cert")) == ("the the", "#ed", "high")
+    editor = root.xpath("//tei:titleStmt/tei:editor", namespaces=NS)[0]
+    assert editor.get(f"{{{XML_NS}}}id") == "ed" and editor.get("ref") == "https://orcid.org/0000-0002-1825-0097"
+    assert root.xpath("string(//tei:publicationStmt/tei:publisher)", namespaces=NS) == "A Press"
+    assert root.xpath("//tei:availability/tei:licence/@target", namespaces=NS) == [
+        "https://creativecommons.org/licenses/by/4.0/"]
+    assert root.xpath("string(//tei:seriesStmt/tei:biblScope)", namespaces=NS) == "Part 1 of 2"
+    assert root.xpath("//tei:relatedItem/@type", namespaces=NS) == ["original"]
+    assert root.xpath("//tei:calendarDesc/tei:calendar/@xml:id", namespaces=NS) == ["julian"]
+    assert root.xpath("//tei:editorialDecl/tei:stdVals/tei:p", namespaces=NS)
+    header = "".join(root.find(f"{{{TEI_NS}}}teiHeader").itertext())
+    assert "line 3" not in header  # no source line numbers the reader cannot follow

@@ -131,9 +131,13 @@ def _plan_edition(
     plan.add(tei_path, data)
     tei = parse_xml_bytes(data, str(tei_path))
     check_valid(validate_tree(tei, schemas, str(tei_path)), conversion.edition)
-    plan.add(output_dir / f"{ident}.html", render_html(tei))
+    exports = export_many(tei, [e.name for e in list_formats()], ident)
+    # The page links to its own TEI and exports, relative to itself (output/ beside edition/).
+    downloads = [("TEI", f"../edition/{ident}.xml"), ("text", f"{ident}.txt")]
+    downloads += [(name[len(ident) + 1:], name) for name in sorted(exports)]
+    plan.add(output_dir / f"{ident}.html", render_html(tei, downloads=downloads))
     plan.add(output_dir / f"{ident}.txt", render_text(tei))
-    for name, payload in export_many(tei, [e.name for e in list_formats()], ident).items():
+    for name, payload in exports.items():
         plan.add(output_dir / name, payload)
     return IndexEntry.from_tree(tei, f"{ident}.html", f"{ident}.txt", f"../edition/{ident}.xml")
 

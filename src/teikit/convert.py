@@ -75,7 +75,8 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     register, matcher = register_and_matcher(register_path(edition, source))
     document = read_file(source, edition)
     check_notes(document)
-    tagged = tag_document(document, edition, matcher)
+    levels = {e.id: e.fact("level") or "m" for e in register if e.type == "title"} if register is not None else {}
+    tagged = tag_document(document, edition, matcher, levels)
     standoff = register_to_tei(with_text_notes(register, edition), tagged.used_ids) if register is not None else []
     tree = build_tei(tagged.document, edition, standoff, tagged.decisions)
     check_output(tree, source, edition)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 from .errors import InputError
 from .files import read_input
@@ -49,8 +50,21 @@ class DivisionStart:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One proposed correction of a ``sic``, with the editor's certainty (TEI @cert: high, medium, low)."""
+
+    text: str
+    cert: str | None = None
+
+
+@dataclass(frozen=True)
 class Correction:
-    """A declared correction on one source line: ``sic`` → ``corr``, or ``supplied`` text after ``after``."""
+    """A declared correction on one source line.
+
+    ``sic`` → ``corr`` (or several ``readings``, each with its certainty), ``supplied`` text after
+    ``after``, or ``surplus``: a word of the source the editor reads as superfluous. ``resp`` is the
+    xml:id of the editor responsible, ``cert`` the certainty of a single correction.
+    """
 
     line: int
     reason: str
@@ -58,6 +72,10 @@ class Correction:
     corr: str | None = None
     after: str | None = None
     supplied: str | None = None
+    surplus: str | None = None
+    resp: str | None = None
+    cert: str | None = None
+    readings: tuple[Reading, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,73 @@ class TagDecision:
     element: str
     attrs: tuple[tuple[str, str], ...] = ()
     reason: str = ""
+    # For dates: "point", "period" or "uncertain", re-shaping what the recogniser found (see DATE_KINDS).
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Editor:
+    """A person or body responsible for the edition, with the xml:id that @resp points to."""
+
+    id: str
+    name: str
+    resp: str
+    orcid: str | None = None
+    is_org: bool = False
+
+
+@dataclass(frozen=True)
+class Related:
+    """A work related to the source (TEI relatedItem): its original, a translation, another edition."""
+
+    type: str
+    title: str
+    author: str | None = None
+    language: str | None = None
+    language_name: str | None = None
+    date: str | None = None
+    place: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """The series the source belongs to (TEI seriesStmt): the article is part ``part`` of ``parts``."""
+
+    title: str
+    part: str | None = None
+    parts: str | None = None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A calendar the text's dates are written in (TEI calendarDesc/calendar); ``id`` is what @calendar points to."""
+
+    id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A passage of the work the source leaves out (TEI gap), declared at a point of a source line."""
+
+    line: int
+    after: str
+    reason: str
+    description: str
+    resp: str | None = None
+
+
+@dataclass(frozen=True)
+class EditorialNote:
+    """An editor's note anchored at a passage (a string on a source line), e.g. on a factual slip."""
+
+    line: int
+    at: str
+    text: str
+    resp: str
+    type: str = "editorial"
 
 
 @dataclass(frozen=True)
@@ -123,10 +208,25 @@ class Edition:
     subtitle: str | None = None
     authors: tuple[Person, ...] = ()
     responsibility: tuple[tuple[str, str], ...] = ()
-    publisher: str = "teikit"
+    # No publisher unless the editor declares one: teikit never names itself publisher of a text.
+    publisher: str | None = None
+    distributor: str | None = None
     pub_date: str | None = None
     availability: str | None = None
+    licence: str | None = None
+    licence_url: str | None = None
+    address: str | None = None
+    version: str | None = None
     source_bibl: tuple[tuple[str, str], ...] = ()
+    editors: tuple[Editor, ...] = ()
+    series: Series | None = None
+    related: tuple[Related, ...] = ()
+    calendars: tuple[Calendar, ...] = ()
+    date_conventions: str | None = None
+    omissions: tuple[Omission, ...] = ()
+    notes: tuple[EditorialNote, ...] = ()
+    division_labels: tuple[tuple[int, str], ...] = ()
+    notes_by: str | None = None
     source_note: str | None = None
     creation: str | None = None
     creation_date: str | None = None
@@ -153,8 +253,12 @@ ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 TOP_KEYS = {
     "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
     "source_description", "creation", "project", "register", "default_century", "furniture", "division",
-    "correction", "tag", "change", "genre", "entity_note",
+    "correction", "tag", "change", "genre", "entity_note", "editor", "series", "related", "calendar", "dates",
+    "omission", "note",
 }
+CERTAINTY = ("high", "medium", "low", "unknown")
+RELATED_TYPES = ("original", "translation", "edition", "partOf", "reviewed", "other")
+ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
 def _line_of(raw: str, needle: str) -> int | None:
@@ -173,6 +277,12 @@ class _Reader:
     def fail(self, message: str, locate: str | None = None, hint: str | None = None) -> InputError:
         line = _line_of(self.raw, locate) if locate else None
         return InputError(message, self.path, line, hint=hint or "fix the edition file")
+
+    @overload
+    def string(self, table: dict, key: str, where: str, required: Literal[True] = True) -> str: ...
+
+    @overload
+    def string(self, table: dict, key: str, where: str, required: bool) -> str | None: ...
 
     def string(self, table: dict, key: str, where: str, required: bool = True) -> str | None:
         value = table.get(key)
@@ -233,7 +343,8 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
     publication = data.get("publication", {})
     source_desc = data.get("source_description", {})
     creation = data.get("creation", {})
-    reader.known_keys(publication, {"publisher", "date", "availability"}, "[publication]")
+    reader.known_keys(publication, {"publisher", "distributor", "date", "availability", "licence", "licence_url",
+                                    "address", "version"}, "[publication]")
     reader.known_keys(creation, {"text", "date"}, "[creation]")
     pub_date = publication.get("date")
     if pub_date is not None:
@@ -242,6 +353,10 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
             raise reader.fail("[publication]: date must be YYYY, YYYY-MM or YYYY-MM-DD", "date =")
     creation_date = creation.get("date")
     century = reader.integer(data, "default_century", "edition file", default=1900)
+    editors = tuple(_editors(reader, data))
+    editor_ids = {editor.id for editor in editors}
+    dates = data.get("dates", {})
+    reader.known_keys(dates, {"conventions"}, "[dates]")
     return Edition(
         path=str(path),
         id=edition_id,
@@ -252,9 +367,23 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         subtitle=data.get("subtitle"),
         authors=tuple(_authors(reader, data)),
         responsibility=tuple(_responsibility(reader, data)),
-        publisher=publication.get("publisher", "teikit"),
+        publisher=reader.string(publication, "publisher", "[publication]", required=False),
+        distributor=reader.string(publication, "distributor", "[publication]", required=False),
         pub_date=pub_date,
         availability=publication.get("availability"),
+        licence=reader.string(publication, "licence", "[publication]", required=False),
+        licence_url=reader.string(publication, "licence_url", "[publication]", required=False),
+        address=reader.string(publication, "address", "[publication]", required=False),
+        version=reader.string(publication, "version", "[publication]", required=False),
+        editors=editors,
+        series=_series(reader, data),
+        related=tuple(_related(reader, data)),
+        calendars=tuple(_calendars(reader, data)),
+        date_conventions=reader.string(dates, "conventions", "[dates]", required=False),
+        omissions=tuple(_omissions(reader, data, editor_ids)),
+        notes=tuple(_notes(reader, data, editor_ids)),
+        division_labels=tuple((d.line, d.label) for d in _outline_labels(reader, data)),
+        notes_by=reader.string(source_desc, "notes_by", "[source_description]", required=False),
         source_bibl=tuple(_source_bibl(reader, source_desc)),
         source_note=source_desc.get("note"),
         creation=creation.get("text"),
@@ -264,7 +393,7 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         default_century=century,
         furniture=tuple(_furniture(reader, data)),
         outline=tuple(_outline(reader, data)),
-        corrections=tuple(_corrections(reader, data)),
+        corrections=tuple(_corrections(reader, data, editor_ids)),
         tag_decisions=tuple(_tag_decisions(reader, data)),
         changes=tuple(_changes(reader, data)),
         genre=_genre(reader, data),
@@ -318,11 +447,11 @@ def _responsibility(reader: _Reader, data: dict):
         yield (reader.string(entry, "resp", "[[responsibility]]"), reader.string(entry, "name", "[[responsibility]]"))
 
 
-SOURCE_KEYS = ("title", "journal", "author", "publisher", "date", "note")
+SOURCE_KEYS = ("title", "journal", "author", "publisher", "issue", "date", "url", "note")
 
 
 def _source_bibl(reader: _Reader, table: dict):
-    reader.known_keys(table, set(SOURCE_KEYS), "[source_description]")
+    reader.known_keys(table, {*SOURCE_KEYS, "notes_by"}, "[source_description]")
     for key in SOURCE_KEYS:
         if key != "note" and table.get(key):
             yield (key, str(table[key]))
@@ -343,7 +472,7 @@ def _outline(reader: _Reader, data: dict):
     previous_part = 0
     for entry in reader.tables(data, "division"):
         where = f"[[division]] line = {entry.get('line')}"
-        reader.known_keys(entry, {"line", "type", "level", "part"}, where)
+        reader.known_keys(entry, {"line", "type", "level", "part", "label"}, where)
         line = reader.integer(entry, "line", where)
         kind = reader.string(entry, "type", where)
         if not NCNAME.match(kind):
@@ -365,48 +494,207 @@ def _outline(reader: _Reader, data: dict):
         yield DivisionStart(line=line, type=kind, level=level, part=part)
 
 
-def _corrections(reader: _Reader, data: dict):
+def _resp(reader: _Reader, entry: dict, where: str, editor_ids: set[str], required: bool = False) -> str | None:
+    """A pointer to who is responsible: an [[editor]]'s id, or '#id' of another agent (a register entry)."""
+    resp = reader.string(entry, "resp", where, required=required)
+    if resp is None or (resp.startswith("#") and NCNAME.match(resp[1:])):
+        return resp
+    if resp not in editor_ids:
+        raise reader.fail(f"{where}: resp '{resp}' is not the id of an [[editor]]", f"resp = \"{resp}\"",
+                          hint="declare the editor in [[editor]] with that id, or point elsewhere with '#id'")
+    return f"#{resp}"
+
+
+def _cert(reader: _Reader, entry: dict, where: str) -> str | None:
+    cert = entry.get("cert")
+    if cert is not None and cert not in CERTAINTY:
+        raise reader.fail(f"{where}: cert must be one of {', '.join(CERTAINTY)}", f"cert = \"{cert}\"")
+    return cert
+
+
+def _readings(reader: _Reader, entry: dict, where: str) -> tuple[Reading, ...]:
+    readings = entry.get("readings", [])
+    if not isinstance(readings, list) or not all(isinstance(item, dict) for item in readings):
+        raise reader.fail(f"{where}: readings must be a list of tables {{ corr = …, cert = … }}", "readings")
+    found = []
+    for item in readings:
+        reader.known_keys(item, {"corr", "cert"}, f"{where} readings")
+        found.append(Reading(reader.string(item, "corr", f"{where} readings"), _cert(reader, item, where)))
+    certs = [r.cert for r in found]
+    if found and (len(found) < 2 or None in certs):
+        raise reader.fail(f"{where}: give two or more readings, each with its cert", "readings",
+                          hint="a single correction is written with corr = … and cert = …")
+    return tuple(found)
+
+
+CORRECTION_KEYS = {"line", "sic", "corr", "after", "supplied", "surplus", "reason", "resp", "cert", "readings"}
+
+
+def _corrections(reader: _Reader, data: dict, editor_ids: set[str]):
     for entry in reader.tables(data, "correction"):
         where = f"[[correction]] line = {entry.get('line')}"
-        reader.known_keys(entry, {"line", "sic", "corr", "after", "supplied", "reason"}, where)
+        reader.known_keys(entry, CORRECTION_KEYS, where)
         line = reader.integer(entry, "line", where)
         reason = reader.string(entry, "reason", where)
-        has_sic = "sic" in entry or "corr" in entry
-        has_supplied = "after" in entry or "supplied" in entry
-        if has_sic == has_supplied:
-            raise reader.fail(f"{where}: give either sic and corr, or after and supplied", f"line = {line}")
-        if has_sic:
-            yield Correction(line, reason, sic=reader.string(entry, "sic", where), corr=entry.get("corr", ""))
-        else:
+        resp, cert = _resp(reader, entry, where, editor_ids), _cert(reader, entry, where)
+        kinds = [("sic" in entry or "corr" in entry or "readings" in entry), ("after" in entry or "supplied" in entry),
+                 "surplus" in entry]
+        if sum(kinds) != 1:
+            raise reader.fail(f"{where}: give either sic and corr (or readings), after and supplied, or surplus",
+                              f"line = {line}")
+        if kinds[0]:
+            readings = _readings(reader, entry, where)
+            if readings and "corr" in entry:
+                raise reader.fail(f"{where}: give corr or readings, not both", f"line = {line}")
+            yield Correction(line, reason, sic=reader.string(entry, "sic", where), corr=entry.get("corr", ""),
+                             readings=readings, resp=resp, cert=cert)
+        elif kinds[1]:
             yield Correction(line, reason, after=reader.string(entry, "after", where),
-                             supplied=reader.string(entry, "supplied", where))
+                             supplied=reader.string(entry, "supplied", where), resp=resp, cert=cert)
+        else:
+            yield Correction(line, reason, surplus=reader.string(entry, "surplus", where), resp=resp, cert=cert)
 
 
-TAG_ELEMENTS = {"persName", "orgName", "placeName", "date", "none"}
+def _editors(reader: _Reader, data: dict):
+    seen: set[str] = set()
+    for entry in reader.tables(data, "editor"):
+        where = f"[[editor]] id = {entry.get('id')}"
+        reader.known_keys(entry, {"id", "name", "resp", "orcid", "org"}, where)
+        editor_id = reader.string(entry, "id", where)
+        if not NCNAME.match(editor_id) or editor_id in seen:
+            raise reader.fail(f"{where}: the id must be an XML name used once", f"id = \"{editor_id}\"")
+        seen.add(editor_id)
+        orcid = reader.string(entry, "orcid", where, required=False)
+        if orcid is not None and not ORCID.match(orcid):
+            raise reader.fail(f"{where}: orcid must be the bare identifier 0000-0000-0000-0000", "orcid =",
+                              hint="write only an ORCID iD you have checked")
+        yield Editor(id=editor_id, name=reader.string(entry, "name", where), resp=reader.string(entry, "resp", where),
+                     orcid=orcid, is_org=bool(entry.get("org", False)))
+
+
+def _series(reader: _Reader, data: dict) -> Series | None:
+    table = data.get("series")
+    if table is None:
+        return None
+    reader.known_keys(table, {"title", "part", "parts"}, "[series]")
+    part, parts = table.get("part"), table.get("parts")
+    return Series(title=reader.string(table, "title", "[series]"),
+                  part=str(part) if part is not None else None, parts=str(parts) if parts is not None else None)
+
+
+def _related(reader: _Reader, data: dict):
+    for entry in reader.tables(data, "related"):
+        where = f"[[related]] title = {entry.get('title')!r}"
+        reader.known_keys(entry, {"type", "title", "author", "language", "language_name", "date", "place", "publisher",
+                                  "note"}, where)
+        kind = reader.string(entry, "type", where)
+        if kind not in RELATED_TYPES:
+            raise reader.fail(f"{where}: type must be one of {', '.join(RELATED_TYPES)}", f"type = \"{kind}\"")
+        date = entry.get("date")
+        if date is not None and not ISO_DAY.match(str(date)):
+            raise reader.fail(f"{where}: date must be YYYY, YYYY-MM or YYYY-MM-DD", "date =")
+        yield Related(type=kind, title=reader.string(entry, "title", where),
+                      author=reader.string(entry, "author", where, required=False),
+                      language=reader.string(entry, "language", where, required=False),
+                      language_name=reader.string(entry, "language_name", where, required=False),
+                      date=str(date) if date is not None else None,
+                      place=reader.string(entry, "place", where, required=False),
+                      publisher=reader.string(entry, "publisher", where, required=False),
+                      note=reader.string(entry, "note", where, required=False))
+
+
+def _calendars(reader: _Reader, data: dict):
+    for entry in reader.tables(data, "calendar"):
+        where = f"[[calendar]] id = {entry.get('id')}"
+        reader.known_keys(entry, {"id", "description"}, where)
+        calendar_id = reader.string(entry, "id", where)
+        if not NCNAME.match(calendar_id):
+            raise reader.fail(f"{where}: the id must be an XML name", f"id = \"{calendar_id}\"")
+        yield Calendar(id=calendar_id, description=reader.string(entry, "description", where))
+
+
+def _omissions(reader: _Reader, data: dict, editor_ids: set[str]):
+    for entry in reader.tables(data, "omission"):
+        where = f"[[omission]] line = {entry.get('line')}"
+        reader.known_keys(entry, {"line", "after", "reason", "description", "resp"}, where)
+        reason = reader.string(entry, "reason", where)
+        if not NCNAME.match(reason.replace(" ", "-")):
+            raise reader.fail(f"{where}: reason is a word or two (editorial, irrelevant, …)", "reason =")
+        yield Omission(line=reader.integer(entry, "line", where), after=reader.string(entry, "after", where),
+                       reason=reason, description=reader.string(entry, "description", where),
+                       resp=_resp(reader, entry, where, editor_ids))
+
+
+def _notes(reader: _Reader, data: dict, editor_ids: set[str]):
+    for entry in reader.tables(data, "note"):
+        where = f"[[note]] line = {entry.get('line')}"
+        reader.known_keys(entry, {"line", "at", "text", "resp"}, where)
+        resp = _resp(reader, entry, where, editor_ids, required=True)
+        assert resp is not None
+        yield EditorialNote(line=reader.integer(entry, "line", where), at=reader.string(entry, "at", where),
+                            text=reader.string(entry, "text", where), resp=resp)
+
+
+@dataclass(frozen=True)
+class _Label:
+    line: int
+    label: str
+
+
+def _outline_labels(reader: _Reader, data: dict):
+    for entry in reader.tables(data, "division"):
+        label = entry.get("label")
+        if label is not None:
+            where = f"[[division]] line = {entry.get('line')}"
+            yield _Label(reader.integer(entry, "line", where), reader.string(entry, "label", where))
+
+
+TAG_ELEMENTS = {"persName", "orgName", "placeName", "date", "title", "event", "bibl", "none"}
 DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")
+# The kind of a date, whatever its wording (encoding guide, Dates): a point (@when), a period (@from/@to)
+# or an uncertain point (@notBefore/@notAfter).
+DATE_KINDS = ("point", "period", "uncertain")
+TITLE_LEVELS = ("a", "m", "j", "s", "u")
 
 
 def _tag_decisions(reader: _Reader, data: dict):
     for entry in reader.tables(data, "tag"):
         where = f"[[tag]] line = {entry.get('line')}"
-        reader.known_keys(entry, {"line", "text", "element", "ref", "reason", *DATE_ATTRS}, where)
+        reader.known_keys(entry, {"line", "text", "element", "ref", "reason", "kind", "calendar", "level", "scope",
+                                  *DATE_ATTRS}, where)
         element = reader.string(entry, "element", where)
         if element not in TAG_ELEMENTS:
             raise reader.fail(f"{where}: element must be one of {', '.join(sorted(TAG_ELEMENTS))}",
                               f"element = \"{element}\"")
         attrs: list[tuple[str, str]] = []
-        if element in {"persName", "orgName", "placeName"}:
+        kind = entry.get("kind")
+        if element in {"persName", "orgName", "placeName", "event"}:
             attrs.append(("ref", reader.string(entry, "ref", where)))
+        elif element == "title":
+            level = reader.string(entry, "level", where)
+            if level not in TITLE_LEVELS:
+                raise reader.fail(f"{where}: level must be one of {', '.join(TITLE_LEVELS)}", "level =")
+            attrs.append(("level", level))
+            ref = reader.string(entry, "ref", where, required=False)
+            attrs.extend([("ref", ref)] if ref else [])
+        elif element == "bibl":
+            scope = reader.string(entry, "scope", where, required=False)
+            attrs.extend([("scope", scope)] if scope else [])
         elif element == "date":
             attrs.extend((key, str(entry[key])) for key in DATE_ATTRS if key in entry)
-            if not attrs:
-                raise reader.fail(f"{where}: a date needs when, from/to or notBefore/notAfter", where)
+            if kind is not None and kind not in DATE_KINDS:
+                raise reader.fail(f"{where}: kind must be one of {', '.join(DATE_KINDS)}", f"kind = \"{kind}\"")
+            if not attrs and kind is None:
+                raise reader.fail(f"{where}: a date needs kind, when, from/to or notBefore/notAfter", where)
+            calendar = reader.string(entry, "calendar", where, required=False)
+            attrs.extend([("calendar", f"#{calendar}")] if calendar else [])
         yield TagDecision(
             line=reader.integer(entry, "line", where),
             text=reader.string(entry, "text", where),
             element=element,
             attrs=tuple(attrs),
             reason=entry.get("reason", ""),
+            kind=kind,
         )
 
 

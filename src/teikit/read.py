@@ -402,7 +402,7 @@ def _correct(block: BlockLike, correction: Correction, edition: Edition) -> Bloc
 
 def _correct_inline(content: Inline, offset: int, correction: Correction, edition: Edition) -> Inline:
     line_text = content.text[offset:].split("\n", 1)[0]
-    needle = correction.sic if correction.sic is not None else correction.after
+    needle = next(n for n in (correction.sic, correction.surplus, correction.after) if n is not None)
     count = line_text.count(needle)
     if count != 1:
         problem = "does not occur" if count == 0 else f"occurs {count} times"
@@ -411,11 +411,18 @@ def _correct_inline(content: Inline, offset: int, correction: Correction, editio
             edition.path, hint="quote a string that occurs exactly once on the line",
         )
     start = offset + line_text.index(needle)
+    # Who made the correction and how sure they are (@resp, @cert), and alternative readings, ride on the span.
+    declared = tuple((k, v) for k, v in (("resp", correction.resp), ("cert", correction.cert)) if v)
+    readings = tuple(("reading", f"{r.cert}:{r.text}") for r in correction.readings)
     if correction.sic is not None:
-        span = Span(start, start + len(needle), "sic", (("corr", correction.corr or ""), ("reason", correction.reason)))
+        span = Span(start, start + len(needle), "sic",
+                    (("corr", correction.corr or ""), ("reason", correction.reason), *declared, *readings))
+    elif correction.surplus is not None:
+        span = Span(start, start + len(needle), "surplus", (("reason", correction.reason), *declared))
     else:
         point = start + len(needle)
-        span = Span(point, point, "supplied", (("text", correction.supplied or ""), ("reason", correction.reason)))
+        span = Span(point, point, "supplied",
+                    (("text", correction.supplied or ""), ("reason", correction.reason), *declared))
     _refuse_crossing(content, span, correction, edition)
     return content.with_spans([*content.spans, span])
 

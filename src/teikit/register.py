@@ -24,7 +24,7 @@ from .files import read_input
 from .xmlio import TEI_NS, XML_NS
 
 FORMAT_VERSION = 1
-ENTITY_TYPES = ("person", "org", "place")
+ENTITY_TYPES = ("person", "org", "place", "title", "event")
 CASE_RULES = ("initial", "exact", "any")
 CONTEXT_RULES = ("followed_by", "not_followed_by", "preceded_by", "not_preceded_by")
 
@@ -66,7 +66,12 @@ TYPE_KEYS = {
     "person": ("birth", "death", "forename", "surname", "affiliation"),
     "org": ("kind", "founded", "dissolved"),
     "place": ("kind", "latitude", "longitude"),
+    # Works (TEI title with @level) and events (TEI event in listEvent): see _work_and_event_facts.
+    "title": ("level", "author", "date"),
+    "event": ("kind", "when", "from", "to", "where"),
 }
+TITLE_LEVELS = ("a", "m", "j", "s", "u")
+EVENT_DATE_KEYS = ("when", "from", "to")
 DATE_KEYS = ("birth", "death", "founded", "dissolved")
 REQUIRED_KEYS = ("id", "name", "forms", "description")
 FORM_KEYS = ("text", "case", *CONTEXT_RULES)
@@ -111,6 +116,11 @@ class Entity:
     surname: str | None = None
     affiliations: tuple[str, ...] = ()
     coordinates: tuple[float, float] | None = None
+    # Facts of works and events: level, author, date of a title; when/from/to and where (a place id) of an event.
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def fact(self, key: str) -> str | None:
+        return dict(self.facts).get(key)
 
     @property
     def match_forms(self) -> tuple[NameForm, ...]:
@@ -291,7 +301,7 @@ class _Checker:
                 raise self.fail(
                     f"unknown table '{key}'",
                     self.source.headers.get(key, [None])[0],
-                    "a register has only [[person]], [[org]] and [[place]] entries"
+                    "a register has only [[person]], [[org]], [[place]], [[title]] and [[event]] entries"
                     + _did_you_mean(key, ENTITY_TYPES),
                 )
         entities: list[Entity] = []
@@ -320,7 +330,16 @@ class _Checker:
         self.check_affiliations(entities)
         # Order-free: whatever order the file has, the register is persons, orgs, places, each by id.
         entities.sort(key=lambda entity: (_type_order(entity.type), entity.id))
+        self.check_event_places(entities)
         return tuple(entities)
+
+    def check_event_places(self, entities: list[Entity]) -> None:
+        places = {entity.id for entity in entities if entity.type == "place"}
+        for index, entity in enumerate(e for e in entities if e.type == "event"):
+            where = entity.fact("where")
+            if where is not None and where not in places:
+                raise self.fail(f"'where' of event '{entity.id}' names no [[place]] '{where}'",
+                                self.source.key_line("event", index, "where"), "add the place or fix the id")
 
     def entity(self, entity_type: str, index: int, entry: object) -> Entity:
         if not isinstance(entry, dict):
@@ -400,6 +419,7 @@ class _Checker:
                     " and only when certain",
                 )
             authorities.append((scheme, value))
+        facts = self.work_and_event_facts(entity_type, entry, label, line_of, text)
         forms = self.forms(entry["forms"], entity_type, index, label, line_of("forms"))
         name = text("name")
         description = text("description")
@@ -421,6 +441,7 @@ class _Checker:
             dates=tuple(dates),
             authorities=tuple(authorities),
             note=note,
+            facts=facts,
         )
 
     def check_name_parts(
@@ -484,6 +505,30 @@ class _Checker:
                 "latitude is between -90 and 90, longitude between -180 and 180",
             )
         return float(latitude), float(longitude)
+    def work_and_event_facts(self, entity_type: str, entry: dict, label: str, line_of, text) -> tuple:
+        """The level, author and date of a title; the dates and place (a register id) of an event."""
+        facts: list[tuple[str, str]] = []
+        if entity_type == "title":
+            level = entry.get("level")
+            if level not in TITLE_LEVELS:
+                raise self.fail(f"{label} needs a level: one of {', '.join(TITLE_LEVELS)}", line_of("level"),
+                                'a = article, m = book or pamphlet, j = journal, s = series, u = unpublished')
+            facts.append(("level", level))
+            author = text("author")
+            facts.extend([("author", author)] if author else [])
+            if "date" in entry:
+                facts.append(("date", self.date(entry["date"], label, "date", line_of("date"))))
+        elif entity_type == "event":
+            for key in EVENT_DATE_KEYS:
+                if key in entry:
+                    facts.append((key, self.date(entry[key], label, key, line_of(key))))
+            where = text("where")
+            if where is not None:
+                if not _is_ncname(where):
+                    raise self.fail(f"'where' of {label} must be the id of a [[place]]", line_of("where"),
+                                    'write where = "genoa" (the place entry\'s id)')
+                facts.append(("where", where))
+        return tuple(facts)
 
     def check_xml_characters(self, value: str, what: str, line: int | None) -> None:
         bad = _NOT_XML.search(value)
@@ -760,6 +805,8 @@ TEI_SHAPES = {
     "person": _TeiShape("listPerson", "person", "persName"),
     "org": _TeiShape("listOrg", "org", "orgName"),
     "place": _TeiShape("listPlace", "place", "placeName"),
+    "title": _TeiShape("listBibl", "bibl", "title"),
+    "event": _TeiShape("listEvent", "event", "label"),
 }
 
 
@@ -826,10 +873,65 @@ def _preferred_name(name_element: etree._Element, entity: Entity) -> None:
         last = etree.SubElement(name_element, _tei("surname"))
         last.text = name[surname_start:surname_end]
         last.tail = name[surname_end:]
+def work_to_tei(entity: Entity) -> etree._Element:
+    """A work as a <bibl>: its titles (preferred and variant, with @level), author, date, identifiers, notes."""
+    element = etree.Element(_tei("bibl"), nsmap={None: TEI_NS})
+    element.set(f"{{{XML_NS}}}id", entity.id)
+    level = entity.fact("level") or "m"
+    etree.SubElement(element, _tei("title"), level=level, type="preferred").text = entity.name.strip()
+    for variant in _variant_names(entity):
+        etree.SubElement(element, _tei("title"), level=level, type="variant").text = variant
+    if entity.fact("author"):
+        etree.SubElement(element, _tei("author")).text = entity.fact("author")
+    if entity.fact("date"):
+        etree.SubElement(element, _tei("date"), when=entity.fact("date") or "").text = entity.fact("date")
+    _authorities_and_notes(element, entity)
+    return element
+
+
+def event_to_tei(entity: Entity) -> etree._Element:
+    """An <event> with its dates and @where (the place where it happened, a register pointer; 13.3.1)."""
+    element = etree.Element(_tei("event"), nsmap={None: TEI_NS})
+    element.set(f"{{{XML_NS}}}id", entity.id)
+    for key in ("when", "from", "to"):
+        if entity.fact(key):
+            element.set(key, entity.fact(key) or "")
+    if entity.fact("where"):
+        element.set("where", f"#{entity.fact('where')}")
+    if entity.kind is not None:
+        element.set("type", entity.kind)
+    etree.SubElement(element, _tei("label"), type="preferred").text = entity.name.strip()
+    for variant in _variant_names(entity):
+        etree.SubElement(element, _tei("label"), type="variant").text = variant
+    _authorities_and_notes(element, entity)
+    return element
+
+
+def _authorities_and_notes(element: etree._Element, entity: Entity) -> None:
+    for scheme, identifier in entity.authorities:
+        idno = etree.SubElement(element, _tei("idno"), type="URI", subtype=scheme)
+        idno.text = AUTHORITIES[scheme].uri_template.format(identifier)
+    etree.SubElement(element, _tei("note")).text = entity.description.strip()
+    if entity.note is not None:
+        etree.SubElement(element, _tei("note"), type="editorial").text = entity.note.strip()
+
+
+def event_places(register: Register, ids: Iterable[str]) -> set[str]:
+    """The places the given events happened at: the register must hold them too, for @where to resolve."""
+    found = set()
+    for entity_id in ids:
+        entity = register.get(entity_id)
+        if entity is not None and entity.type == "event" and entity.fact("where"):
+            found.add(entity.fact("where") or "")
+    return found
 
 
 def entity_to_tei(entity: Entity) -> etree._Element:
-    """One <person>, <org> or <place> element for an entity."""
+    """One <person>, <org>, <place>, <bibl> (a work) or <event> element for an entity."""
+    if entity.type == "title":
+        return work_to_tei(entity)
+    if entity.type == "event":
+        return event_to_tei(entity)
     shape = TEI_SHAPES[entity.type]
     element = etree.Element(_tei(shape.element), nsmap={None: TEI_NS})
     element.set(f"{{{XML_NS}}}id", entity.id)
@@ -862,11 +964,13 @@ def entity_to_tei(entity: Entity) -> etree._Element:
 
 
 def register_to_tei(register: Register, used_ids: Iterable[str] | None = None) -> list[etree._Element]:
-    """The non-empty <listPerson>, <listOrg>, <listPlace> for a register (or only for ``used_ids``)."""
+    """The non-empty <listPerson>, <listOrg>, <listPlace>, <listBibl>, <listEvent> for a register (or only for
+    ``used_ids`` and the places of their events)."""
     if used_ids is None:
         chosen = list(register.entities)
     else:
         wanted = set(used_ids)
+        wanted |= event_places(register, wanted)
         unknown = sorted(wanted - {entity.id for entity in register.entities})
         if unknown:
             raise InputError(

@@ -10,13 +10,15 @@ source can be regenerated exactly; corrections are ``choice/sic/corr`` or ``supp
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from . import __version__
-from .edition import Edition
+from .edition import Correction, Edition, Related, Series
 from .errors import InputError
 from .model import (
     SPAN_NESTING,
@@ -41,7 +43,8 @@ from .xmlio import TEI_NS, XML_NS
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
 NOTE_PREFIX = {"footnote": "fn", "endnote": "en"}
-NOTE_PLACE = {"footnote": "foot", "endnote": "end"}
+# Both kinds stand after the text they annotate (Guidelines 3.9.1: "end", not a page foot).
+NOTE_PLACE = {"footnote": "end", "endnote": "end"}
 
 
 def tei(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
@@ -70,10 +73,25 @@ class _Ids:
     notes: set[tuple[str, str]]
     counters: dict[str, int] = field(default_factory=dict)
     note_anchors: dict[str, list[str]] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+    labels: dict[int, str] = field(default_factory=dict)
+    notes_by: str | None = None  # who wrote the source's own editor's notes (@resp)
 
     def next(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
         return f"{prefix}{self.counters[prefix]}"
+
+    def stable(self, prefix: str, text: str) -> str:
+        """An id from the content itself, so that it survives blocks inserted before it (the same text twice
+        gets -2, -3 in document order)."""
+        key = " ".join(unicodedata.normalize("NFC", text).split())
+        base = f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+        candidate, count = base, 1
+        while candidate in self.taken:
+            count += 1
+            candidate = f"{base}-{count}"
+        self.taken.add(candidate)
+        return candidate
 
 
 def _element_for_span(span: Span, ids: _Ids) -> tuple[etree._Element, etree._Element] | None:
@@ -104,22 +122,77 @@ def _xref(span: Span, ids: _Ids):
     return element, element
 
 
+def _intervention_attrs(span: Span) -> dict[str, str]:
+    """@resp (a pointer to the editor) and @cert of an editorial intervention, where declared."""
+    return {key: value for key in ("resp", "cert") if (value := span.attr(key))}
+
+
 def _sic(span: Span, ids: _Ids):
     choice = tei("choice")
     sic = sub(choice, "sic")
     # corr is in place from the start; _add_plain skips it so that text still flows into sic, not after corr.
-    sub(choice, "corr", text=span.attr("corr") or None)
+    readings = [value.split(":", 1) for key, value in span.attrs if key == "reading"]
+    if readings:
+        # Alternative corrections, each with its own certainty (Guidelines 3.5.1, 11.3.1.1: choice of corr).
+        resp = {k: v for k in ("resp",) if (v := span.attr(k))}
+        for cert, text in readings:
+            sub(choice, "corr", {**resp, "cert": cert}, text or None)
+    else:
+        sub(choice, "corr", _intervention_attrs(span), span.attr("corr") or None)
     return choice, sic
 
 
 def _supplied(span: Span, ids: _Ids):
-    element = tei("supplied", {"reason": "omitted-in-source"}, span.attr("text"))
+    element = tei("supplied", {"reason": "omitted-in-source", **_intervention_attrs(span)}, span.attr("text"))
+    return element, element
+
+
+def _surplus(span: Span, ids: _Ids):
+    element = tei("surplus", {"reason": "redundant", **_intervention_attrs(span)})
+    return element, element
+
+
+def _gap(span: Span, ids: _Ids):
+    # An omission of the source, not of this edition: the gap says who left what out and why (3.5.3).
+    attrs = {key: value for key in ("reason", "resp") if (value := span.attr(key))}
+    element = tei("gap", attrs)
+    sub(element, "desc", text=span.attr("desc"))
+    return element, element
+
+
+def _editorial_note(span: Span, ids: _Ids):
+    note_id = ids.next("ed-note")
+    # Lettered (a, b, …, z, aa…), so that the editors' notes never look like the source's numbered notes.
+    number = int(note_id[len("ed-note"):])
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    note = tei("note", {"type": "editorial", "resp": span.attr("resp") or "", "xml:id": note_id, "n": letters},
+               span.attr("text"))
+    return note, note
+
+
+def _title_span(span: Span, ids: _Ids):
+    attrs = {key: value for key in ("level", "ref") if (value := span.attr(key))}
+    element = tei("title", attrs)
+    return element, element
+
+
+def _event(span: Span, ids: _Ids):
+    # TEI has no event-name element before P5 4.7 (eventName); rs is the general referring string (13.2.1).
+    element = tei("rs", {"type": "event", "ref": span.attr("ref") or ""})
+    return element, element
+
+
+def _bibl_scope(span: Span, ids: _Ids):
+    element = tei("biblScope", {"unit": "issue"})
     return element, element
 
 
 def _simple(tag: str) -> Callable[[Span, _Ids], tuple[etree._Element, etree._Element]]:
     def make(span: Span, ids: _Ids):
-        element = tei(tag, {k: v for k, v in span.attrs if k not in {"rule", "form"}})
+        element = tei(tag, {k: v for k, v in span.attrs if k not in {"rule", "form", "scope"}})
         return element, element
 
     return make
@@ -131,6 +204,13 @@ SPAN_ELEMENTS: dict[str, Callable[[Span, _Ids], tuple[etree._Element, etree._Ele
     "q": _simple("q"),
     "sic": _sic,
     "supplied": _supplied,
+    "surplus": _surplus,
+    "gap": _gap,
+    "ednote": _editorial_note,
+    "title": _title_span,
+    "event": _event,
+    "bibl": _simple("bibl"),
+    "biblScope": _bibl_scope,
     "persName": _simple("persName"),
     "orgName": _simple("orgName"),
     "placeName": _simple("placeName"),
@@ -207,7 +287,9 @@ def _heading(block: Heading, parent: etree._Element, ids: _Ids) -> None:
 
 
 def _paragraph(block: Paragraph, parent: etree._Element, ids: _Ids) -> None:
-    fill(sub(parent, "p", {"xml:id": ids.next("p")}), block.content, ids)
+    # @n numbers the paragraphs for readers; the id is the content's, so citations survive inserted blocks.
+    n = ids.next("p")[1:]
+    fill(sub(parent, "p", {"xml:id": ids.stable("p", block.content.text), "n": n}), block.content, ids)
 
 
 def _list(block: ListBlock, parent: etree._Element, ids: _Ids) -> None:
@@ -226,7 +308,10 @@ def _break(block: Break, parent: etree._Element, ids: _Ids) -> None:
 
 
 def _editorial(block: EditorialNote, parent: etree._Element, ids: _Ids) -> None:
-    note = sub(parent, "note", {"type": "editorial", "place": "inline", "xml:id": ids.next("ednote")})
+    attrs = {"type": "editorial", "place": "inline", "xml:id": ids.next("ednote")}
+    if ids.notes_by:
+        attrs["resp"] = ids.notes_by
+    note = sub(parent, "note", attrs)
     sub(note, "label", text=block.label)
     fill(note, block.content, ids)
 
@@ -257,6 +342,8 @@ def _note_label(block: Note) -> tuple[str, str, str]:
 
 def _division(block: Division, parent: etree._Element, ids: _Ids) -> None:
     element = sub(parent, "div", {"type": block.type, "xml:id": block.id})
+    if block.heading is None and block.line in ids.labels:
+        element.set("n", ids.labels[block.line])  # a label for a division without a head (contents, citations)
     if block.heading is not None:
         _space(element, block.heading.space_before)
         _heading(block.heading, element, ids)
@@ -300,9 +387,9 @@ def _collect_notes(document: Document) -> set[tuple[str, str]]:
     return found
 
 
-def build_text(document: Document) -> etree._Element:
-    """The TEI ``text`` element for a document."""
-    ids = _Ids(notes=_collect_notes(document))
+def build_text(document: Document, labels: dict[int, str] | None = None, notes_by: str | None = None):
+    """The TEI ``text`` element for a document; ``labels`` name headless divisions by their first source line."""
+    ids = _Ids(notes=_collect_notes(document), labels=dict(labels or {}), notes_by=notes_by)
     text = tei("text")
     front_blocks = ((document.title,) if document.title else ()) + document.front
     for part, blocks in (("front", front_blocks), ("body", document.body), ("back", document.back)):
@@ -354,18 +441,62 @@ def _file_desc(file_desc: etree._Element, edition: Edition, document: Document) 
             attrs["role"] = author.role
         element = sub(title_stmt, "author", attrs)
         sub(element, "orgName" if author.is_org else "persName", text=author.name)
+    for editor in edition.editors:
+        # The editor's xml:id is what every @resp of an intervention points to; the ORCID iD is @ref.
+        attrs = {"xml:id": editor.id}
+        if editor.orcid:
+            attrs["ref"] = f"https://orcid.org/{editor.orcid}"
+        sub(sub(title_stmt, "editor", attrs), "orgName" if editor.is_org else "persName", text=editor.name)
+    for editor in edition.editors:
+        stmt = sub(title_stmt, "respStmt")
+        sub(stmt, "resp", text=editor.resp)
+        sub(stmt, "name", {"ref": f"#{editor.id}"}, editor.name)
     for resp, name in edition.responsibility:
         stmt = sub(title_stmt, "respStmt")
         sub(stmt, "resp", text=resp)
         sub(stmt, "name", text=name)
-    publication = sub(file_desc, "publicationStmt")
-    sub(publication, "publisher", text=edition.publisher)
+    if edition.version:
+        edition_stmt = sub(file_desc, "editionStmt")
+        sub(edition_stmt, "edition", {"n": edition.version}, f"Version {edition.version}")
+    _publication_stmt(sub(file_desc, "publicationStmt"), edition)
+    if edition.series is not None:
+        _series_stmt(sub(file_desc, "seriesStmt"), edition.series)
+    _source_desc(sub(file_desc, "sourceDesc"), edition)
+
+
+def _publication_stmt(publication: etree._Element, edition: Edition) -> None:
+    """Who makes the encoding available, as the editor declares; teikit is never the publisher (Guidelines 2.2.4)."""
+    agencies = [("publisher", edition.publisher), ("distributor", edition.distributor)]
+    if not any(value for _, value in agencies):
+        text = "Unpublished; encoded with teikit."
+        sub(publication, "p", text=f"{text} {edition.availability}" if edition.availability else text)
+        return
+    for tag, value in agencies:
+        if value:
+            sub(publication, tag, text=value)
     sub(publication, "idno", {"type": "teikit"}, edition.id)
-    if edition.availability:
-        sub(sub(publication, "availability"), "p", text=edition.availability)
+    if edition.address:
+        sub(publication, "idno", {"type": "URI"}, edition.address)
+    if edition.availability or edition.licence:
+        availability = sub(publication, "availability")
+        if edition.licence:
+            # The licence of this encoding; the text's own rights are stated in the availability paragraph.
+            attrs = {"target": edition.licence_url} if edition.licence_url else {}
+            sub(availability, "licence", attrs, edition.licence)
+        if edition.availability:
+            sub(availability, "p", text=edition.availability)
     if edition.pub_date:
         sub(publication, "date", {"when": edition.pub_date}, edition.pub_date)
-    source_desc = sub(file_desc, "sourceDesc")
+
+
+def _series_stmt(series_stmt: etree._Element, series: Series) -> None:
+    sub(series_stmt, "title", {"level": "s"}, series.title)
+    if series.part:
+        label = f"Part {series.part}" + (f" of {series.parts}" if series.parts else "")
+        sub(series_stmt, "biblScope", {"unit": "part", "n": series.part}, label)
+
+
+def _source_desc(source_desc: etree._Element, edition: Edition) -> None:
     bibl = sub(source_desc, "bibl")
     fields = dict(edition.source_bibl)
     # A citation as it is read: its parts separated by full stops (mixed content, so layout stays out of it).
@@ -373,8 +504,10 @@ def _file_desc(file_desc: etree._Element, edition: Edition, document: Document) 
         ("title", {"level": "a"}, fields.get("title")),
         ("author", {}, fields.get("author")),
         ("title", {"level": "j"}, fields.get("journal")),
+        ("biblScope", {"unit": "issue"}, fields.get("issue")),
         ("publisher", {}, fields.get("publisher")),
         ("date", {"when": fields.get("date", "")}, fields.get("date")),
+        ("idno", {"type": "URI"}, fields.get("url")),
         ("note", {}, edition.source_note),
     ]
     for tag, attrs, value in parts:
@@ -384,6 +517,30 @@ def _file_desc(file_desc: etree._Element, edition: Edition, document: Document) 
             sub(bibl, tag, attrs, value)
     if not len(bibl):
         bibl.text = f"Plain text file {edition.source}"
+    for related in edition.related:
+        _related_item(bibl, related)
+
+
+def _related_item(bibl: etree._Element, related: Related) -> None:
+    """The source's provenance as the text states it: its original, what it was translated from, other editions."""
+    if len(bibl):
+        bibl[-1].tail = (bibl[-1].tail or "") + " "
+    item = sub(sub(bibl, "relatedItem", {"type": related.type}), "bibl")
+    sub(item, "title", text=related.title)
+    if related.author:
+        sub(item, "author", text=related.author)
+    if related.language:
+        sub(item, "textLang", {"mainLang": related.language}, related.language_name or related.language)
+    if related.place:
+        sub(item, "pubPlace", text=related.place)
+    if related.publisher:
+        sub(item, "publisher", text=related.publisher)
+    if related.date:
+        sub(item, "date", {"when": related.date}, related.date)
+    if related.note:
+        sub(item, "note", text=related.note)
+    for child in item[:-1]:
+        child.tail = ". "
 
 
 def _encoding_desc(encoding: etree._Element, edition: Edition, document: Document, decisions: list[str]) -> None:
@@ -394,16 +551,25 @@ def _encoding_desc(encoding: etree._Element, edition: Edition, document: Documen
     _normalisation_decl(editorial, edition, document)
     quotation = sub(editorial, "quotation", {"marks": "all"})
     sub(quotation, "p", text="Quotation marks are kept as characters of the text; q marks the quoted matter "
-                             "between them, where the marks pair up unambiguously.")
+                             "between them, where the marks pair up unambiguously, except where the marks enclose "
+                             "a title, which is then a title element.")
     interpretation = sub(editorial, "interpretation")
-    sub(interpretation, "p", text="Persons, organisations and places are tagged by teikit from the register of "
-                                  "entities and point to its entries in standOff; dates are tagged and normalised "
-                                  "to ISO 8601 by teikit's date recogniser.")
+    sub(interpretation, "p", text="Persons, organisations, places, titles of works and events are tagged by "
+                                  "teikit from the register of entities and point to its entries in standOff "
+                                  "(titles carry @level, events are rs type=\"event\"); dates are tagged and "
+                                  "normalised to ISO 8601 by teikit's date recogniser.")
     if decisions:
         p = sub(interpretation, "p", text="Decisions of the editor that override the automatic tagging:")
         items = sub(p, "list")
         for decision in decisions:
             sub(items, "item", text=decision)
+    std_vals = sub(editorial, "stdVals")
+    sub(std_vals, "p", text="Dates are normalised to ISO 8601 (proleptic Gregorian calendar): @when for a point "
+                            "in time, @from/@to for a period, @notBefore/@notAfter for a point known only within "
+                            "limits. A date written in another calendar carries @calendar, and its normalised "
+                            "values are Gregorian.")
+    if edition.date_conventions:
+        sub(std_vals, "p", text=edition.date_conventions)
     omitted = edition.furniture
     if omitted:
         p = sub(editorial, "p", text="Lines of the source that are web-page furniture, not part of the text, "
@@ -423,15 +589,27 @@ def _corrections_decl(editorial: etree._Element, edition: Edition) -> None:
         sub(correction, "p", text="The text is transcribed as the source has it; no corrections were made.")
         return
     p = sub(correction, "p", text="The source is transcribed as it stands. Evident errors are corrected with "
-                                  "choice/sic/corr, omissions with supplied; each correction is declared by the "
-                                  "editor:")
+                                  "choice/sic/corr (several corr with @cert where more than one reading is "
+                                  "possible), omissions with supplied, superfluous words with surplus; each "
+                                  "correction is declared by the editor and carries @resp where the editor is "
+                                  "named:")
     items = sub(p, "list")
     for fix in edition.corrections:
-        if fix.sic is not None:
-            what = f"line {fix.line}: “{fix.sic}” corrected to “{fix.corr}”"
-        else:
-            what = f"line {fix.line}: “{fix.supplied.strip() or fix.supplied}” supplied after “{fix.after}”"
-        sub(items, "item", text=f"{what} — {fix.reason}.")
+        sub(items, "item", text=f"{_describe_correction(fix)} — {fix.reason}.")
+
+
+def _describe_correction(fix: Correction) -> str:
+    # No source line numbers: they appear neither in the TEI nor in the HTML (the reader could not follow them).
+    if fix.readings:
+        options = " or ".join(f"“{r.text}” ({r.cert} certainty)" for r in fix.readings)
+        return f"“{fix.sic}” read as {options}"
+    if fix.sic is not None:
+        cert = f" ({fix.cert} certainty)" if fix.cert else ""
+        return f"“{fix.sic}” corrected to “{fix.corr}”{cert}"
+    if fix.surplus is not None:
+        return f"“{fix.surplus}” marked as superfluous"
+    supplied = fix.supplied or ""
+    return f"“{supplied.strip() or supplied}” supplied after “{fix.after}”"
 
 
 def _normalisation_decl(editorial: etree._Element, edition: Edition, document: Document) -> None:
@@ -454,6 +632,10 @@ def _profile_desc(profile: etree._Element, edition: Edition) -> None:
             creation.text = edition.creation
     usage = sub(profile, "langUsage")
     sub(usage, "language", {"ident": edition.language}, edition.language_name)
+    if edition.calendars:
+        calendars = sub(profile, "calendarDesc")
+        for calendar in edition.calendars:
+            sub(sub(calendars, "calendar", {"xml:id": calendar.id}), "p", text=calendar.description)
     if edition.keywords:
         keywords = sub(sub(profile, "textClass"), "keywords")
         for term in edition.keywords:
@@ -486,7 +668,7 @@ def build_tei(
         stand_off = sub(root, "standOff")
         for element in lists:
             stand_off.append(element)
-    root.append(build_text(document))
+    root.append(build_text(document, dict(edition.division_labels), edition.notes_by))
     _check_unique_ids(root, edition)
     return etree.ElementTree(root)
 

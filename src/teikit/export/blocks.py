@@ -25,7 +25,7 @@ from .sentences import Span, split_sentences
 from .xmltext import TEI_NS, WHITE_SPACE, XML_ID, Locators, is_tei, local, normalise_space
 
 # The elements that mark a mention of an entity or a date.
-MENTIONS = frozenset({"persName", "orgName", "placeName", "geogName", "rs", "name", "date"})
+MENTIONS = frozenset({"persName", "orgName", "placeName", "geogName", "rs", "name", "date", "title"})
 # Blocks: elements that always hold a unit of reading text → block kind.
 BLOCKS = {
     "p": "paragraph", "ab": "paragraph", "head": "heading", "item": "item", "castItem": "item", "l": "line",

@@ -19,7 +19,7 @@ import re
 from . import Exporter
 from .records import Extract, Occurrence
 
-TAGS = {"person": "PER", "org": "ORG", "place": "LOC", "date": "DATE", "name": "MISC"}
+TAGS = {"person": "PER", "org": "ORG", "place": "LOC", "date": "DATE", "name": "MISC", "work": "MISC", "event": "MISC"}
 # A word (with inner apostrophes and hyphens), an English clitic cut off by an entity's edge ("Lenin" + "'s"),
 # or any other single character.
 TOKEN = re.compile(r"\w+(?:['’\-]\w+)*|['’](?:s|d|ll|re|ve|m)\b|[^\w\s]")

@@ -21,7 +21,7 @@ OCCURRENCE_COLUMNS = (
 )
 REGISTER_COLUMNS = (
     "id", "type", "subtype", "preferred_name", "variant_names", "description", "mentions", "source",
-    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates",
+    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates", "location", "level",
 )
 # Authority schemes with a column of their own; every authority URI also goes into same_as.
 AUTHORITY_COLUMNS = {"wikidata": "Wikidata", "viaf": "VIAF", "gnd": "GND", "geonames": "GeoNames"}
@@ -69,6 +69,8 @@ def _register_row(entity: Entity, mentions: int) -> dict[str, object]:
         "source": entity.source,
         "same_as": " ".join(a.uri for a in entity.authorities if a.uri),
         "dates": "; ".join(f"{d.label} {d.value.iso()}" for d in entity.dates),
+        "location": entity.location or "",
+        "level": entity.level or "",
     }
     for column, scheme in AUTHORITY_COLUMNS.items():
         row[column] = " ".join(a.value for a in entity.authorities if a.scheme == scheme)

@@ -41,6 +41,8 @@ def entity_json(entity: Entity, mentions: int) -> dict[str, object]:
         "dates": [{"label": d.label, "date": date_json(d.value)} for d in entity.dates],
         "source": entity.source,
         "mentions": mentions,
+        "location": entity.location,
+        "level": entity.level,
     }
 
 

@@ -1,8 +1,13 @@
 """``jsonld``: the register and the document as linked data in schema.org terms (JSON-LD 1.1).
 
-The document is a ``CreativeWork`` that ``mentions`` every entity its text
-names; persons are ``Person``, organisations ``Organization``, places
-``Place`` and names of unknown kind ``Thing``, with ``name``,
+The document (the edition: the TEI encoding, dated by its publication) is a
+``CreativeWork`` that ``mentions`` every entity its text names and ``isBasedOn``
+the source it encodes (``#source``, from ``sourceDesc/bibl``: an ``Article`` for a
+title of level a), which is based on its related works (``relatedItem``: the
+original, dated by the text's creation date, translations, other editions).
+Persons are ``Person``, organisations ``Organization``, places ``Place``, works
+``CreativeWork`` (``Article``, ``Periodical`` by title level), events ``Event``
+(``startDate``, ``endDate``, ``location``) and names of unknown kind ``Thing``, with ``name``,
 ``alternateName``, ``description``, ``sameAs`` (the authority URIs of the
 register), ``identifier`` (each authority identifier as a ``PropertyValue``)
 and the life dates schema.org has a term for.
@@ -21,10 +26,13 @@ import re
 from urllib.parse import quote
 
 from . import Exporter
-from .records import Entity, Extract
+from .records import Entity, Extract, Work
 
 SCHEMA_ORG = "http://schema.org/"
-TYPES = {"person": "Person", "org": "Organization", "place": "Place", "name": "Thing"}
+TYPES = {"person": "Person", "org": "Organization", "place": "Place", "work": "CreativeWork", "event": "Event",
+         "name": "Thing"}
+# A work's title level → its schema.org type.
+WORK_TYPES = {"a": "Article", "j": "Periodical", "s": "CreativeWorkSeries"}
 # Register date labels → schema.org properties, by entity type.
 DATE_PROPERTIES = {
     ("person", "birth"): "birthDate",
@@ -38,6 +46,8 @@ CONTEXT = {
     "@vocab": SCHEMA_ORG,
     "sameAs": {"@type": "@id"},
     "mentions": {"@type": "@id"},
+    "isBasedOn": {"@type": "@id"},
+    "location": {"@type": "@id"},
 }
 _ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -63,7 +73,73 @@ def entity_node(entity: Entity) -> dict[str, object]:
         term = DATE_PROPERTIES.get((entity.type, labelled.label.lower()))
         if term and labelled.value.when and _ISO_DATE.match(labelled.value.when):
             node[term] = labelled.value.when
+    if entity.type == "work" and entity.level in WORK_TYPES:
+        node["@type"] = WORK_TYPES[entity.level]
+    if entity.type == "event":
+        _event_dates(node, entity)
+        if entity.location:
+            node["location"] = node_id(entity.location) if not entity.location.startswith("http") else entity.location
     return node
+
+
+def _event_dates(node: dict[str, object], entity: Entity) -> None:
+    """schema.org Event: startDate and endDate from the event's own date (a point is both)."""
+    own = next((d.value for d in entity.dates if d.label == "date"), None)
+    if own is None:
+        return
+    start = own.when or own.start or own.not_before
+    end = own.when or own.end or own.not_after
+    if start and _ISO_DATE.match(start):
+        node["startDate"] = start
+    if end and _ISO_DATE.match(end):
+        node["endDate"] = end
+
+
+def work_node(work: Work, node_key: str, based_on: list[str], created: str | None) -> dict[str, object]:
+    """The source the edition encodes, or a work related to it (its original, a translation, an edition)."""
+    node: dict[str, object] = {"@id": node_key, "@type": WORK_TYPES.get(work.level or "", "CreativeWork"),
+                               "name": work.title}
+    if work.relation != "source":
+        node["disambiguatingDescription"] = work.relation  # relatedItem/@type: original, translation, edition…
+    if work.authors:
+        node["author"] = [{"name": name} for name in work.authors]
+    if work.journal:
+        periodical: dict[str, object] = {"@type": "Periodical", "name": work.journal}
+        node["isPartOf"] = periodical if not work.issue else {
+            "@type": "PublicationIssue", "issueNumber": work.issue, "isPartOf": periodical}
+    if work.language:
+        node["inLanguage"] = work.language
+    if work.publisher:
+        node["publisher"] = {"name": work.publisher}
+    if work.place:
+        node["locationCreated"] = {"@type": "Place", "name": work.place}
+    if work.date and _ISO_DATE.match(work.date):
+        node["dateCreated" if work.relation == "original" else "datePublished"] = work.date
+    if created and "dateCreated" not in node:
+        node["dateCreated"] = created
+    if work.uri:
+        node["url"] = work.uri
+    if based_on:
+        node["isBasedOn"] = based_on
+    return node
+
+
+def work_nodes(extracted: Extract) -> tuple[list[dict[str, object]], str | None]:
+    """The source and its related works, and the id of the source node (None when the header names none).
+
+    The text's creation date (profileDesc/creation) belongs to the original when the header names one,
+    else to the source: never to the edition, which is the encoding (made when it was published).
+    """
+    info = extracted.document
+    if info.source_work is None:
+        return [], None
+    created = info.created.iso() if info.created is not None else None
+    has_original = any(w.relation == "original" for w in info.related)
+    related_ids = [f"#related-{n}" for n in range(1, len(info.related) + 1)]
+    nodes = [work_node(info.source_work, "#source", related_ids, None if has_original else created)]
+    for key, work in zip(related_ids, info.related, strict=True):
+        nodes.append(work_node(work, key, [], created if work.relation == "original" else None))
+    return nodes, "#source"
 
 
 def document_node(extracted: Extract) -> dict[str, object]:
@@ -93,8 +169,15 @@ def document_node(extracted: Extract) -> dict[str, object]:
         node["publisher"] = {"@type": "Organization", "name": info.publisher}
     if info.published and _ISO_DATE.match(info.published):
         node["datePublished"] = info.published
-    if info.created is not None:
-        node["dateCreated"] = info.created.iso()
+    if info.source_work is None and info.created is not None:
+        node["dateCreated"] = info.created.iso()  # no source described: the creation date is the text's
+    if info.source_work is not None:
+        node["isBasedOn"] = ["#source"]
+        node["encodingFormat"] = "application/tei+xml"
+    if info.editors:
+        node["editor"] = [{"name": name} for name in info.editors]
+    if info.licence:
+        node["license"] = info.licence
     if info.keywords:
         node["keywords"] = list(info.keywords)
     dates = [o.date for o in extracted.occurrences if o.date is not None and o.date.earliest]
@@ -112,7 +195,8 @@ def build(extracted: Extract) -> dict[str, object]:
     context: dict[str, object] = dict(CONTEXT)
     if extracted.document.uri:
         context["@base"] = extracted.document.uri
-    graph = [document_node(extracted)] + [entity_node(entity) for entity in extracted.register]
+    works, _ = work_nodes(extracted)
+    graph = [document_node(extracted), *works] + [entity_node(entity) for entity in extracted.register]
     return {"@context": context, "@graph": graph}
 
 

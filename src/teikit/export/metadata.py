@@ -14,12 +14,14 @@ import re
 
 from lxml import etree
 
-from .records import Author, Authority, DateValue, DocumentInfo, Entity, LabelledDate
+from .records import Author, Authority, DateValue, DocumentInfo, Entity, LabelledDate, Work
 from .xmltext import TEI_NS, XML_ID, XML_LANG, is_tei, local, normalise_space, text_of
 
 # Register entries: element → entity type.
-REGISTER_ELEMENTS = {"person": "person", "personGrp": "person", "org": "org", "place": "place"}
-NAME_CHILDREN = ("persName", "orgName", "placeName", "geogName", "settlement", "country", "region", "name")
+REGISTER_ELEMENTS = {"person": "person", "personGrp": "person", "org": "org", "place": "place", "event": "event",
+                     "bibl": "work"}
+NAME_CHILDREN = ("persName", "orgName", "placeName", "geogName", "settlement", "country", "region", "name",
+                 "title", "label")
 
 # Authority identifiers: idno/@type (lower-cased) → (scheme, URI template).
 AUTHORITY_SCHEMES = {
@@ -150,9 +152,47 @@ def read_document(root: etree._Element, source: str) -> DocumentInfo:
             "t:profileDesc/t:textClass/t:keywords//t:term", namespaces={"t": TEI_NS}) if text_of(term))
         uri_element = _first(header, "t:fileDesc/t:publicationStmt/t:idno[@type='URI' or @type='uri']")
         uri = text_of(uri_element) if uri_element is not None else None
+    source_work: Work | None = None
+    related: tuple[Work, ...] = ()
+    editors: tuple[str, ...] = ()
+    licence: str | None = None
+    if header is not None:
+        bibl = _first(header, "t:fileDesc/t:sourceDesc/t:bibl")
+        source_work = _work(bibl, "source") if bibl is not None else None
+        related = tuple(w for w in (_work(b, item.get("type") or "related") for item in header.xpath(
+            "t:fileDesc/t:sourceDesc//t:relatedItem", namespaces={"t": TEI_NS})
+            for b in item.xpath("t:bibl", namespaces={"t": TEI_NS})) if w is not None)
+        editors = tuple(text_of(e) for e in header.xpath("t:fileDesc/t:titleStmt/t:editor",
+                                                         namespaces={"t": TEI_NS}) if text_of(e))
+        licence_element = _first(header, "t:fileDesc/t:publicationStmt/t:availability/t:licence")
+        if licence_element is not None:
+            licence = licence_element.get("target") or text_of(licence_element) or None
     return DocumentInfo(source=source, id=root.get(XML_ID), title=title or source, authors=tuple(authors),
                         language=language, publisher=publisher, published=published, created=created,
-                        keywords=keywords, uri=uri)
+                        keywords=keywords, uri=uri, source_work=source_work, related=related, editors=editors,
+                        licence=licence)
+
+
+def _work(bibl: etree._Element, relation: str) -> Work | None:
+    """A work from a bibl: its own title (not a journal's), authors, journal, issue, date, place, language."""
+    def child(path: str) -> str | None:
+        found = _first(bibl, path)
+        return (text_of(found) or None) if found is not None else None
+
+    title_element = _first(bibl, "t:title[not(@level='j') and not(@level='s')]")
+    if title_element is None:
+        return None
+    date_element = _first(bibl, "t:date")
+    date = read_date(date_element) if date_element is not None else None
+    language = _first(bibl, "t:textLang")
+    return Work(
+        title=text_of(title_element), relation=relation, level=title_element.get("level"),
+        authors=tuple(text_of(a) for a in bibl.xpath("t:author", namespaces={"t": TEI_NS}) if text_of(a)),
+        journal=child("t:title[@level='j']"), issue=child("t:biblScope"),
+        language=language.get("mainLang") if language is not None else None,
+        place=child("t:pubPlace"), publisher=child("t:publisher"), date=date.iso() if date else None,
+        uri=child("t:idno[@type='URI']"),
+    )
 
 
 def _register_entry(element: etree._Element) -> Entity:
@@ -177,10 +217,21 @@ def _register_entry(element: etree._Element) -> Entity:
             dates.append(LabelledDate(label, value))
     kind = REGISTER_ELEMENTS[local(element)]
     subtype = element.get("type") or ("group" if local(element) == "personGrp" else None)
+    location = level = None
+    if kind == "event":
+        # An event carries its own dates and place (att.datable, att.locatable on event).
+        own = read_date(element) if any(element.get(a) for a in ("when", "from", "to", "notBefore", "notAfter")) \
+            else None
+        if own is not None:
+            dates.insert(0, LabelledDate("date", own))
+        where = (element.get("where") or "").split()
+        location = where[0][1:] if where and where[0].startswith("#") else (where[0] if where else None)
+    if kind == "work":
+        level = preferred.get("level") if preferred is not None else None
     return Entity(
         id=element.get(XML_ID), type=kind, subtype=subtype, name=name, variants=tuple(variants),
         description=text_of(note, frozenset()) if note is not None else None,
-        authorities=_authorities(element), dates=tuple(dates), source="register",
+        authorities=_authorities(element), dates=tuple(dates), source="register", location=location, level=level,
     )
 
 
@@ -188,6 +239,8 @@ def read_register(root: etree._Element) -> dict[str, Entity]:
     """Every register entry with an @xml:id, wherever it stands, in document order."""
     register: dict[str, Entity] = {}
     for element in root.iter(*(f"{{{TEI_NS}}}{name}" for name in REGISTER_ELEMENTS)):
+        if local(element) == "bibl" and not any(is_tei(c) and local(c) == "title" for c in element):
+            continue  # a bibl is a work of the register only when it names one
         if element.get(XML_ID) and element.get(XML_ID) not in register:
             register[element.get(XML_ID)] = _register_entry(element)
     return register

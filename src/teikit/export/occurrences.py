@@ -44,7 +44,7 @@ from .xmltext import Locators, is_tei, local, slug
 # The element that marks a mention → the entity type (None: decided by @type or by the register entry).
 MENTION_ELEMENTS = {
     "persName": "person", "orgName": "org", "placeName": "place", "geogName": "place",
-    "rs": None, "name": None, "date": "date",
+    "rs": None, "name": None, "date": "date", "title": "work",
 }
 # @type words on rs/name, lower-cased → entity type.
 TYPE_WORDS = {
@@ -52,6 +52,7 @@ TYPE_WORDS = {
     "org": "org", "orgname": "org", "organisation": "org", "organization": "org", "institution": "org",
     "place": "place", "placename": "place", "geogname": "place", "location": "place", "settlement": "place",
     "country": "place", "city": "place", "region": "place",
+    "event": "event", "work": "work", "title": "work", "bibl": "work",
 }
 
 

@@ -66,7 +66,7 @@ class Entity:
     """One entity: a register entry, or an entity known only from how the text refers to it."""
 
     id: str
-    type: str  # person | org | place | name
+    type: str  # person | org | place | work | event | name
     subtype: str | None
     name: str  # the preferred name
     variants: tuple[str, ...]
@@ -74,6 +74,8 @@ class Entity:
     authorities: tuple[Authority, ...]
     dates: tuple[LabelledDate, ...]
     source: str  # register | reference | surface
+    location: str | None = None  # an event's place (event/@where, the place's id)
+    level: str | None = None  # a work's title level (a, m, j, s, u)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,23 @@ class Author:
     name: str
     ref: str | None
     authorities: tuple[Authority, ...]
+
+
+@dataclass(frozen=True)
+class Work:
+    """A work the header describes: the source (sourceDesc/bibl) or one related to it (relatedItem)."""
+
+    title: str
+    relation: str  # source | original | translation | edition | … (relatedItem/@type)
+    level: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    issue: str | None = None
+    language: str | None = None
+    place: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,10 @@ class DocumentInfo:
     created: DateValue | None
     keywords: tuple[str, ...]
     uri: str | None  # publicationStmt/idno[@type='URI'] when the document declares one
+    source_work: Work | None = None  # what the edition encodes (sourceDesc/bibl), when it has a title
+    related: tuple[Work, ...] = ()  # the source's original, translations, other editions
+    editors: tuple[str, ...] = ()
+    licence: str | None = None  # the licence's URL, else its text
 
 
 @dataclass(frozen=True)
@@ -142,7 +165,7 @@ class Occurrence:
 
     index: int
     entity: str | None  # entity id; None for dates
-    type: str  # person | org | place | name | date
+    type: str  # person | org | place | work | event | name | date
     element: str  # the element's locator (its xml:id when it has one)
     surface: str
     block: int  # index into Extract.blocks

@@ -16,7 +16,7 @@ import json
 import re
 
 from . import Exporter
-from .records import Extract, Occurrence
+from .records import Entity, Extract, Occurrence
 
 _ISO = re.compile(r"^(-?\d{1,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
 
@@ -46,19 +46,27 @@ def _sort_key(date: dict[str, int] | None) -> tuple[int, int, int]:
     return (date["year"], date.get("month", 0), date.get("day", 0))
 
 
-def _names_by_sentence(extracted: Extract) -> dict[tuple[int, int], list[str]]:
-    """The preferred names of the entities each sentence names, in order, once each."""
-    names: dict[tuple[int, int], list[str]] = {}
+def _names_by_sentence(extracted: Extract) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """The preferred names of the entities each sentence names, in order, once each, with where they start."""
+    names: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for occurrence in extracted.occurrences:
         if occurrence.entity is not None:
             found = names.setdefault((occurrence.block, occurrence.sentence), [])
             name = extracted.entity(occurrence.entity).name
-            if name not in found:
-                found.append(name)
+            if name not in (n for _, n in found):
+                found.append((occurrence.start, name))
     return names
 
 
-def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[str]) -> dict[str, object] | None:
+def _names_for(date: Occurrence, names: list[tuple[int, str]]) -> list[str]:
+    """The names a date is about: those before it in its sentence ("the KAI (…, 1921-22), …, not to be
+    confused with the IVth International" dates the KAI), else those after it."""
+    before = [name for start, name in names if start < date.start]
+    return before or [name for _, name in names]
+
+
+def event(extracted: Extract, occurrence: Occurrence, group: str,
+          names: list[tuple[int, str]]) -> dict[str, object] | None:
     """One TimelineJS slide for a dated occurrence; None when its value is not an ISO 8601 date."""
     value = occurrence.date
     start = timeline_date(value.when or value.start or value.not_before)
@@ -70,19 +78,41 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
     offset = block.sentences[occurrence.sentence].start if occurrence.sentence >= 0 else 0
     before = sentence[:occurrence.start - offset]
     after = sentence[occurrence.end - offset:]
+    about = _names_for(occurrence, names)
     slide: dict[str, object] = {"start_date": start}
     if end is not None:
         slide["end_date"] = end
     slide["display_date"] = occurrence.surface
     slide["text"] = {
         # the date as the text words it, then the entities named in the same sentence (at most three)
-        "headline": f"{occurrence.surface}: {', '.join(names[:3])}" if names else occurrence.surface,
+        "headline": f"{occurrence.surface}: {', '.join(about[:3])}" if about else occurrence.surface,
         "text": f"{_html(before)}<b>{_html(occurrence.surface)}</b>{_html(after)}",
     }
     slide["group"] = group
     # TimelineJS puts unique_id in the page's URL: an xml:id is fine, a path is not.
     plain_id = re.fullmatch(r"[\w.-]+", occurrence.element)
     slide["unique_id"] = occurrence.element if plain_id else f"date-{occurrence.index}"
+    slide["autolink"] = False
+    return slide
+
+
+def register_event(entity: Entity) -> dict[str, object] | None:
+    """A slide for an event of the register (listEvent) with its own dates, in the group "Events"."""
+    if entity.type != "event":
+        return None
+    own = next((d.value for d in entity.dates if d.label == "date"), None)
+    start = timeline_date(own.when or own.start or own.not_before) if own else None
+    if own is None or start is None:
+        return None
+    slide: dict[str, object] = {"start_date": start}
+    end = None if own.when else timeline_date(own.end or own.not_after)
+    if end is not None:
+        slide["end_date"] = end
+    slide["display_date"] = own.iso().replace("/", "–")
+    slide["text"] = {"headline": _html(entity.name), "text": _html(entity.description or "")}
+    slide["group"] = "Events"
+    if re.fullmatch(r"[\w.-]+", entity.id):
+        slide["unique_id"] = entity.id
     slide["autolink"] = False
     return slide
 
@@ -98,6 +128,10 @@ def build(extracted: Extract) -> dict[str, object]:
                           names.get((occurrence.block, occurrence.sentence), []))
             if slide is not None:
                 slides.append((occurrence.index, slide))
+    for number, entity in enumerate(extracted.register):
+        slide = register_event(entity)
+        if slide is not None:
+            slides.append((len(extracted.occurrences) + number, slide))
     slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)

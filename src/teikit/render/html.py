@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +40,15 @@ def render_html(
     stylesheet: Stylesheet = None,
     css: str | None = None,
     notes: bool = True,
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's."""
+    """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's.
+
+    ``downloads`` are (label, relative href) pairs the page links to: its TEI and its exports.
+    """
+    for label, href in downloads:
+        if not label or not href or any(c.isspace() or c == "=" for c in label + href):
+            raise ValueError(f"a download needs a label and an href without spaces or '=': {label!r} {href!r}")
     xslt = stylesheets.load(stylesheet, "html.xsl")
     result = stylesheets.run(
         xslt,
@@ -49,6 +56,7 @@ def render_html(
         css=default_css() if css is None else css,
         generator=GENERATOR,
         notes="yes" if notes else "no",
+        downloads=" ".join(f"{label}={href}" for label, href in downloads),
     )
     return _page(result)
 

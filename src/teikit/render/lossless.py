@@ -19,7 +19,7 @@ from ..xmlio import TEI_NS
 
 T = f"{{{TEI_NS}}}"
 # Editorial additions that are not characters of the source.
-NOT_IN_SOURCE = {T + "corr", T + "supplied", T + "reg", T + "expan", T + "ex"}
+NOT_IN_SOURCE = {T + "corr", T + "supplied", T + "reg", T + "expan", T + "ex", T + "gap"}
 CONTAINERS = {T + "front", T + "body", T + "back", T + "div", T + "opener"}
 LAYOUT = re.compile(r"(indent|gap)\((\d+)\)")
 
@@ -50,10 +50,15 @@ def source_text(element: etree._Element) -> str:
     for child in element:
         if child.tag == T + "lb":
             parts.append("\n")
-        elif child.tag not in NOT_IN_SOURCE and isinstance(child.tag, str):
+        elif child.tag not in NOT_IN_SOURCE and isinstance(child.tag, str) and not _editors_note(child):
             parts.append(source_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _editors_note(element: etree._Element) -> bool:
+    """An editorial note with @resp inside running text: the edition's editors wrote it, not the source."""
+    return element.tag == T + "note" and element.get("type") == "editorial" and element.get("resp") is not None
 
 
 def _item_line(item: etree._Element) -> str:

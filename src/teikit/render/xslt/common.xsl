@@ -58,7 +58,7 @@
   <!-- Mentions of register entries in the text, by the entry's id (the first pointer of @ref). -->
   <xsl:key name="tk:mentions"
            match="tei:text//*[@ref][self::tei:persName or self::tei:orgName or self::tei:placeName
-                  or self::tei:geogName or self::tei:name or self::tei:rs]"
+                  or self::tei:geogName or self::tei:name or self::tei:rs or self::tei:title]"
            use="substring-after(substring-before(concat(normalize-space(@ref), ' '), ' '), '#')"/>
 
   <!-- Speeches by their speaker's register id (the first pointer of sp/@who). -->

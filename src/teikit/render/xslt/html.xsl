@@ -29,6 +29,7 @@
     exclude-result-prefixes="tei tk exsl">
 
   <xsl:import href="common.xsl"/>
+  <xsl:include href="citation.xsl"/>
 
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
 
@@ -83,6 +84,7 @@
         <a class="tk-skip" href="#tk-main"><xsl:value-of select="$tk:word.skip"/></a>
         <xsl:text>&#10;</xsl:text>
         <xsl:call-template name="tk:title-block"/>
+        <xsl:call-template name="tk:cite-this"/>
         <xsl:call-template name="tk:toc"/>
         <main id="tk-main">
           <xsl:text>&#10;</xsl:text>
@@ -249,7 +251,7 @@
   <xsl:template match="*" mode="tk:citation">
     <xsl:variable name="line"><xsl:apply-templates mode="tk:citation-line"/></xsl:variable>
     <xsl:value-of select="normalize-space($line)"/>
-    <xsl:for-each select=".//tei:note">
+    <xsl:for-each select=".//tei:note[not(ancestor::tei:relatedItem)]">
       <xsl:text> </xsl:text><span class="tk-source-note"><xsl:apply-templates mode="tk:plain"/></span>
     </xsl:for-each>
   </xsl:template>
@@ -297,7 +299,7 @@
         <xsl:if test="$tk:collected-notes">
           <li><a href="#tk-notes"><xsl:value-of select="$tk:word.notes"/></a></li>
         </xsl:if>
-        <xsl:if test="$tk:persons | $tk:orgs | $tk:places">
+        <xsl:if test="$tk:persons | $tk:orgs | $tk:places | $tk:works | $tk:events">
           <li><a href="#tk-register"><xsl:value-of select="$tk:word.register"/></a></li>
         </xsl:if>
         <xsl:if test="$tk:dated">
@@ -1328,7 +1330,7 @@
   <!-- ================================================================ the index of names -->
 
   <xsl:template name="tk:register-section">
-    <xsl:if test="$tk:persons | $tk:orgs | $tk:places">
+    <xsl:if test="$tk:persons | $tk:orgs | $tk:places | $tk:works | $tk:events">
       <section class="tk-register" id="tk-register" aria-labelledby="tk-register-heading">
         <xsl:text>&#10;</xsl:text>
         <h2 id="tk-register-heading"><xsl:value-of select="$tk:word.register"/></h2>
@@ -1348,6 +1350,7 @@
           <xsl:with-param name="title" select="$tk:word.places"/>
           <xsl:with-param name="entries" select="$tk:places"/>
         </xsl:call-template>
+        <xsl:call-template name="tk:works-and-events"/>
       </section>
       <xsl:text>&#10;</xsl:text>
     </xsl:if>
@@ -1385,7 +1388,8 @@
 
   <!-- How an entry sorts: its surname; else, for a person, the last word of the name; else the name (lower case). -->
   <xsl:template name="tk:register-sort-key">
-    <xsl:variable name="names" select="tei:persName | tei:orgName | tei:placeName | tei:geogName | tei:name"/>
+    <xsl:variable name="names" select="tei:persName | tei:orgName | tei:placeName | tei:geogName | tei:name
+                                       | self::tei:bibl/tei:title | self::tei:event/tei:label"/>
     <xsl:variable name="name" select="($names[@type = 'preferred'] | $names[1][not(../*[@type = 'preferred'])])[1]"/>
     <xsl:variable name="words"><xsl:apply-templates select="$name" mode="tk:plain"/></xsl:variable>
     <xsl:variable name="key">
