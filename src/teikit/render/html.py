@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..xmlio import NS, TEI_NS, parse_xml_bytes
+from ..xmlio import NS, TEI_NS, check_tei_root, parse_xml_bytes
 from . import stylesheets
 from .stylesheets import GENERATOR, Stylesheet
 
@@ -42,6 +42,7 @@ def render_html(
     notes: bool = True,
 ) -> str:
     """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's."""
+    check_tei_root(tree, unnamespaced=True)  # DocBook or TEI P4 would give a page of loose words: refuse them
     xslt = stylesheets.load(stylesheet, "html.xsl")
     result = stylesheets.run(
         xslt,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..xmlio import TEI_NS
+from ..xmlio import TEI_NS, check_tei_root
 
 T = f"{{{TEI_NS}}}"
 # Editorial additions that are not characters of the source.
@@ -92,6 +92,7 @@ def _walk_closer(closer: etree._Element, blocks: _Blocks) -> None:
 def render_lossless(tree: etree._ElementTree | etree._Element) -> str:
     """The source text regenerated from a teikit TEI document."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    check_tei_root(root)
     text = root.find(T + "text")
     if text is None:
         return ""
