@@ -19,13 +19,18 @@ from .errors import TeikitError, UsageError
 # pre-commit hook or a CI step should not pay for compiling the tagger's and the exporters' patterns.
 
 
-def _usage_line(exc: click.UsageError) -> str:
-    """Click's usage error as teikit's one line: ``teikit CMD: error: message (try 'teikit CMD --help')``."""
+def _usage_line(exc: click.UsageError, command_name: str | None = None) -> str:
+    """Click's usage error as teikit's one line: ``teikit CMD: error: message (try 'teikit CMD --help')``.
+
+    ``command_name`` is the command being parsed, for the errors click raises without a context.
+    """
     names = []
     ctx = exc.ctx
     while ctx is not None:
         names.append(ctx.info_name if ctx.parent is not None else "teikit")
         ctx = ctx.parent
+    if len(names) < 2 and command_name:
+        names = [command_name, "teikit"]
     command = " ".join(reversed(names)) or "teikit"
     message = " ".join(exc.format_message().split()).rstrip(".")
     return f"{command}: error: {message} (try '{command} --help')"
@@ -49,6 +54,8 @@ class TeikitGroup(click.Group):
             raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context):
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        command_name = words[0] if words and words[0] in self.commands else None
         try:
             return super().invoke(ctx)
         except TeikitError as exc:
@@ -57,7 +64,7 @@ class TeikitGroup(click.Group):
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:
-            click.echo(_usage_line(exc), err=True)
+            click.echo(_usage_line(exc, command_name), err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
