@@ -10,6 +10,8 @@ character of the text it keeps.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -279,7 +281,7 @@ def find_quotations(text: str, spans: list[Span]) -> list[Span]:
     a block with an odd number of straight quotes, or a mark in an implausible
     place, gets no quotations at all rather than wrong ones.
     """
-    taken = [(s.start, s.end) for s in spans]
+    taken = _disjoint([(s.start, s.end) for s in spans])
     found: list[Span] = []
     for opening, closing in QUOTE_PAIRS.items():
         marks = QUOTE_MARKS[opening].finditer(text)
@@ -322,7 +324,21 @@ def _plausible_quote(text: str, start: int, end: int) -> bool:
 
 
 def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end for start, end in ranges)
+    """Whether ``index`` falls in one of ``ranges``, which must be disjoint and sorted (see :func:`_disjoint`)."""
+    # Bisection, not a scan: a long block has many spans and many marks, and a scan per mark was quadratic.
+    at = bisect.bisect_right(ranges, (index, math.inf)) - 1
+    return at >= 0 and ranges[at][0] <= index < ranges[at][1]
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``ranges`` as sorted, disjoint ranges (so that :func:`_inside` can bisect)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 # Ordered: later rules see (and stay clear of) the spans of earlier ones.

@@ -152,7 +152,9 @@ def _append_text(element: etree._Element, text: str) -> None:
 def _add_plain(element: etree._Element, text: str) -> None:
     if not text:
         return
-    last = element[-1] if len(element) else None
+    # Not len(element): lxml counts children by walking them all, which made a long block quadratic.
+    # reversed() starts at the last child, so finding it costs the same however many children there are.
+    last = next(reversed(element), None)
     if last is None:
         element.text = (element.text or "") + text
     else:
