@@ -34,11 +34,12 @@ def sentence(draw) -> str:
 
 @st.composite
 def supported_text(draw) -> str:
-    """A plain text in the style teikit reads: title, headings, paragraphs, lists, breaks, balanced footnotes."""
+    """A plain text in the style teikit reads: title, headings, paragraphs, lists, breaks, balanced footnotes,
+    bracketed years, notes on consecutive lines, no final line end."""
     blocks = [draw(st.sampled_from(["A Title", "The Manifesto (Part 1)", "Über alles"]))]
     notes = 0
     for _ in range(draw(st.integers(1, 12))):
-        kind = draw(st.sampled_from(["p", "p", "p", "head", "list", "break", "noteref"]))
+        kind = draw(st.sampled_from(["p", "p", "p", "head", "list", "break", "noteref", "year"]))
         if kind == "head":
             blocks.append(draw(st.sampled_from(["Our introduction", "Sauls and Pauls", "A section"])))
         elif kind == "list":
@@ -46,17 +47,21 @@ def supported_text(draw) -> str:
             blocks.append("\n".join("  • " + item for item in items))
         elif kind == "break":
             blocks.append("* * *")
+        elif kind == "year":  # a bracketed number with no note of its number: text, not a reference
+            blocks.append(draw(sentence()) + f" [{draw(st.integers(1000, 2100))}] " + draw(sentence()))
         elif kind == "noteref":
             notes += 1
             blocks.append(draw(sentence()) + f"[{notes}] " + draw(sentence()))
         else:
             lines = draw(st.lists(sentence(), min_size=1, max_size=3))
             blocks.append("\n".join(lines))
-    blocks.extend(f"[{n}]. " + draw(sentence()) for n in range(1, notes + 1))
     text = blocks[0]
     for block in blocks[1:]:
         text += "\n" * draw(st.integers(2, 4)) + block
-    return text + "\n" * draw(st.integers(1, 3))
+    # Notes one per line or with blank lines between; the text may end without a line end.
+    for n in range(1, notes + 1):
+        text += "\n" * draw(st.integers(1 if n > 1 else 2, 3)) + f"[{n}]. " + draw(sentence())
+    return text + "\n" * draw(st.integers(0, 3))
 
 
 def convert_text(text: str):

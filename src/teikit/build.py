@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import Conversion, convert, edition_for, register_path
+from .convert import Conversion, convert, edition_for, left_as_text_warnings, register_path
 from .edition import Edition
 from .errors import InputError, OverwriteRefused, UsageError
 from .export import export_many, list_formats
@@ -222,7 +222,8 @@ def _write(plan: _Plan, conversions: tuple[Conversion, ...], edition_dir: Path) 
     for path, data in sorted(changed.items(), key=lambda item: (item[0] == fingerprints, item[0])):
         write_atomic(path, data)  # the fingerprints last: only once every file they name is in place
         written.append(path)
-    return BuildResult(conversions=conversions, written=tuple(written), unchanged=tuple(unchanged))
+    notes = tuple(line for conversion in conversions for line in left_as_text_warnings(conversion.document))
+    return BuildResult(conversions=conversions, written=tuple(written), unchanged=tuple(unchanged), notes=notes)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -102,7 +102,7 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     Example:
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
-    from .convert import DEFAULT_REGISTER, register_path
+    from .convert import DEFAULT_REGISTER, left_as_text_warnings, register_path
     from .convert import convert as convert_text
     from .edition import load_edition
     from .files import check_input, refuse_output_over_input, write_atomic
@@ -116,6 +116,8 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     if output is not None and edition is not None:
         refuse_output_over_input([output], [p for p in [register_path(edition, source)] if p])
     result = convert_text(source, edition)
+    for line in left_as_text_warnings(result.document):
+        click.echo(line, err=True)
     data = serialize(result.tree)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -147,6 +149,8 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool, loc
     from .build import build as build_all
 
     result = build_all(seeds_dir, edition_dir, output_dir, force=force, lock_wait=lock_wait)
+    for line in result.notes:
+        click.echo(line, err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(f"{_count(len(result.conversions), 'text')}, {_count(len(result.written), 'file')} written, "
@@ -265,7 +269,7 @@ def suggest(source: Path, min_count: int, contexts: int) -> None:
     Example:
       teikit suggest seeds/workers-group-manifesto-1.txt
     """
-    from .convert import suggest_names
+    from .convert import bracketed_numbers_left, suggest_names
     from .files import check_input
 
     check_input(source, "source text")
@@ -276,6 +280,15 @@ def suggest(source: Path, min_count: int, contexts: int) -> None:
         for context in item.contexts[:contexts]:
             click.echo(f"        {context}")
     click.echo(f"{len(found)} phrases not in the register", err=True)
+    try:
+        left = bracketed_numbers_left(source)
+    except TeikitError as exc:  # the phrases above need no blocks; say why the numbers could not be listed
+        click.echo(f"bracketed numbers not listed: {exc.one_line()}", err=True)
+        left = []
+    for line, text in left:
+        click.echo(f"   -  {text}  (line {line}): left as text, no note has its number")
+    if left:
+        click.echo(f"{_count(len(left), 'bracketed number')} left as text, not note references", err=True)
 
 
 def _validated_files(paths) -> list[Path]:

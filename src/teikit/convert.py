@@ -79,6 +79,19 @@ def convert(source: str | Path, edition: Edition | None = None) -> Conversion:
     return Conversion(edition=edition, document=tagged.document, used_ids=tagged.used_ids, tree=tree)
 
 
+def left_as_text_warnings(document: Document) -> list[str]:
+    """One line per bracketed number the reader left as text because no note has its number."""
+    return [f"{document.source}:{line}: warning: {text} left as text: no note has its number "
+            "(declare [notes] in the edition file if the notes are marked otherwise)"
+            for line, text in document.left_as_text]
+
+
+def bracketed_numbers_left(source: str | Path, edition: Edition | None = None) -> list[tuple[int, str]]:
+    """The (line, text) of each bracketed number in a source text that is not a note reference."""
+    source = Path(source)
+    return list(read_file(source, edition or edition_for(source)).left_as_text)
+
+
 def suggest_names(source: str | Path, edition: Edition | None = None, min_count: int = 1) -> list[Suggestion]:
     """Name-like phrases of a source text that its register does not cover (furniture lines left out)."""
     source = Path(source)

@@ -8,6 +8,7 @@ beyond reading it is declared here and recorded in the TEI header.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -76,6 +77,38 @@ class TagDecision:
 
 
 @dataclass(frozen=True)
+class NoteSyntax:
+    """How the text marks footnotes: the reference in running text and the marker that opens a note.
+
+    Each is a template in which ``n`` stands for the note's number: ``"[n]"``, ``"(n)"``, ``"^n"``. A final
+    full stop of the marker is optional in the text (``[1]. A note`` and ``[1] A note`` both open note 1).
+    A reference counts only where a note of its number exists; other bracketed numbers stay text.
+    """
+
+    reference: str = "[n]"
+    marker: str = "[n]."
+
+    @functools.cached_property
+    def reference_pattern(self) -> re.Pattern[str]:
+        return _template_pattern(self.reference)
+
+    @functools.cached_property
+    def marker_pattern(self) -> re.Pattern[str]:
+        """The marker at the start of a line, followed by white space."""
+        body = self.marker[:-1] if self.marker.endswith(".") else self.marker
+        optional_stop = r"\.?" if self.marker.endswith(".") else ""
+        return re.compile("^" + _template_pattern(body).pattern + optional_stop + r"(?=\s)")
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    before, _, after = template.partition("n")
+    return re.compile(re.escape(before) + r"(\d+)" + re.escape(after))
+
+
+NOTE_TEMPLATE = re.compile(r"^[^\w\s]*n[^\w\s]*$")
+
+
+@dataclass(frozen=True)
 class Change:
     when: str
     who: str
@@ -110,6 +143,7 @@ class Edition:
     corrections: tuple[Correction, ...] = ()
     tag_decisions: tuple[TagDecision, ...] = ()
     changes: tuple[Change, ...] = ()
+    notes: NoteSyntax = NoteSyntax()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -123,7 +157,7 @@ ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 TOP_KEYS = {
     "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
     "source_description", "creation", "project", "register", "default_century", "furniture", "division",
-    "correction", "tag", "change",
+    "correction", "tag", "change", "notes",
 }
 
 
@@ -237,6 +271,7 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         corrections=tuple(_corrections(reader, data)),
         tag_decisions=tuple(_tag_decisions(reader, data)),
         changes=tuple(_changes(reader, data)),
+        notes=_notes(reader, data),
     )
 
 
@@ -357,6 +392,26 @@ def _changes(reader: _Reader, data: dict):
             raise reader.fail("[[change]]: when must be an ISO date (YYYY-MM-DD)", "[[change]]")
         yield Change(when=when, who=reader.string(entry, "who", "[[change]]"),
                      what=reader.string(entry, "what", "[[change]]"))
+
+
+NOTES_KEYS = {"reference", "marker"}
+
+
+def _notes(reader: _Reader, data: dict) -> NoteSyntax:
+    table = data.get("notes", {})
+    if not isinstance(table, dict):
+        raise reader.fail("'notes' must be a table ([notes])", "notes")
+    reader.known_keys(table, NOTES_KEYS, "[notes]")
+    values = {}
+    for key in sorted(NOTES_KEYS):
+        if key not in table:
+            continue
+        value = reader.string(table, key, "[notes]")
+        if not NOTE_TEMPLATE.match(value or ""):
+            raise reader.fail(f"[notes]: {key} = {value!r} is not a note template", f"{key} =",
+                              hint='write the number as n between punctuation, e.g. "[n]", "(n)", "^n" or "n."')
+        values[key] = value
+    return NoteSyntax(**values)
 
 
 def default_edition(source: Path) -> Edition:
