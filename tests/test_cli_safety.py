@@ -231,3 +231,67 @@ def test_a_document_that_is_not_tei_p5_is_refused_alike(runner, tmp_path, data, 
     assert result.exit_code == 1, result.output
     assert f"{path}:1: error: {message}" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+# --------------------------------------------------------------------------- paper cuts
+
+
+def test_a_tag_ref_without_hash_names_the_edition_file_and_what_to_write(runner, work):
+    edition = work / "workers-group-manifesto-1.toml"
+    edition.write_text(edition.read_text(encoding="utf-8") + '\n[[tag]]\nline = 30\ntext = "Kollontai"\n'
+                       'element = "persName"\nref = "iwma"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["convert", str(work / SEED_TEXT.name)])
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert line.startswith(f"{edition}:"), line
+    assert "ref = 'iwma' does not point into the register" in line and 'write ref = "#iwma"' in line
+    assert "wma'" not in line.replace("'iwma'", "")
+
+
+def test_lossless_keeps_a_missing_final_line_end(runner, tmp_path):
+    source = tmp_path / "t.txt"
+    for text in ("Title\n\nA paragraph.", "Title\n\nA paragraph.\n", "Title\n\nA paragraph.\n\n\n"):
+        source.write_text(text, encoding="utf-8")
+        assert runner.invoke(cli, ["convert", str(source), "-o", str(tmp_path / "t.xml")]).exit_code == 0
+        result = runner.invoke(cli, ["text", "--lossless", str(tmp_path / "t.xml")])
+        assert result.exit_code == 0
+        assert result.output == text
+
+
+def test_convert_warns_about_bracketed_numbers_left_as_text(tmp_path):
+    source = tmp_path / "t.txt"
+    source.write_text("Title\n\nIn [1923] the group wrote.[1]\n\n[1]. A note.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "t.xml")])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        f"{source}:3: warning: [1923] left as text: no note has its number "
+        "(declare [notes] in the edition file if the notes are marked otherwise)")
+    listed = CliRunner().invoke(cli, ["suggest", str(source)])
+    assert "[1923]  (line 3): left as text" in listed.stdout
+
+
+def test_a_size_limit_below_a_megabyte_is_said_in_kilobytes(runner, monkeypatch):
+    monkeypatch.setenv("TEIKIT_MAX_XML_MB", "0.05")
+    result = runner.invoke(cli, ["text", str(EDITION)])
+    assert result.exit_code == 1
+    assert "the file is 97 KB, more than teikit's limit of 51 KB" in result.output
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ('<xsl:message>n</xsl:message><xsl:value-of select="1 div $nope"/>',
+     "runtime error in element 'value-of': Variable 'nope' has not been declared."),
+    ('<xsl:message>n</xsl:message><xsl:value-of select="u:f()" xmlns:u="urn:u"/>',
+     "runtime error in element 'value-of': Unregistered function"),
+    ('<xsl:message terminate="yes">stopped on purpose</xsl:message>',
+     "the stylesheet stopped with xsl:message: stopped on purpose"),
+])
+def test_a_failing_stylesheet_says_where_and_why(runner, tmp_path, body, says):
+    mine = tmp_path / "mine.xsl"
+    mine.write_text('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n'
+                    f'<xsl:template match="/">{body}</xsl:template></xsl:stylesheet>', encoding="utf-8")
+    result = runner.invoke(cli, ["text", str(EDITION), "--stylesheet", str(mine)])
+    assert result.exit_code == 1
+    assert f"the stylesheet failed: {says}" in result.output
+    assert "failed: n " not in result.output
+    if "runtime" in says:
+        assert result.output.startswith(f"{mine}:2: error:")

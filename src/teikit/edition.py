@@ -370,7 +370,7 @@ def _tag_decisions(reader: _Reader, data: dict):
                               f"element = \"{element}\"")
         attrs: list[tuple[str, str]] = []
         if element in {"persName", "orgName", "placeName"}:
-            attrs.append(("ref", reader.string(entry, "ref", where)))
+            attrs.append(("ref", _register_pointer(reader, entry, where)))
         elif element == "date":
             attrs.extend((key, str(entry[key])) for key in DATE_ATTRS if key in entry)
             if not attrs:
@@ -382,6 +382,17 @@ def _tag_decisions(reader: _Reader, data: dict):
             attrs=tuple(attrs),
             reason=entry.get("reason", ""),
         )
+
+
+def _register_pointer(reader: _Reader, entry: dict, where: str) -> str:
+    """A ``ref`` into the register: ``#`` and an entity id (``ref = "iwma"`` would point at nothing)."""
+    ref = reader.string(entry, "ref", where) or ""
+    if ref.startswith("#") and NCNAME.match(ref[1:]):
+        return ref
+    ident = ref.lstrip("#").strip()
+    suggestion = f'ref = "#{ident}"' if NCNAME.match(ident) else 'ref = "#ID" with an id of the register'
+    raise reader.fail(f"{where}: ref = {ref!r} does not point into the register", f"ref = {ref!r}".replace("'", '"'),
+                      hint=f"write {suggestion}: a register id after '#'")
 
 
 def _changes(reader: _Reader, data: dict):

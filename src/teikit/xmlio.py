@@ -38,11 +38,20 @@ def max_xml_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
+def human_size(size: int) -> str:
+    """A size a person reads at a glance: "512 bytes", "20 KB", "1.5 MB", "300 MB" (never a rounded "0 MB")."""
+    for unit, scale in (("MB", 1048576), ("KB", 1024)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 10 or value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes" if size != 1 else "1 byte"
+
+
 def _refuse_oversized(size: int, source: str) -> None:
     limit = max_xml_bytes()
     if size > limit:
         raise XMLInputError(
-            f"the file is {size / 1048576:.0f} MB, more than teikit's limit of {limit / 1048576:.0f} MB",
+            f"the file is {human_size(size)}, more than teikit's limit of {human_size(limit)}",
             source, hint="split the file, or raise the limit with TEIKIT_MAX_XML_MB if the machine has the memory",
         )
 XSLT_DIR = PACKAGE_DIR / "render" / "xslt"
