@@ -194,6 +194,12 @@ class _Reader:
             raise self.fail(f"{where}: '{key}' must be a whole number", f"{key} =")
         return value
 
+    def table(self, data: dict, key: str) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"'{key}' must be a table ([{key}])", f"{key}")
+        return value
+
     def tables(self, data: dict, key: str) -> list[dict]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -234,9 +240,9 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
     if not isinstance(edition_id, str) or not NCNAME.match(edition_id):
         raise reader.fail(f"id '{edition_id}' is not a valid XML name", "id =",
                           hint="use letters, digits, '-', '_' and '.', starting with a letter")
-    publication = data.get("publication", {})
-    source_desc = data.get("source_description", {})
-    creation = data.get("creation", {})
+    publication = reader.table(data, "publication")
+    source_desc = reader.table(data, "source_description")
+    creation = reader.table(data, "creation")
     reader.known_keys(publication, {"publisher", "date", "availability"}, "[publication]")
     reader.known_keys(creation, {"text", "date"}, "[creation]")
     pub_date = publication.get("date")
@@ -409,9 +415,7 @@ NOTES_KEYS = {"reference", "marker"}
 
 
 def _notes(reader: _Reader, data: dict) -> NoteSyntax:
-    table = data.get("notes", {})
-    if not isinstance(table, dict):
-        raise reader.fail("'notes' must be a table ([notes])", "notes")
+    table = reader.table(data, "notes")
     reader.known_keys(table, NOTES_KEYS, "[notes]")
     values = {}
     for key in sorted(NOTES_KEYS):
