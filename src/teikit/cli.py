@@ -24,10 +24,10 @@ def _usage_line(exc: click.UsageError, command_name: str | None = None) -> str:
 
     ``command_name`` is the command being parsed, for the errors click raises without a context.
     """
-    names = []
+    names: list[str] = []
     ctx = exc.ctx
     while ctx is not None:
-        names.append(ctx.info_name if ctx.parent is not None else "teikit")
+        names.append((ctx.info_name or "") if ctx.parent is not None else "teikit")
         ctx = ctx.parent
     if len(names) < 2 and command_name:
         names = [command_name, "teikit"]

@@ -417,11 +417,11 @@ NOTES_KEYS = {"reference", "marker"}
 def _notes(reader: _Reader, data: dict) -> NoteSyntax:
     table = reader.table(data, "notes")
     reader.known_keys(table, NOTES_KEYS, "[notes]")
-    values = {}
+    values: dict[str, str] = {}
     for key in sorted(NOTES_KEYS):
         if key not in table:
             continue
-        value = reader.string(table, key, "[notes]")
+        value = reader.string(table, key, "[notes]") or ""
         if not NOTE_TEMPLATE.match(value or ""):
             raise reader.fail(f"[notes]: {key} = {value!r} is not a note template", f"{key} =",
                               hint='write the number as n between punctuation, e.g. "[n]", "(n)", "^n" or "n."')

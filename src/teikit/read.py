@@ -430,16 +430,16 @@ def keep_references_with_notes(
 def _map_contents(block: BlockLike, change: Callable[[Inline, int], Inline]) -> BlockLike:
     """The block with ``change`` applied to every text it holds, nested blocks included."""
     if isinstance(block, Division):
-        heading = _map_contents(block.heading, change) if block.heading is not None else None
+        heading = block.heading and replace(block.heading, content=change(block.heading.content, block.heading.line))
         return replace(block, heading=heading, children=tuple(_map_contents(c, change) for c in block.children))
     if isinstance(block, Closer):
-        return replace(block, slogans=tuple(_map_contents(s, change) for s in block.slogans))
+        return replace(block, slogans=tuple(replace(s, content=change(s.content, s.line)) for s in block.slogans))
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(replace(i, content=change(i.content, i.line)) for i in block.items))
     content = getattr(block, "content", None)
     if content is None:
         return block
-    return replace(block, content=change(content, block.line))  # type: ignore[call-arg]
+    return replace(block, content=change(content, block.line))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- corrections
