@@ -208,3 +208,30 @@ def test_two_builds_at_once_both_succeed(tmp_path):
             assert "cannot write" not in stderr
         build(seeds, fresh / "edition", fresh / "output", force=True)
         assert _snapshot(edition, output) == _snapshot(fresh / "edition", fresh / "output")
+
+
+def test_a_forced_build_interrupted_after_its_journal_is_finished_without_force(tmp_path, monkeypatch):
+    """--force over a hand edit, interrupted: the next build (no --force) recognises the state as its own."""
+    edition, output = tmp_path / "edition", tmp_path / "output"
+    seeds = _seeds(tmp_path, "first")
+    build(seeds, edition, output)
+    tei = edition / "workers-group-manifesto-1.xml"
+    tei.write_text(tei.read_text(encoding="utf-8").replace("Our introduction", "Our Introduction"), encoding="utf-8")
+    from teikit import build as build_module
+
+    real, calls = build_module.write_atomic, []
+
+    def interrupted(path, data, mode=0o644):
+        calls.append(path)
+        if len(calls) == 2:  # the journal is in place, no edition file yet
+            raise KeyboardInterrupt
+        return real(path, data, mode)
+
+    monkeypatch.setattr(build_module, "write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(_seeds(tmp_path, "second"), edition, output, force=True)
+    monkeypatch.setattr(build_module, "write_atomic", real)
+    build(seeds, edition, output)
+    fresh = tmp_path / "fresh"
+    build(seeds, fresh / "edition", fresh / "output")
+    assert _snapshot(edition, output) == _snapshot(fresh / "edition", fresh / "output")

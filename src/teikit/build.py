@@ -213,9 +213,15 @@ def _write(plan: _Plan, conversions: tuple[Conversion, ...], edition_dir: Path) 
     if edition_changes:
         # First the journal: old and new fingerprints of what is about to change, so a kill anywhere below
         # leaves each edition file matching a line.
-        both = read_fingerprints(edition_dir) if fingerprints.is_file() else {}
+        try:
+            both = read_fingerprints(edition_dir)
+        except InputError:  # a broken SHA256SUMS only gets this far with --force: start afresh
+            both = {}
         for path in edition_changes:
-            both.setdefault(path.name, set()).add(_sha256(plan.files[path]))
+            digests = both.setdefault(path.name, set())
+            digests.add(_sha256(plan.files[path]))
+            if path.is_file():  # recorded already, or a hand edit that --force is replacing
+                digests.add(_sha256(path.read_bytes()))
         write_atomic(fingerprints, _fingerprint_lines(both))
         changed[fingerprints] = plan.files[fingerprints]  # the journal is never the last word
     written = []
