@@ -102,19 +102,20 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     Example:
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
-    from .convert import DEFAULT_REGISTER, left_as_text_warnings, register_path
+    from .convert import DEFAULT_REGISTER, edition_for, left_as_text_warnings, register_path
     from .convert import convert as convert_text
     from .edition import load_edition
     from .files import check_input, refuse_output_over_input, write_atomic
     from .xmlio import serialize
 
     check_input(source, "source text")
-    inputs = [source, edition_file or source.with_suffix(".toml"), source.parent / DEFAULT_REGISTER]
-    if output is not None:
-        refuse_output_over_input([output], inputs)
-    edition = load_edition(edition_file) if edition_file else None
-    if output is not None and edition is not None:
-        refuse_output_over_input([output], [p for p in [register_path(edition, source)] if p])
+    if output is not None:  # before anything is read: the source, its edition file, the register beside it
+        refuse_output_over_input([output], [source, edition_file or source.with_suffix(".toml"),
+                                            source.parent / DEFAULT_REGISTER])
+    edition = load_edition(edition_file) if edition_file else edition_for(source)
+    register = register_path(edition, source)
+    if output is not None and register is not None:  # the register the edition file names
+        refuse_output_over_input([output], [register])
     result = convert_text(source, edition)
     for line in left_as_text_warnings(result.document):
         click.echo(line, err=True)
