@@ -189,6 +189,9 @@ USAGE_ERRORS = [
     (["suggest", "a.txt", "--min-count", "many"], "teikit suggest", "Invalid value for '--min-count'"),
     (["build", "--wait", "-1"], "teikit build", "Invalid value for '--wait'"),
     (["export", "--bogus"], "teikit export", "No such option '--bogus'"),
+    (["convert", "a.txt", "b.txt"], "teikit convert", "Got unexpected extra argument (b.txt)"),
+    (["render", "e.xml", "--index=yes"], "teikit render", "Option '--index' does not take a value"),
+    (["validate", "--tei-all"], "teikit validate", "Option '--tei-all' requires an argument"),
 ]
 
 
@@ -201,6 +204,18 @@ def test_a_usage_error_is_one_line_exit_2(runner, args, command, message):
     assert len(line.splitlines()) == 1, result.output
     assert line.startswith(f"{command}: error: {message}"), line
     assert line.endswith(f"(try '{command} --help')")
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["export", str(EDITION), "--format", "bogus"], "teikit export: error: no export format called 'bogus'"),
+    (["export", str(EDITION)], "teikit export: error: no export format chosen"),
+    (["text", "--lossless", "--width", "20", str(EDITION)],
+     "teikit text: error: --lossless regenerates the source exactly and takes no other option"),
+])
+def test_a_wrong_combination_of_options_names_the_command(runner, args, line):
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(line) and len(result.output.strip().splitlines()) == 1
 
 
 def test_no_command_still_shows_the_help(runner):

@@ -59,6 +59,9 @@ class TeikitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TeikitError as exc:
+            if isinstance(exc, UsageError) and exc.path is None:
+                # A wrong combination of options is about the command, not a file: name the command.
+                exc.path = f"teikit {command_name}" if command_name else "teikit"
             click.echo(exc.one_line(), err=True)
             ctx.exit(exc.exit_code)
         except click.exceptions.NoArgsIsHelpError:
