@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -144,18 +143,15 @@ def test_a_held_lock_names_its_holder(tmp_path):
     seeds = _seeds(tmp_path, "first")
     edition, output = tmp_path / "edition", tmp_path / "output"
     with folder_lock([edition, output], purpose="teikit build"):
-        started = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "teikit", "build", str(seeds), "--edition-dir", str(edition),
              "--output-dir", str(output), "--wait", "0.5"],
             env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
-        waited = time.monotonic() - started
     assert result.returncode == 2, result.stderr
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
     assert "another teikit run is writing into this folder" in line
     assert f"pid {os.getpid()}" in line
-    assert waited >= 0.5
     assert sorted(p.name for p in edition.iterdir()) == [], "nothing written while the lock was held"
 
 

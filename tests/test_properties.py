@@ -103,3 +103,43 @@ def test_random_bytes_convert_or_fail_with_a_clear_error(data):
         build_tei(document, EDITION)
     except InputError as error:
         assert error.path in {"random.bin", "generated.txt"}
+
+
+# Note syntaxes an edition file may declare: (reference, marker, the marker as written in the text).
+SYNTAXES = [("[n]", "[n].", "[{}]."), ("[n]", "[n].", "[{}]"), ("(n)", "n.", "{}."), ("^n", "[n]", "[{}]")]
+
+
+@st.composite
+def text_with_note_syntax(draw) -> tuple[str, tuple[str, str, str], int]:
+    """A title, paragraphs with references in one declared syntax (and numbers without notes), then the notes."""
+    syntax = draw(st.sampled_from(SYNTAXES))
+    reference, _, written = syntax
+    blocks, notes = ["A Title"], 0
+    for _ in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            notes += 1
+            blocks.append(draw(sentence()) + reference.replace("n", str(notes)) + " " + draw(sentence()))
+        else:  # a number in the reference's own brackets that no note has: it must stay text
+            blocks.append(draw(sentence()) + " " + reference.replace("n", str(draw(st.integers(100, 999)))) + " x.")
+    text = "\n\n".join(blocks)
+    for n in range(1, notes + 1):
+        text += "\n" * draw(st.integers(1 if n > 1 else 2, 3)) + written.format(n) + " " + draw(sentence())
+    return text + "\n" * draw(st.integers(0, 2)), syntax, notes
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_with_note_syntax())
+def test_a_declared_note_syntax_round_trips_through_valid_tei(case):
+    from dataclasses import replace
+
+    from teikit.edition import NoteSyntax
+
+    text, (reference, marker, _), notes = case
+    edition = replace(EDITION, notes=NoteSyntax(reference=reference, marker=marker))
+    document = read_document(decode(text.encode("utf-8"), "generated.txt"), edition, "generated.txt")
+    check_notes(document)
+    reparsed = parse_xml_bytes(serialize(build_tei(document, edition)))
+    assert render_lossless(reparsed) == text
+    assert TEIKIT_RNG.validate(reparsed), TEIKIT_RNG.error_log
+    anchors = reparsed.getroot().iter("{http://www.tei-c.org/ns/1.0}ref")
+    assert sum(1 for ref in anchors if ref.get("type") == "noteAnchor") == notes
