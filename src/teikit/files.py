@@ -42,6 +42,9 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, FileNotFoundError):  # not a full disk: something removed the temporary or the folder
+            raise UsageError("cannot write: the temporary file or its folder was removed while teikit wrote it",
+                             path, hint="another program is clearing this folder; run again when it is done") from None
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write: {exc.strerror}", path, hint="check disk space and permissions") from None
         raise
