@@ -51,7 +51,7 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
     return path
 
 
-_TEMPORARY = re.compile(r"^\..+\.(\d+)-[^.]+\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.(\d+)-[^.]+\.tmp$")  # what write_atomic names them: .NAME.PID-RANDOM.tmp
 
 
 def _alive(pid: int) -> bool:
@@ -69,8 +69,9 @@ def _alive(pid: int) -> bool:
 def remove_stale_temporaries(folder: str | Path) -> list[Path]:
     """Delete temporary files that an interrupted write left in ``folder``.
 
-    Only the writer's own pattern, and only those whose writing process has ended: a temporary of a
-    ``teikit render`` or another build still running in the same folder is left alone.
+    Only the writer's own pattern, and not those whose writing process is still running: a temporary of a
+    ``teikit render`` or another build writing in the same folder is left alone. (A temporary without a pid
+    in its name, from a teikit before pids were written, is removed as it always was.)
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -78,7 +79,7 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
     stale = []
     for path in folder.glob(".*.tmp"):
         match = _TEMPORARY.match(path.name)
-        if match and not _alive(int(match.group(1))) and path.is_file():
+        if (match is None or not _alive(int(match.group(1)))) and path.is_file():
             stale.append(path)
     for path in stale:
         with contextlib.suppress(FileNotFoundError):
