@@ -42,13 +42,13 @@ def test_convert_to_stdout(runner):
 
 def test_bad_input_is_one_line_exit_1_and_no_output_file(runner, tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"Title\n\nA claim.[1]\n")
+    bad.write_bytes(b"Title\n\nA claim.\n\n[1]. A note.\n")
     out = tmp_path / "out.xml"
     result = runner.invoke(cli, ["convert", str(bad), "-o", str(out)])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"{bad}:3: error: footnote reference [1] has no note '[1]. …' "
-        "(add the note at the end of the text, or remove the marker)"
+        f"{bad}:5: error: footnote [1] is never referenced in the text "
+        "(add the marker [1] where the note belongs, or remove the note)"
     )
     assert "Traceback" not in result.output
     assert not out.exists()

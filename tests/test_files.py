@@ -51,3 +51,17 @@ def test_unwritable_folder_is_a_usage_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(UsageError):
         write_atomic(blocker / "inside.txt", "data")
+
+
+def test_a_temporary_removed_by_someone_else_is_not_blamed_on_the_disk(tmp_path, monkeypatch):
+    real_replace = os.replace
+
+    def vanish(src, dst):
+        os.unlink(src)  # what another process clearing the folder did
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", vanish)
+    with pytest.raises(UsageError) as error:
+        write_atomic(tmp_path / "out.txt", "x")
+    assert "was removed while teikit wrote it" in error.value.message
+    assert "disk space" not in error.value.one_line()

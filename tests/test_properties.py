@@ -45,11 +45,12 @@ def sentence(draw) -> str:
 
 @st.composite
 def supported_text(draw) -> str:
-    """A plain text in the style teikit reads: title, headings, paragraphs, lists, breaks, balanced footnotes."""
+    """A plain text in the style teikit reads: title, headings, paragraphs, lists, breaks, balanced footnotes,
+    bracketed years, notes on consecutive lines, no final line end."""
     blocks = [draw(st.sampled_from(["A Title", "The Manifesto (Part 1)", "Über alles"]))]
     notes = 0
     for _ in range(draw(st.integers(1, 12))):
-        kind = draw(st.sampled_from(["p", "p", "p", "head", "list", "break", "noteref"]))
+        kind = draw(st.sampled_from(["p", "p", "p", "head", "list", "break", "noteref", "year"]))
         if kind == "head":
             blocks.append(draw(st.sampled_from(["Our introduction", "Sauls and Pauls", "A section"])))
         elif kind == "list":
@@ -57,17 +58,21 @@ def supported_text(draw) -> str:
             blocks.append("\n".join("  • " + item for item in items))
         elif kind == "break":
             blocks.append(draw(st.sampled_from(["* * *", "#"])) if draw(st.booleans()) else draw(break_mark))
+        elif kind == "year":  # a bracketed number with no note of its number: text, not a reference
+            blocks.append(draw(sentence()) + f" [{draw(st.integers(1000, 2100))}] " + draw(sentence()))
         elif kind == "noteref":
             notes += 1
             blocks.append(draw(sentence()) + f"[{notes}] " + draw(sentence()))
         else:
             lines = draw(st.lists(sentence(), min_size=1, max_size=3))
             blocks.append("\n".join(lines))
-    blocks.extend(f"[{n}]. " + draw(sentence()) for n in range(1, notes + 1))
     text = blocks[0]
     for block in blocks[1:]:
         text += "\n" * draw(st.integers(2, 4)) + block
-    return text + "\n" * draw(st.integers(1, 3))
+    # Notes one per line or with blank lines between; the text may end without a line end.
+    for n in range(1, notes + 1):
+        text += "\n" * draw(st.integers(1 if n > 1 else 2, 3)) + f"[{n}]. " + draw(sentence())
+    return text + "\n" * draw(st.integers(0, 3))
 
 
 def convert_text(text: str):
@@ -126,3 +131,41 @@ def test_a_break_with_spaces_and_tabs_is_a_milestone():
     tree = convert_text("Title\n\nBefore.\n\n*\t* *\n\nAfter.\n")
     assert [m.get("rend") for m in tree.getroot().xpath("//*[local-name()='milestone']")] == ["*\t* *"]
     assert TEIKIT_RNG.validate(tree)
+# Note syntaxes an edition file may declare: (reference, marker, the marker as written in the text).
+SYNTAXES = [("[n]", "[n].", "[{}]."), ("[n]", "[n].", "[{}]"), ("(n)", "n.", "{}."), ("^n", "[n]", "[{}]")]
+
+
+@st.composite
+def text_with_note_syntax(draw) -> tuple[str, tuple[str, str, str], int]:
+    """A title, paragraphs with references in one declared syntax (and numbers without notes), then the notes."""
+    syntax = draw(st.sampled_from(SYNTAXES))
+    reference, _, written = syntax
+    blocks, notes = ["A Title"], 0
+    for _ in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            notes += 1
+            blocks.append(draw(sentence()) + reference.replace("n", str(notes)) + " " + draw(sentence()))
+        else:  # a number in the reference's own brackets that no note has: it must stay text
+            blocks.append(draw(sentence()) + " " + reference.replace("n", str(draw(st.integers(100, 999)))) + " x.")
+    text = "\n\n".join(blocks)
+    for n in range(1, notes + 1):
+        text += "\n" * draw(st.integers(1 if n > 1 else 2, 3)) + written.format(n) + " " + draw(sentence())
+    return text + "\n" * draw(st.integers(0, 2)), syntax, notes
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_with_note_syntax())
+def test_a_declared_note_syntax_round_trips_through_valid_tei(case):
+    from dataclasses import replace
+
+    from teikit.edition import NoteSyntax
+
+    text, (reference, marker, _), notes = case
+    edition = replace(EDITION, note_syntax=NoteSyntax(reference=reference, marker=marker))
+    document = read_document(decode(text.encode("utf-8"), "generated.txt"), edition, "generated.txt")
+    check_notes(document)
+    reparsed = parse_xml_bytes(serialize(build_tei(document, edition)))
+    assert render_lossless(reparsed) == text
+    assert TEIKIT_RNG.validate(reparsed), TEIKIT_RNG.error_log
+    anchors = reparsed.getroot().iter("{http://www.tei-c.org/ns/1.0}ref")
+    assert sum(1 for ref in anchors if ref.get("type") == "noteAnchor") == notes

@@ -505,6 +505,10 @@ def assert_nothing_lost(tree: etree._ElementTree, html: str, text: str) -> None:
 @pytest.mark.parametrize("name", ["hamlet.xml", "ENG19011_Jerome.xml"])
 def test_real_tei_samples_render_completely_and_soundly(name):
     tree = parse_xml(sample(name))
+    if etree.QName(tree.getroot()).localname not in ("TEI", "teiCorpus"):  # other vocabularies, TEI P4, fragments
+        with pytest.raises(XMLInputError, match="not a TEI P5 document|TEI P4 is not supported"):
+            render_html(tree)
+        return
     html, text = render_html(tree), render_text(tree)
     assert_nothing_lost(tree, html, text)
     assert structural_problems(html) == []
@@ -563,11 +567,15 @@ def test_tei_without_its_namespace_is_read_as_tei():
     assert render_text(plain) == "One\n\nWords here.\n"
 
 
-def test_a_document_that_is_not_tei_still_gives_its_words():
+def test_a_document_that_is_not_tei_is_refused_naming_its_root():
     other = parse_xml_bytes(b"<article xmlns='http://docbook.org/ns/docbook'><title>DocBook</title>"
-                            b"<para>Some <emphasis>words</emphasis>.</para></article>")
-    assert "Some words." in page(render_html(other)).text_content()
-    assert "Some words." in render_text(other)
+                            b"<para>Some <emphasis>words</emphasis>.</para></article>", "book.xml")
+    for render in (render_html, render_text):
+        with pytest.raises(XMLInputError, match="not a TEI P5 document: the root element is <article>"):
+            render(other)
+    p4 = parse_xml_bytes(b"<TEI.2><text><body><p>x</p></body></text></TEI.2>", "old.xml")
+    with pytest.raises(XMLInputError, match="TEI P4 is not supported"):
+        render_html(p4)
 
 
 def test_a_teicorpus_renders_each_text_under_its_own_title(tmp_path):
@@ -607,6 +615,10 @@ def test_public_tei_renders_without_losing_text(path):
         tree = parse_xml(path)
     except XMLInputError as exc:  # malformed or entity-declaring files are refused with a reason, not rendered
         assert exc.line is not None or "entity" in exc.message
+        return
+    if etree.QName(tree.getroot()).localname not in ("TEI", "teiCorpus"):  # other vocabularies, TEI P4, fragments
+        with pytest.raises(XMLInputError, match="not a TEI P5 document|TEI P4 is not supported"):
+            render_html(tree)
         return
     html, text = render_html(tree), render_text(tree)
     assert_nothing_lost(tree, html, text)
@@ -832,7 +844,7 @@ def test_cli_render_missing_input_is_a_usage_error(tmp_path):
     from teikit.cli import cli
 
     result = CliRunner().invoke(cli, ["render", str(tmp_path / "nope.xml"), "-o", str(tmp_path)])
-    assert result.exit_code == 2 and "no such file or folder" in result.output
+    assert result.exit_code == 2 and "no such TEI file or folder" in result.output
 
 
 def test_cli_text_gives_the_reading_text_by_default_and_lossless_on_request():

@@ -26,11 +26,14 @@ def convert_file(source: str | Path):
 
 
 def build_all(seeds_dir: str | Path = "seeds", edition_dir: str | Path = "edition", output_dir: str | Path = "output",
-          *, force: bool = False):
-    """Convert, validate, render and export every seed text, as ``teikit build`` does: a ``BuildResult``."""
+          *, force: bool = False, lock_wait: float = 10.0):
+    """Convert, validate, render and export every seed text, as ``teikit build`` does: a ``BuildResult``.
+
+    ``lock_wait``: seconds to wait for another build writing into the same folders.
+    """
     from .build import build
 
-    return build(seeds_dir, edition_dir, output_dir, force=force)
+    return build(seeds_dir, edition_dir, output_dir, force=force, lock_wait=lock_wait)
 
 
 def parse(path: str | Path):

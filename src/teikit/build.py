@@ -5,6 +5,12 @@ converted and validated, each file atomically; so a failed build leaves the
 previous edition and output exactly as they were. Editors may correct files in
 ``edition/`` by hand: ``edition/SHA256SUMS`` records what teikit wrote, and a
 file that no longer matches is not overwritten unless ``force`` is given.
+
+A build can be killed at any moment and the next one still recognises every file as its own: before any
+edition file is replaced, ``SHA256SUMS`` is replaced by one that lists both the old and the new fingerprint
+of each file about to change; only when every file is in place is it replaced by the new fingerprints alone.
+So at every instant each edition file matches a line of ``SHA256SUMS``. The write phase holds a lock on
+the edition and output folders (:func:`teikit.files.folder_lock`), so two builds never write at once.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import Conversion, convert, edition_for
+from .convert import Conversion, convert, edition_for, left_as_text_warnings, register_path
 from .edition import Edition
 from .errors import InputError, OverwriteRefused, UsageError
 from .export import export_many, list_formats
-from .files import remove_stale_temporaries, write_atomic
+from .files import DEFAULT_LOCK_WAIT, folder_lock, refuse_output_over_input, remove_stale_temporaries, write_atomic
 from .render import IndexEntry, render_html, render_index, render_text
 from .validate import FileReport, SchemaSet, load_schemas, validate_tree
 from .xmlio import parse_xml_bytes, serialize
@@ -59,18 +65,25 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_fingerprints(edition_dir: Path) -> dict[str, str]:
-    """The recorded fingerprints: file name → SHA-256 of what teikit wrote."""
+def read_fingerprints(edition_dir: Path) -> dict[str, set[str]]:
+    """The recorded fingerprints: file name → the SHA-256 digests teikit wrote under that name.
+
+    A name has two digests only in the file an interrupted build left (the version before and after it).
+    """
     path = edition_dir / FINGERPRINTS
     if not path.is_file():
         return {}
-    fingerprints = {}
+    fingerprints: dict[str, set[str]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name:
             raise InputError("not a SHA256SUMS line", path, number, hint="delete the file; the next build rewrites it")
-        fingerprints[name] = digest
+        fingerprints.setdefault(name, set()).add(digest)
     return fingerprints
+
+
+def _fingerprint_lines(digests: dict[str, set[str]]) -> str:
+    return "".join(f"{digest}  {name}\n" for name in sorted(digests) for digest in sorted(digests[name]))
 
 
 def check_hand_edits(edition_dir: Path, planned: dict[Path, bytes], force: bool) -> None:
@@ -84,7 +97,7 @@ def check_hand_edits(edition_dir: Path, planned: dict[Path, bytes], force: bool)
         current = _sha256(path.read_bytes())
         if current == _sha256(data):
             continue
-        if recorded.get(path.name) != current:
+        if current not in recorded.get(path.name, set()):
             raise OverwriteRefused(
                 "was changed by hand since teikit generated it; not overwritten",
                 path,
@@ -98,10 +111,15 @@ def build(
     output_dir: str | Path = "output",
     *,
     force: bool = False,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> BuildResult:
-    """Convert every seed text and write the edition and the outputs."""
+    """Convert every seed text and write the edition and the outputs.
+
+    ``lock_wait`` is how long to wait for another build writing into the same folders.
+    """
     seeds_dir, edition_dir, output_dir = Path(seeds_dir), Path(edition_dir), Path(output_dir)
-    conversions = tuple(convert(source, edition_for(source)) for source in seed_sources(seeds_dir))
+    sources = seed_sources(seeds_dir)
+    conversions = tuple(convert(source, edition_for(source)) for source in sources)
     _check_distinct_ids(conversions)
     plan = _Plan()
     schemas = load_schemas()  # the project's grammar and rules, compiled once for every text
@@ -110,11 +128,23 @@ def build(
         entries.append(_plan_edition(plan, conversion, edition_dir, output_dir, schemas))
     plan.add(output_dir / "index.html", render_index(entries, title="teikit editions"))
     edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
-    plan.add(edition_dir / FINGERPRINTS, "".join(
-        f"{_sha256(data)}  {path.name}\n" for path, data in sorted(edition_files.items())
-    ))
-    check_hand_edits(edition_dir, plan.files, force)
-    return _write(plan, conversions)
+    plan.add(edition_dir / FINGERPRINTS, _fingerprint_lines(
+        {path.name: {_sha256(data)} for path, data in edition_files.items()}))
+    refuse_output_over_input(plan.files, _inputs(seeds_dir, conversions))
+    with folder_lock([edition_dir, output_dir], wait=lock_wait, purpose="teikit build"):
+        check_hand_edits(edition_dir, plan.files, force)
+        return _write(plan, conversions, edition_dir)
+
+
+def _inputs(seeds_dir: Path, conversions: tuple[Conversion, ...]) -> list[Path]:
+    """Every file a build reads: the seeds folder's files and the edition files and registers it used."""
+    found = [p for p in seeds_dir.iterdir() if p.is_file()]
+    for conversion in conversions:
+        found.append(Path(conversion.edition.path))
+        register = register_path(conversion.edition, Path(conversion.edition.path))
+        if register is not None:
+            found.append(register)
+    return found
 
 
 def _plan_edition(
@@ -176,15 +206,38 @@ def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:
         seen[edition.id] = edition.path
 
 
-def _write(plan: _Plan, conversions: tuple[Conversion, ...]) -> BuildResult:
+def _write(plan: _Plan, conversions: tuple[Conversion, ...], edition_dir: Path) -> BuildResult:
     # A build killed while writing leaves temporaries behind (never a half-written file): clear them.
     for folder in sorted({path.parent for path in plan.files}):
         remove_stale_temporaries(folder)
-    written, unchanged = [], []
-    for path, data in sorted(plan.files.items()):
-        if path.is_file() and path.read_bytes() == data:
-            unchanged.append(path)
-            continue
-        write_atomic(path, data)
+    fingerprints = edition_dir / FINGERPRINTS
+    changed = {path: data for path, data in plan.files.items() if not _same_bytes(path, data)}
+    unchanged = sorted(path for path in plan.files if path not in changed)
+    edition_changes = [path for path in changed if path.parent == edition_dir and path != fingerprints]
+    if edition_changes:
+        # First the journal: old and new fingerprints of what is about to change, so a kill anywhere below
+        # leaves each edition file matching a line.
+        try:
+            both = read_fingerprints(edition_dir)
+        except InputError:  # a broken SHA256SUMS only gets this far with --force: start afresh
+            both = {}
+        for path in edition_changes:
+            digests = both.setdefault(path.name, set())
+            digests.add(_sha256(plan.files[path]))
+            if path.is_file():  # recorded already, or a hand edit that --force is replacing
+                digests.add(_sha256(path.read_bytes()))
+        write_atomic(fingerprints, _fingerprint_lines(both))
+        changed[fingerprints] = plan.files[fingerprints]  # the journal is never the last word
+    written = []
+    for path, data in sorted(changed.items(), key=lambda item: (item[0] == fingerprints, item[0])):
+        write_atomic(path, data)  # the fingerprints last: only once every file they name is in place
         written.append(path)
-    return BuildResult(conversions=conversions, written=tuple(written), unchanged=tuple(unchanged))
+    notes = tuple(line for conversion in conversions for line in left_as_text_warnings(conversion.document))
+    return BuildResult(conversions=conversions, written=tuple(written), unchanged=tuple(unchanged), notes=notes)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

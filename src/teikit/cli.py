@@ -20,15 +20,56 @@ from .errors import TeikitError, UsageError
 # pre-commit hook or a CI step should not pay for compiling the tagger's and the exporters' patterns.
 
 
+def _usage_line(exc: click.UsageError, command_name: str | None = None) -> str:
+    """Click's usage error as teikit's one line: ``teikit CMD: error: message (try 'teikit CMD --help')``.
+
+    ``command_name`` is the command being parsed, for the errors click raises without a context.
+    """
+    names: list[str] = []
+    ctx = exc.ctx
+    while ctx is not None:
+        names.append((ctx.info_name or "") if ctx.parent is not None else "teikit")
+        ctx = ctx.parent
+    if len(names) < 2 and command_name:
+        names = [command_name, "teikit"]
+    command = " ".join(reversed(names)) or "teikit"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    return f"{command}: error: {message} (try '{command} --help')"
+
+
 class TeikitGroup(click.Group):
-    """A click group that turns TeikitError into one line and an exit code."""
+    """A click group that turns every error into one line and an exit code: the one place errors are formatted.
+
+    TeikitError gives its own line and code; click's usage errors (unknown option, bad value, missing
+    argument, unknown command), raised while the group or a command parses its arguments, give
+    ``teikit CMD: error: … (try 'teikit CMD --help')`` and exit code 2 instead of click's four-line block.
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            click.echo(_usage_line(exc), err=True)
+            raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context):
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        command_name = words[0] if words and words[0] in self.commands else None
         try:
             return super().invoke(ctx)
         except TeikitError as exc:
+            if isinstance(exc, UsageError) and exc.path is None:
+                # A wrong combination of options is about the command, not a file: name the command.
+                exc.path = f"teikit {command_name}" if command_name else "teikit"
             click.echo(exc.one_line(), err=True)
             ctx.exit(exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            click.echo(_usage_line(exc, command_name), err=True)
+            ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -65,18 +106,28 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     Example:
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
+    from .convert import DEFAULT_REGISTER, edition_for, left_as_text_warnings, register_path
     from .convert import convert as convert_text
     from .convert import undeclared_furniture
     from .edition import load_edition
-    from .files import write_atomic
+    from .files import check_input, refuse_output_over_input, write_atomic
     from .xmlio import serialize
 
-    edition = load_edition(edition_file) if edition_file else None
+    check_input(source, "source text")
+    if output is not None:  # before anything is read: the source, its edition file, the register beside it
+        refuse_output_over_input([output], [source, edition_file or source.with_suffix(".toml"),
+                                            source.parent / DEFAULT_REGISTER])
+    edition = load_edition(edition_file) if edition_file else edition_for(source)
+    register = register_path(edition, source)
+    if output is not None and register is not None:  # the register the edition file names
+        refuse_output_over_input([output], [register])
     result = convert_text(source, edition)
     # Not silently: a furniture line nobody declared became text (a heading, likely). Say so, and how to declare it.
     for line in undeclared_furniture(source, result.edition):
         click.echo(f"{source}:{line.line}: warning: {line.text!r} looks like web-page furniture ({line.reason}); "
                    f"kept as text (declare it: teikit suggest {source} --furniture)", err=True)
+    for line in left_as_text_warnings(result.document):
+        click.echo(line, err=True)
     data = serialize(result.tree)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -92,7 +143,9 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
 @click.option("--output-dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where renderings and exports go.")
 @click.option("--force", is_flag=True, help="Overwrite edition files even if they were changed by hand.")
-def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool) -> None:
+@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another build writing into the same folders.")
+def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool, lock_wait: float) -> None:
     """Convert every text in SEEDS_DIR (default: seeds/) into edition/ and output/.
 
     Nothing is written unless every text converts and validates; each file is
@@ -105,10 +158,12 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool) -> 
     """
     from .build import build as build_all
 
-    result = build_all(seeds_dir, edition_dir, output_dir, force=force)
+    result = build_all(seeds_dir, edition_dir, output_dir, force=force, lock_wait=lock_wait)
+    for line in result.notes:
+        click.echo(line, err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
-    click.echo(f"{len(result.conversions)} texts, {len(result.written)} files written, "
+    click.echo(f"{_count(len(result.conversions), 'text')}, {_count(len(result.written), 'file')} written, "
                f"{len(result.unchanged)} unchanged")
 
 
@@ -137,7 +192,7 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
       teikit text edition/workers-group-manifesto-1.xml --width 72
       teikit text --lossless edition/workers-group-manifesto-1.xml
     """
-    from .files import write_atomic
+    from .files import check_input, refuse_output_over_input, write_atomic
     from .render.lossless import render_lossless
     from .render.text import render_text
     from .xmlio import parse_xml
@@ -145,6 +200,11 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
     if lossless and (no_notes or width or stylesheet):
         raise UsageError("--lossless regenerates the source exactly and takes no other option",
                          hint="drop --no-notes, --width and --stylesheet, or drop --lossless")
+    check_input(tei_file, "TEI file")
+    if stylesheet is not None:
+        check_input(stylesheet, "stylesheet")
+    if output is not None:
+        refuse_output_over_input([output], [tei_file, *([stylesheet] if stylesheet else [])])
     tree = parse_xml(tei_file)
     if lossless:
         result = render_lossless(tree)
@@ -188,9 +248,16 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
             needs = f" (needs {exporter.needs})" if exporter.needs else ""
             click.echo(f"{exporter.name:<{width}}  {exporter.description}; writes {files}{needs}")
         return
+    from .export import get_format
+    from .files import check_input, refuse_output_over_input
+
     if all_formats and formats:
         raise UsageError("give --format or --all, not both")
     chosen = [e.name for e in list_formats()] if all_formats else list(formats)
+    for path in tei_files:
+        check_input(path, "TEI file")
+    suffixes = [suffix for name in chosen for suffix in get_format(name).suffixes]
+    refuse_output_over_input([out_dir / f"{p.stem}.{suffix}" for p in tei_files for suffix in suffixes], tei_files)
     result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats)
     for line in result.skipped:
         click.echo(line, err=True)
@@ -221,10 +288,12 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
       teikit suggest new-text.txt --toml >> seeds/register.toml
       teikit suggest new-text.txt --furniture >> new-text.toml
     """
-    from .convert import propose_entries
+    from .convert import bracketed_numbers_left, propose_entries
     from .edition import default_edition
+    from .files import check_input
     from .tag.propose import furniture_toml, proposals_toml
 
+    check_input(source, "source text")
     edition_file = source.with_suffix(".toml")
     # `suggest new.txt --furniture > new.toml` creates new.toml (empty) before suggest runs: no edition yet.
     new_edition = not edition_file.is_file() or not edition_file.read_bytes().strip()
@@ -257,6 +326,15 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
     unsure = sum(1 for p in entries if p.unsure)
     click.echo(f"{len(entries)} proposed entries ({unsure} unsure), {len(proposals.longer)} longer than a registered "
                f"name, {len(proposals.furniture)} furniture lines", err=True)
+    try:
+        left = bracketed_numbers_left(source)
+    except TeikitError as exc:  # the proposals above need no blocks; say why the numbers could not be listed
+        click.echo(f"bracketed numbers not listed: {exc.one_line()}", err=True)
+        left = []
+    for line, text in left:
+        click.echo(f"   -  {text}  (line {line}): left as text, no note has its number")
+    if left:
+        click.echo(f"{_count(len(left), 'bracketed number')} left as text, not note references", err=True)
 
 
 @cli.group(cls=TeikitGroup)
@@ -334,6 +412,14 @@ def register_add(entries_file: Path, register_file: Path) -> None:
     click.echo(f"added {len(added)} {noun} to {register_file}: {', '.join(added)}", err=True)
 
 
+def _validated_files(paths) -> list[Path]:
+    """The files validate reads from these paths (folders: their *.xml files, recursively)."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        found.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])
+    return found
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
@@ -364,11 +450,20 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
       teikit render edition ../shared/tei/samples --format html --index
       teikit render hamlet.xml --stylesheet my-edition.xsl
     """
-    from .render.batch import FORMATS, render_many
+    from .files import check_input, refuse_output_over_input
+    from .render.batch import FORMATS, render_many, tei_files
 
     formats = tuple(FORMATS) if output_format == "both" else (output_format,)
+    for path in sources:
+        check_input(path, "TEI file", folder_ok=True)
+    if stylesheet is not None:
+        check_input(stylesheet, "stylesheet")
+    files = tei_files(sources)
+    planned = [output_dir / f"{p.stem}{FORMATS[name].suffix}" for p in files for name in formats]
+    refuse_output_over_input([*planned, *([output_dir / "index.html"] if index else [])],
+                             [*files, *([stylesheet] if stylesheet else [])])
     report = render_many(
-        sources, output_dir, formats=formats,
+        files, output_dir, formats=formats,
         html_stylesheet=stylesheet if "html" in formats else None,
         text_stylesheet=stylesheet if formats == ("text",) else None,
         notes=not no_notes, width=width, jobs=jobs, index=index,
@@ -435,11 +530,16 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
     Exit status: 0 all files valid; 1 some file invalid or malformed; 2 usage
     error (unknown option, missing path or schema, unreadable file).
     """
-    from .files import write_atomic
+    from .files import check_input, refuse_output_over_input, write_atomic
     from .report import format_file_text, format_report
     from .validate import load_schemas, validate_paths
 
+    for path in paths:
+        check_input(path, "file", folder_ok=True)
     rng = list(grammars) + ([tei_all] if tei_all else [])
+    if output:
+        refuse_output_over_input([output], _validated_files(paths) + [s for s in [*rng, *schematrons]
+                                                                      if not s.startswith("teikit:")])
     schemas = load_schemas(
         rng=[g for g in rng if not g.endswith(".xsd")],
         xsd=[g for g in rng if g.endswith(".xsd")],

@@ -156,6 +156,19 @@ def _text_without_furniture(source: Path, edition: Edition) -> str:
     return "\n".join("" if line.strip() in furniture else line for line in text.split("\n"))
 
 
+def left_as_text_warnings(document: Document) -> list[str]:
+    """One line per bracketed number the reader left as text because no note has its number."""
+    return [f"{document.source}:{line}: warning: {text} left as text: no note has its number "
+            "(declare [notes] in the edition file if the notes are marked otherwise)"
+            for line, text in document.left_as_text]
+
+
+def bracketed_numbers_left(source: str | Path, edition: Edition | None = None) -> list[tuple[int, str]]:
+    """The (line, text) of each bracketed number in a source text that is not a note reference."""
+    source = Path(source)
+    return list(read_file(source, edition or edition_for(source)).left_as_text)
+
+
 def suggest_names(
     source: str | Path, edition: Edition | None = None, min_count: int = 1, longer: bool = False
 ) -> list[Suggestion]:

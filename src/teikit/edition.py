@@ -8,6 +8,7 @@ beyond reading it is declared here and recorded in the TEI header.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -189,6 +190,38 @@ GENRE_KEYS = {"salutation", "slogans"}
 
 
 @dataclass(frozen=True)
+class NoteSyntax:
+    """How the text marks footnotes: the reference in running text and the marker that opens a note.
+
+    Each is a template in which ``n`` stands for the note's number: ``"[n]"``, ``"(n)"``, ``"^n"``. A final
+    full stop of the marker is optional in the text (``[1]. A note`` and ``[1] A note`` both open note 1).
+    A reference counts only where a note of its number exists; other bracketed numbers stay text.
+    """
+
+    reference: str = "[n]"
+    marker: str = "[n]."
+
+    @functools.cached_property
+    def reference_pattern(self) -> re.Pattern[str]:
+        return _template_pattern(self.reference)
+
+    @functools.cached_property
+    def marker_pattern(self) -> re.Pattern[str]:
+        """The marker at the start of a line, followed by white space."""
+        body = self.marker[:-1] if self.marker.endswith(".") else self.marker
+        optional_stop = r"\.?" if self.marker.endswith(".") else ""
+        return re.compile("^" + _template_pattern(body).pattern + optional_stop + r"(?=\s)")
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    before, _, after = template.partition("n")
+    return re.compile(re.escape(before) + r"(\d+)" + re.escape(after))
+
+
+NOTE_TEMPLATE = re.compile(r"^[^\w\s]*n[^\w\s]*$")
+
+
+@dataclass(frozen=True)
 class Change:
     when: str
     who: str
@@ -240,6 +273,7 @@ class Edition:
     changes: tuple[Change, ...] = ()
     genre: Genre = Genre()
     entity_notes: tuple[EntityNote, ...] = ()
+    note_syntax: NoteSyntax = NoteSyntax()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -254,7 +288,7 @@ TOP_KEYS = {
     "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
     "source_description", "creation", "project", "register", "default_century", "furniture", "division",
     "correction", "tag", "change", "genre", "entity_note", "editor", "series", "related", "calendar", "dates",
-    "omission", "note",
+    "omission", "note", "notes",
 }
 CERTAINTY = ("high", "medium", "low", "unknown")
 RELATED_TYPES = ("original", "translation", "edition", "partOf", "reviewed", "other")
@@ -300,6 +334,12 @@ class _Reader:
             raise self.fail(f"{where}: '{key}' must be a whole number", f"{key} =")
         return value
 
+    def table(self, data: dict, key: str) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"'{key}' must be a table ([{key}])", f"{key}")
+        return value
+
     def tables(self, data: dict, key: str) -> list[dict]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -340,9 +380,9 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
     if not isinstance(edition_id, str) or not NCNAME.match(edition_id):
         raise reader.fail(f"id '{edition_id}' is not a valid XML name", "id =",
                           hint="use letters, digits, '-', '_' and '.', starting with a letter")
-    publication = data.get("publication", {})
-    source_desc = data.get("source_description", {})
-    creation = data.get("creation", {})
+    publication = reader.table(data, "publication")
+    source_desc = reader.table(data, "source_description")
+    creation = reader.table(data, "creation")
     reader.known_keys(publication, {"publisher", "distributor", "date", "availability", "licence", "licence_url",
                                     "address", "version"}, "[publication]")
     reader.known_keys(creation, {"text", "date"}, "[creation]")
@@ -355,7 +395,7 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
     century = reader.integer(data, "default_century", "edition file", default=1900)
     editors = tuple(_editors(reader, data))
     editor_ids = {editor.id for editor in editors}
-    dates = data.get("dates", {})
+    dates = reader.table(data, "dates")
     reader.known_keys(dates, {"conventions"}, "[dates]")
     return Edition(
         path=str(path),
@@ -398,6 +438,7 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         changes=tuple(_changes(reader, data)),
         genre=_genre(reader, data),
         entity_notes=tuple(_entity_notes(reader, data)),
+        note_syntax=_note_syntax(reader, data),
     )
 
 
@@ -420,7 +461,7 @@ def _entity_notes(reader: _Reader, data: dict):
 
 
 def _genre(reader: _Reader, data: dict) -> Genre:
-    table = data.get("genre", {})
+    table = reader.table(data, "genre")
     if not isinstance(table, dict):
         raise reader.fail("'genre' must be a table ([genre])", "genre")
     reader.known_keys(table, GENRE_KEYS, "[genre]")
@@ -573,9 +614,9 @@ def _editors(reader: _Reader, data: dict):
 
 
 def _series(reader: _Reader, data: dict) -> Series | None:
-    table = data.get("series")
-    if table is None:
+    if "series" not in data:
         return None
+    table = reader.table(data, "series")
     reader.known_keys(table, {"title", "part", "parts"}, "[series]")
     part, parts = table.get("part"), table.get("parts")
     return Series(title=reader.string(table, "title", "[series]"),
@@ -669,7 +710,7 @@ def _tag_decisions(reader: _Reader, data: dict):
         attrs: list[tuple[str, str]] = []
         kind = entry.get("kind")
         if element in {"persName", "orgName", "placeName", "event"}:
-            attrs.append(("ref", reader.string(entry, "ref", where)))
+            attrs.append(("ref", _register_pointer(reader, entry, where)))
         elif element == "title":
             level = reader.string(entry, "level", where)
             if level not in TITLE_LEVELS:
@@ -698,6 +739,17 @@ def _tag_decisions(reader: _Reader, data: dict):
         )
 
 
+def _register_pointer(reader: _Reader, entry: dict, where: str) -> str:
+    """A ``ref`` into the register: ``#`` and an entity id (``ref = "iwma"`` would point at nothing)."""
+    ref = reader.string(entry, "ref", where) or ""
+    if ref.startswith("#") and NCNAME.match(ref[1:]):
+        return ref
+    ident = ref.lstrip("#").strip()
+    suggestion = f'ref = "#{ident}"' if NCNAME.match(ident) else 'ref = "#ID" with an id of the register'
+    raise reader.fail(f"{where}: ref = {ref!r} does not point into the register", f"ref = {ref!r}".replace("'", '"'),
+                      hint=f"write {suggestion}: a register id after '#'")
+
+
 def _changes(reader: _Reader, data: dict):
     for entry in reader.tables(data, "change"):
         reader.known_keys(entry, {"when", "who", "what"}, "[[change]]")
@@ -706,6 +758,24 @@ def _changes(reader: _Reader, data: dict):
             raise reader.fail("[[change]]: when must be an ISO date (YYYY-MM-DD)", "[[change]]")
         yield Change(when=when, who=reader.string(entry, "who", "[[change]]"),
                      what=reader.string(entry, "what", "[[change]]"))
+
+
+NOTES_KEYS = {"reference", "marker"}
+
+
+def _note_syntax(reader: _Reader, data: dict) -> NoteSyntax:
+    table = reader.table(data, "notes")
+    reader.known_keys(table, NOTES_KEYS, "[notes]")
+    values: dict[str, str] = {}
+    for key in sorted(NOTES_KEYS):
+        if key not in table:
+            continue
+        value = reader.string(table, key, "[notes]") or ""
+        if not NOTE_TEMPLATE.match(value or ""):
+            raise reader.fail(f"[notes]: {key} = {value!r} is not a note template", f"{key} =",
+                              hint='write the number as n between punctuation, e.g. "[n]", "(n)", "^n" or "n."')
+        values[key] = value
+    return NoteSyntax(**values)
 
 
 def default_edition(source: Path) -> Edition:

@@ -126,6 +126,8 @@ class Note(Block):
     n: str
     kind: str  # "footnote" | "endnote"
     content: Inline
+    label: str | None = None  # the marker as the source has it ("[1]." or "[1]"); None: the usual one
+    joined: bool = False  # on the line right after the previous note, with no blank line between them
 
 
 BlockLike = Union[Title, Heading, Paragraph, ListBlock, Break, EditorialNote, Salute, Closer, Note, "Division"]
@@ -156,6 +158,8 @@ class Document:
     trailing_space: int = 0
     final_newline: bool = True
     normalisations: tuple[str, ...] = ()
+    # Bracketed numbers that look like note references but have no note: (line, text), left as text.
+    left_as_text: tuple[tuple[int, str], ...] = ()
 
     def parts(self) -> tuple[tuple[str, tuple[BlockLike, ...]], ...]:
         return (("front", self.front), ("body", self.body), ("back", self.back))
@@ -216,6 +220,8 @@ def dump(document: Document) -> str:
             lines.extend(_dump_blocks(blocks, 1))
     if document.trailing_space:
         lines.append(f"trailing blank lines: {document.trailing_space}")
+    for line, text in document.left_as_text:
+        lines.append(f"left as text @{line}: {text}")
     return "\n".join(lines) + "\n"
 
 
@@ -238,7 +244,8 @@ def _dump_blocks(blocks: tuple[BlockLike, ...], depth: int) -> list[str]:
         elif isinstance(block, Break):
             lines.append(f"{pad}break {block.mark!r} @{block.line}{space}")
         elif isinstance(block, Note):
-            lines.append(f"{pad}{block.kind} {block.n} @{block.line}{space}: {dump_inline(block.content)}")
+            joined = " (next line)" if block.joined else ""
+            lines.append(f"{pad}{block.kind} {block.n} @{block.line}{space}{joined}: {dump_inline(block.content)}")
         elif isinstance(block, EditorialNote):
             lines.append(f"{pad}editorial note {block.label!r} @{block.line}{space}: {dump_inline(block.content)}")
         else:

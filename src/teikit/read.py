@@ -10,12 +10,15 @@ character of the text it keeps.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .edition import Correction, Edition, Genre, default_edition
+from .edition import Correction, Edition, Genre, NoteSyntax, default_edition
 from .errors import InputError
 from .files import read_input
 from .model import (
@@ -100,6 +103,7 @@ class RawBlock:
 
     lines: tuple[Line, ...]
     blank_before: int
+    joined: bool = False  # a note cut from the block above: it starts on the next line, no blank line between
 
     @property
     def line(self) -> int:
@@ -154,26 +158,54 @@ def raw_blocks(lines: list[Line]) -> tuple[list[RawBlock], int]:
     return blocks, blanks
 
 
+def split_note_runs(raws: list[RawBlock], notes: NoteSyntax) -> list[RawBlock]:
+    """Cut a block of footnotes written on consecutive lines (``[1]. …`` then ``[2]. …``) into one per note.
+
+    Only inside a block that opens with a note marker, and only where a line opens the next number: a
+    continuation line that happens to start with a bracketed year stays in its note.
+    """
+    result: list[RawBlock] = []
+    for raw in raws:
+        first = notes.marker_pattern.match(raw.lines[0].text)
+        if not first or len(raw.lines) == 1:
+            result.append(raw)
+            continue
+        expected, current, blank_before, joined = int(first.group(1)) + 1, [raw.lines[0]], raw.blank_before, False
+        for line in raw.lines[1:]:
+            marker = notes.marker_pattern.match(line.text)
+            if marker and int(marker.group(1)) == expected:
+                result.append(RawBlock(tuple(current), blank_before, joined))
+                current, blank_before, joined = [line], 0, True
+                expected += 1
+            else:
+                current.append(line)
+        result.append(RawBlock(tuple(current), blank_before, joined))
+    return result
+
+
 # --------------------------------------------------------------------------- block rules
 
 # Only spaces and tabs may stand between the marks: the mark becomes milestone/@rend, a list of tokens that
 # XML splits at those (a no-break space or U+2028 among the asterisks would make one forbidden token).
 BREAK = re.compile(r"^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:[•·◦][ \t]*){3,}$|^[ \t]*#[ \t]*$")
 BULLET = re.compile(r"^( *)([•◦▪‣●])( +)(?=\S)")
-FOOTNOTE = re.compile(r"^\[(\d+)\]\.?(?=\s)")
 EDITORIAL = re.compile(r"^(?:Editor'?s|Editors'|Editorial|Translator'?s|Publisher'?s) [Nn]ote:(?=\s)")
 ENDNOTE = re.compile(r"^(\d+)\.(?=\s)")
 SENTENCE_END = re.compile(r"[.,;:!?…]\s*$")
-TRAILING_NOTEREFS = re.compile(r"(?:\[\d+\])+\s*$")
 HEADING_MAX = 120
 EXCLAMATION_MAX = 100
 
 
-def _is_heading_like(raw: RawBlock) -> bool:
+@functools.lru_cache(maxsize=16)
+def _trailing_references(reference: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{reference})+\\s*$")
+
+
+def _is_heading_like(raw: RawBlock, notes: NoteSyntax) -> bool:
     if len(raw.lines) != 1 or len(raw.text) > 2 * HEADING_MAX:
         return False
     # A footnote marker at the end ("Our introduction[1]") says nothing about the sentence: look before it.
-    text = TRAILING_NOTEREFS.sub("", raw.text).strip()
+    text = _trailing_references(notes.reference_pattern.pattern).sub("", raw.text).strip()
     return (
         0 < len(text) <= HEADING_MAX
         and not SENTENCE_END.search(text)
@@ -182,27 +214,28 @@ def _is_heading_like(raw: RawBlock) -> bool:
     )
 
 
-def _block_break(raw: RawBlock) -> BlockLike | None:
+def _block_break(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
     if len(raw.lines) == 1 and BREAK.match(raw.text):
         return Break(raw.line, mark=raw.text)
     return None
 
 
-def _block_footnote(raw: RawBlock) -> BlockLike | None:
-    match = FOOTNOTE.match(raw.text)
+def _block_footnote(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
+    match = notes.marker_pattern.match(raw.text)
     if not match:
         return None
     label = match.group(0)
-    return Note(raw.line, n=match.group(1), kind="footnote", content=_label_and_rest(raw, label))
+    return Note(raw.line, n=match.group(1), kind="footnote", content=_label_and_rest(raw, label, notes), label=label,
+                joined=raw.joined)
 
 
-def _block_list(raw: RawBlock) -> BlockLike | None:
+def _block_list(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
     matches = [BULLET.match(line.text) for line in raw.lines]
     if not all(matches):
         return None
     items = tuple(
         Item(
-            content=_inline_line(line, match.end()),
+            content=_inline_line(line, match.end(), notes),
             line=line.number,
             marker=match.group(2),
             indent=len(match.group(1)),
@@ -213,27 +246,27 @@ def _block_list(raw: RawBlock) -> BlockLike | None:
     return ListBlock(raw.line, items=items)
 
 
-def _block_editorial(raw: RawBlock) -> BlockLike | None:
+def _block_editorial(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
     match = EDITORIAL.match(raw.text)
     if not match:
         return None
-    return EditorialNote(raw.line, label=match.group(0), content=_label_and_rest(raw, match.group(0)))
+    return EditorialNote(raw.line, label=match.group(0), content=_label_and_rest(raw, match.group(0), notes))
 
 
-def _block_heading(raw: RawBlock) -> BlockLike | None:
-    if _is_heading_like(raw):
-        return Heading(raw.line, content=_inline_block(raw))
+def _block_heading(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
+    if _is_heading_like(raw, notes):
+        return Heading(raw.line, content=_inline_block(raw, notes))
     return None
 
 
-def _block_paragraph(raw: RawBlock) -> BlockLike:
+def _block_paragraph(raw: RawBlock, notes: NoteSyntax) -> BlockLike:
     text = raw.text
     exclamatory = len(raw.lines) == 1 and len(text.strip()) <= EXCLAMATION_MAX and text.rstrip().endswith("!")
-    return Paragraph(raw.line, content=_inline_block(raw), exclamatory=exclamatory)
+    return Paragraph(raw.line, content=_inline_block(raw, notes), exclamatory=exclamatory)
 
 
 # Ordered: the first rule that accepts a raw block decides what it is.
-BLOCK_RULES: tuple[tuple[str, Callable[[RawBlock], BlockLike | None]], ...] = (
+BLOCK_RULES: tuple[tuple[str, Callable[[RawBlock, NoteSyntax], BlockLike | None]], ...] = (
     ("break", _block_break),
     ("footnote", _block_footnote),
     ("list", _block_list),
@@ -243,10 +276,10 @@ BLOCK_RULES: tuple[tuple[str, Callable[[RawBlock], BlockLike | None]], ...] = (
 )
 
 
-def classify(raw: RawBlock) -> BlockLike:
+def classify(raw: RawBlock, notes: NoteSyntax = NoteSyntax()) -> BlockLike:  # noqa: B008 (frozen, shared)
     """Apply the block rules in order to one raw block."""
     for _name, rule in BLOCK_RULES:
-        block = rule(raw)
+        block = rule(raw, notes)
         if block is not None:
             return replace(block, space_before=max(raw.blank_before - 1, 0))
     raise AssertionError("the paragraph rule accepts every block")
@@ -254,7 +287,6 @@ def classify(raw: RawBlock) -> BlockLike:
 
 # --------------------------------------------------------------------------- inline rules
 
-NOTEREF = re.compile(r"\[(\d+)\]")
 NOTE_XREF = re.compile(r"\bnote (\d+) at (?:the )?end of (?:the )?(?:article|document|text)\b")
 QUOTE_PAIRS = {'"': '"', "“": "”"}
 QUOTE_MARKS = {opening: re.compile(f"[{re.escape(opening + closing)}]") for opening, closing in QUOTE_PAIRS.items()}
@@ -262,26 +294,26 @@ QUOTE_MARKS = {opening: re.compile(f"[{re.escape(opening + closing)}]") for open
 OPENING_CONTEXT = set(" \t\n\u00a0([—–-/")
 
 
-def find_noterefs(text: str, spans: list[Span]) -> list[Span]:
-    """``[n]`` in running text: a footnote reference (resolved to its note by the TEI builder)."""
-    return [Span(m.start(), m.end(), "noteref", (("n", m.group(1)),)) for m in NOTEREF.finditer(text)]
+def find_noterefs(text: str, spans: list[Span], notes: NoteSyntax) -> list[Span]:
+    """``[n]`` in running text: a footnote reference, kept if a note ``n`` exists (keep_references_with_notes)."""
+    return [Span(m.start(), m.end(), "noteref", (("n", m.group(1)),)) for m in notes.reference_pattern.finditer(text)]
 
 
-def find_note_xrefs(text: str, spans: list[Span]) -> list[Span]:
+def find_note_xrefs(text: str, spans: list[Span], notes: NoteSyntax) -> list[Span]:
     """"note 1 at end of article": a cross-reference to an end note."""
     if "note " not in text:
         return []
     return [Span(m.start(), m.end(), "xref", (("n", m.group(1)),)) for m in NOTE_XREF.finditer(text)]
 
 
-def find_quotations(text: str, spans: list[Span]) -> list[Span]:
+def find_quotations(text: str, spans: list[Span], notes: NoteSyntax) -> list[Span]:
     """Quoted passages, only where the quotation marks pair up unambiguously in the block.
 
     The marks stay outside the ``q`` span (they are characters of the source);
     a block with an odd number of straight quotes, or a mark in an implausible
     place, gets no quotations at all rather than wrong ones.
     """
-    taken = [(s.start, s.end) for s in spans]
+    taken = _disjoint([(s.start, s.end) for s in spans])
     found: list[Span] = []
     for opening, closing in QUOTE_PAIRS.items():
         marks = QUOTE_MARKS[opening].finditer(text)
@@ -324,36 +356,92 @@ def _plausible_quote(text: str, start: int, end: int) -> bool:
 
 
 def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end for start, end in ranges)
+    """Whether ``index`` falls in one of ``ranges``, which must be disjoint and sorted (see :func:`_disjoint`)."""
+    # Bisection, not a scan: a long block has many spans and many marks, and a scan per mark was quadratic.
+    at = bisect.bisect_right(ranges, (index, math.inf)) - 1
+    return at >= 0 and ranges[at][0] <= index < ranges[at][1]
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``ranges`` as sorted, disjoint ranges (so that :func:`_inside` can bisect)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 # Ordered: later rules see (and stay clear of) the spans of earlier ones.
-INLINE_RULES: tuple[tuple[str, Callable[[str, list[Span]], list[Span]]], ...] = (
+INLINE_RULES: tuple[tuple[str, Callable[[str, list[Span], NoteSyntax], list[Span]]], ...] = (
     ("noteref", find_noterefs),
     ("note-xref", find_note_xrefs),
     ("quotation", find_quotations),
 )
 
 
-def inline(text: str) -> Inline:
+def inline(text: str, notes: NoteSyntax = NoteSyntax()) -> Inline:  # noqa: B008 (frozen, shared)
     """Run the inline rules over one block's text."""
     spans: list[Span] = []
     for _name, rule in INLINE_RULES:
-        spans.extend(rule(text, spans))
+        spans.extend(rule(text, spans, notes))
     return Inline(text).with_spans(spans)
 
 
-def _inline_block(raw: RawBlock) -> Inline:
-    return inline(raw.text)
+def _inline_block(raw: RawBlock, notes: NoteSyntax) -> Inline:
+    return inline(raw.text, notes)
 
 
-def _inline_line(line: Line, start: int) -> Inline:
-    return inline(line.text[start:])
+def _inline_line(line: Line, start: int, notes: NoteSyntax) -> Inline:
+    return inline(line.text[start:], notes)
 
 
-def _label_and_rest(raw: RawBlock, label: str) -> Inline:
+def _label_and_rest(raw: RawBlock, label: str, notes: NoteSyntax) -> Inline:
     """A note body without its label: the label becomes TEI ``label``, the rest is the note's text."""
-    return inline(raw.text[len(label):])
+    return inline(raw.text[len(label):], notes)
+
+
+# --------------------------------------------------------------------------- note references that have notes
+
+
+def keep_references_with_notes(
+    parts: dict[str, tuple[BlockLike, ...]],
+) -> tuple[dict[str, tuple[BlockLike, ...]], tuple[tuple[int, str], ...]]:
+    """Keep a note reference only where a footnote of its number exists; the others go back to being text.
+
+    ``[1923]`` or ``[12]`` in running text is a year or a citation, not a reference, unless the text has a
+    note 1923 or 12. Returns the parts and the (line, text) of every bracketed number left as text.
+    """
+    numbers = {block.n for blocks in parts.values() for block in walk(blocks)
+               if isinstance(block, Note) and block.kind == "footnote"}
+    left: list[tuple[int, str]] = []
+
+    def keep(content: Inline, line: int) -> Inline:
+        dropped = [s for s in content.spans if s.tag == "noteref" and s.attr("n") not in numbers]
+        if not dropped:
+            return content
+        for span in dropped:
+            left.append((line + content.text.count("\n", 0, span.start), content.text[span.start:span.end]))
+        return content.with_spans([s for s in content.spans if s not in dropped])
+
+    kept = {part: tuple(_map_contents(block, keep) for block in blocks) for part, blocks in parts.items()}
+    return kept, tuple(left)  # in document order
+
+
+def _map_contents(block: BlockLike, change: Callable[[Inline, int], Inline]) -> BlockLike:
+    """The block with ``change`` applied to every text it holds, nested blocks included."""
+    if isinstance(block, Division):
+        heading = block.heading and replace(block.heading, content=change(block.heading.content, block.heading.line))
+        return replace(block, heading=heading, children=tuple(_map_contents(c, change) for c in block.children))
+    if isinstance(block, Closer):
+        return replace(block, slogans=tuple(replace(s, content=change(s.content, s.line)) for s in block.slogans))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(replace(i, content=change(i.content, i.line)) for i in block.items))
+    content = getattr(block, "content", None)
+    if content is None:
+        return block
+    return replace(block, content=change(content, block.line))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- corrections
@@ -636,7 +724,8 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
     raws, trailing = raw_blocks(lines)
     if not raws:
         raise InputError("the text is empty", source, hint="a seed needs at least one paragraph of text")
-    blocks = [classify(raw) for raw in raws]
+    raws = split_note_runs(raws, edition.note_syntax)
+    blocks = [classify(raw, edition.note_syntax) for raw in raws]
     # Before the first block every blank line counts; between blocks the first one is the separator.
     blocks[0] = replace(blocks[0], space_before=raws[0].blank_before)
     blocks = apply_corrections(blocks, edition.corrections, edition)
@@ -647,10 +736,13 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
     if isinstance(first, Heading) and len(blocks) > 1 and first.line not in declared_lines:
         blocks.pop(0)
         title = Title(first.line, content=first.content, space_before=first.space_before)
-    parts = _Structurer(edition, blocks).run()
+    structured = _Structurer(edition, blocks).run()
+    parts, left_as_text = keep_references_with_notes({"title": (title,) if title else (), **structured})
+    title = parts.pop("title")[0] if title else None  # type: ignore[assignment]
     normalisations = list(text.normalisations)
     if not final_newline:
-        normalisations.append("The last line of the source has no line end; the regenerated text ends with one.")
+        normalisations.append("The last line of the source has no line end (text/@rend records it, so the "
+                              "regenerated text has none either).")
     return Document(
         source=source,
         title=title,
@@ -660,6 +752,7 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
         trailing_space=trailing,
         final_newline=final_newline,
         normalisations=tuple(normalisations),
+        left_as_text=left_as_text,
     )
 
 

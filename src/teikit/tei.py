@@ -232,7 +232,9 @@ def _append_text(element: etree._Element, text: str) -> None:
 def _add_plain(element: etree._Element, text: str) -> None:
     if not text:
         return
-    last = element[-1] if len(element) else None
+    # Not len(element): lxml counts children by walking them all, which made a long block quadratic.
+    # reversed() starts at the last child, so finding it costs the same however many children there are.
+    last = next(reversed(element), None)
     if last is None:
         element.text = (element.text or "") + text
     else:
@@ -327,16 +329,24 @@ def _closer(block: Closer, parent: etree._Element, ids: _Ids) -> None:
         fill(sub(closer, "seg", {"type": "slogan", "xml:id": ids.next("slogan")}), slogan.content, ids)
 
 
+# A note written on the line right after the previous one (no blank line between): the lossless text keeps it so.
+NOTE_JOINED = "no-blank-line-before"
+
+
 def _note(block: Note, parent: etree._Element, ids: _Ids) -> None:
     note_id = f"{NOTE_PREFIX[block.kind]}{block.n}"
-    note = sub(parent, "note", {"xml:id": note_id, "n": block.n, "type": block.kind, "place": NOTE_PLACE[block.kind]})
+    attrs = {"xml:id": note_id, "n": block.n, "type": block.kind, "place": NOTE_PLACE[block.kind]}
+    if block.joined:
+        attrs["rend"] = NOTE_JOINED
+    note = sub(parent, "note", attrs)
     label, _, _ = _note_label(block)
     sub(note, "label", text=label)
     fill(note, block.content, ids)
 
 
 def _note_label(block: Note) -> tuple[str, str, str]:
-    label = f"[{block.n}]." if block.kind == "footnote" else f"{block.n}."
+    """The label as the source has it (the usual "[n]." or "n." when the reader did not keep one)."""
+    label = block.label or (f"[{block.n}]." if block.kind == "footnote" else f"{block.n}.")
     return label, block.kind, block.n
 
 
@@ -387,10 +397,13 @@ def _collect_notes(document: Document) -> set[tuple[str, str]]:
     return found
 
 
-def build_text(document: Document, labels: dict[int, str] | None = None, notes_by: str | None = None):
+def build_text(
+    document: Document, labels: dict[int, str] | None = None, notes_by: str | None = None
+) -> etree._Element:
     """The TEI ``text`` element for a document; ``labels`` name headless divisions by their first source line."""
     ids = _Ids(notes=_collect_notes(document), labels=dict(labels or {}), notes_by=notes_by)
-    text = tei("text")
+    # Where the source's last line has no line end, say so, so that the lossless text has none either.
+    text = tei("text", {} if document.final_newline else {"rend": "no-final-newline"})
     front_blocks = ((document.title,) if document.title else ()) + document.front
     for part, blocks in (("front", front_blocks), ("body", document.body), ("back", document.back)):
         if not blocks and part != "body":

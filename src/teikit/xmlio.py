@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import UsageError, XMLInputError
+from .files import check_input
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -37,11 +38,20 @@ def max_xml_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
+def human_size(size: int) -> str:
+    """A size a person reads at a glance: "512 bytes", "20 KB", "1.5 MB", "300 MB" (never a rounded "0 MB")."""
+    for unit, scale in (("MB", 1048576), ("KB", 1024)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 10 or value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes" if size != 1 else "1 byte"
+
+
 def _refuse_oversized(size: int, source: str) -> None:
     limit = max_xml_bytes()
     if size > limit:
         raise XMLInputError(
-            f"the file is {size / 1048576:.0f} MB, more than teikit's limit of {limit / 1048576:.0f} MB",
+            f"the file is {human_size(size)}, more than teikit's limit of {human_size(limit)}",
             source, hint="split the file, or raise the limit with TEIKIT_MAX_XML_MB if the machine has the memory",
         )
 XSLT_DIR = PACKAGE_DIR / "render" / "xslt"
@@ -117,8 +127,9 @@ def parse_xml(path: str | Path) -> etree._ElementTree:
     """Parse an XML file safely; raise XMLInputError naming the file, line and column."""
     path = Path(path)
     source = str(path)
+    # Stat first: a FIFO or a device would block the open, a folder is not XML.
+    _refuse_oversized(check_input(path, "file").st_size, source)
     try:
-        _refuse_oversized(path.stat().st_size, source)
         with open(path, "rb") as handle:
             tree = etree.parse(handle, safe_parser(), base_url=source)
     except FileNotFoundError:
@@ -210,6 +221,7 @@ XSLT_ACCESS = etree.XSLTAccessControl(
 def load_xslt(path: str | Path) -> etree.XSLT:
     """Compile a stylesheet, resolving ``teikit:`` imports; raise XMLInputError on any fault."""
     source = str(path)
+    check_input(path, "stylesheet")
     parser = safe_parser()
     parser.resolvers.add(_TeikitResolver())
     try:
@@ -238,3 +250,27 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
     """Bytes of an XML tree in teikit's one canonical form: UTF-8, declaration, final newline."""
     data = etree.tostring(tree, encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return data if data.endswith(b"\n") else data + b"\n"
+
+
+TEI_ROOTS = ("TEI", "teiCorpus")
+
+
+def check_tei_root(tree: etree._ElementTree | etree._Element, source: str = "<input>", *,
+                   unnamespaced: bool = False) -> None:
+    """Refuse a document that is not TEI P5, naming its root: DocBook, an Ant file, TEI P4 (``TEI.2``).
+
+    ``unnamespaced`` also accepts a ``TEI`` or ``teiCorpus`` root written without the TEI namespace (the
+    renderers add it). Renderers and exporters share this check, so they refuse the same documents alike.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    where = root.getroottree().docinfo.URL or source
+    qname = etree.QName(root)
+    if qname.localname in TEI_ROOTS and (qname.namespace == TEI_NS or (unnamespaced and qname.namespace is None)):
+        return
+    if qname.localname == "TEI.2":
+        raise XMLInputError("TEI P4 is not supported (the root element is <TEI.2>)", where, root.sourceline,
+                            hint="convert it to P5 first, e.g. with the TEI Consortium's p4top5.xsl")
+    namespace = f" in the namespace {qname.namespace}" if qname.namespace else " in no namespace"
+    raise XMLInputError(f"not a TEI P5 document: the root element is <{qname.localname}>{namespace}", where,
+                        root.sourceline,
+                        hint=f"teikit reads TEI P5 (root TEI or teiCorpus in the namespace {TEI_NS})")

@@ -35,11 +35,11 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..errors import XMLInputError
+from ..xmlio import check_tei_root
 from .blocks import RawMention, read_blocks
 from .metadata import authority_from_uri, expand_pointer, prefix_definitions, read_date, read_document, read_register
 from .records import Block, Entity, Extract, Occurrence
-from .xmltext import Locators, is_tei, local, slug
+from .xmltext import Locators, slug
 
 # The element that marks a mention → the entity type (None: decided by @type or by the register entry).
 MENTION_ELEMENTS = {
@@ -134,12 +134,7 @@ def _occurrence(block: Block, mention: RawMention, mentions: list[RawMention], n
 def extract(tree: etree._ElementTree | etree._Element, source: str) -> Extract:
     """Read one TEI document (any TEI P5, teikit's or not) into an :class:`Extract`."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    if not is_tei(root) or local(root) not in ("TEI", "teiCorpus"):
-        raise XMLInputError(
-            f"not a TEI P5 document: the root element is <{etree.QName(root).localname}>",
-            root.getroottree().docinfo.URL or source, root.sourceline,
-            hint="exports read TEI P5 (root TEI or teiCorpus in the namespace http://www.tei-c.org/ns/1.0)",
-        )
+    check_tei_root(root, source)
     locate = Locators()
     reading = read_blocks(root, locate)
     register = read_register(root)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..xmlio import NS, TEI_NS, parse_xml_bytes
+from ..xmlio import NS, TEI_NS, check_tei_root, parse_xml_bytes
 from . import stylesheets
 from .stylesheets import GENERATOR, Stylesheet
 
@@ -49,6 +49,7 @@ def render_html(
     for label, href in downloads:
         if not label or not href or any(c.isspace() or c == "=" for c in label + href):
             raise ValueError(f"a download needs a label and an href without spaces or '=': {label!r} {href!r}")
+    check_tei_root(tree, unnamespaced=True)  # DocBook or TEI P4 would give a page of loose words: refuse them
     xslt = stylesheets.load(stylesheet, "html.xsl")
     result = stylesheets.run(
         xslt,

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..xmlio import TEI_NS
+from ..xmlio import TEI_NS, check_tei_root
 
 T = f"{{{TEI_NS}}}"
 # Editorial additions that are not characters of the source.
 NOT_IN_SOURCE = {T + "corr", T + "supplied", T + "reg", T + "expan", T + "ex", T + "gap"}
 CONTAINERS = {T + "front", T + "body", T + "back", T + "div", T + "opener"}
 LAYOUT = re.compile(r"(indent|gap)\((\d+)\)")
+NOTE_JOINED = "no-blank-line-before"  # teikit.tei's mark of a note on the line right after the previous one
 
 
 @dataclass
@@ -31,17 +32,18 @@ class _Blocks:
     items: list[tuple[int, str]] = field(default_factory=list)
     pending: int = 0
 
-    def add(self, text: str) -> None:
-        self.items.append((self.pending, text))
+    def add(self, text: str, joined: bool = False) -> None:
+        """One more block; ``joined`` when it starts on the line right after the previous one."""
+        self.items.append((-1 if joined and self.items else self.pending, text))
         self.pending = 0
 
-    def join(self) -> str:
+    def join(self, final_newline: bool = True) -> str:
         if not self.items:
             return ""
-        out = [self.items[0][1]] if self.items[0][0] == 0 else ["\n" * self.items[0][0] + self.items[0][1]]
+        out = [self.items[0][1]] if self.items[0][0] <= 0 else ["\n" * self.items[0][0] + self.items[0][1]]
         for extra, text in self.items[1:]:
-            out.append("\n\n" + "\n" * extra + text)
-        return "".join(out) + "\n" + "\n" * self.pending
+            out.append("\n" + text if extra < 0 else "\n\n" + "\n" * extra + text)
+        return "".join(out) + ("\n" if final_newline else "") + "\n" * self.pending
 
 
 def source_text(element: etree._Element) -> str:
@@ -82,8 +84,10 @@ def _walk(element: etree._Element, blocks: _Blocks) -> None:
             blocks.add(child.get("rend", "* * *"))
         elif tag == T + "closer":
             _walk_closer(child, blocks)
-        elif tag in {T + "head", T + "p", T + "note", T + "salute"}:
+        elif tag in {T + "head", T + "p", T + "salute"}:
             blocks.add(source_text(child))
+        elif tag == T + "note":
+            blocks.add(source_text(child), joined=NOTE_JOINED in child.get("rend", "").split())
 
 
 def _walk_closer(closer: etree._Element, blocks: _Blocks) -> None:
@@ -97,9 +101,10 @@ def _walk_closer(closer: etree._Element, blocks: _Blocks) -> None:
 def render_lossless(tree: etree._ElementTree | etree._Element) -> str:
     """The source text regenerated from a teikit TEI document."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    check_tei_root(root)
     text = root.find(T + "text")
     if text is None:
         return ""
     blocks = _Blocks()
     _walk(text, blocks)
-    return blocks.join()
+    return blocks.join(final_newline="no-final-newline" not in text.get("rend", "").split())

@@ -67,17 +67,40 @@ def run(xslt: etree.XSLT, tree: etree._ElementTree, **params: str) -> etree._XSL
     try:
         return xslt(as_tei(tree), **{name: etree.XSLT.strparam(value) for name, value in params.items()})
     except etree.XSLTApplyError as exc:
-        raise _apply_error(exc, xslt) from None
+        root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+        raise _apply_error(exc, xslt, root.getroottree().docinfo.URL) from None
 
 
-def _apply_error(exc: etree.XSLTApplyError, xslt: etree.XSLT) -> XMLInputError:
+# libxslt's words around the cause of a runtime error, which say nothing by themselves.
+_GENERIC = ("runtime error", "XPath evaluation returned no result", "Evaluating user parameter")
+
+
+def _apply_error(exc: etree.XSLTApplyError, xslt: etree.XSLT, document: str | None = None) -> XMLInputError:
+    """One line for a failed transformation: where in the stylesheet, and the cause libxslt gave.
+
+    libxslt logs a runtime error as several entries ("runtime error, element 'value-of'" with the
+    stylesheet's line, then the cause, then "XPath evaluation returned no result"), and logs every
+    ``xsl:message`` alike: taking the last entry gave "the stylesheet failed: n" for a stylesheet whose
+    last message was "n". A terminating ``xsl:message`` is the exception's own text.
+    """
     entries = [entry for entry in xslt.error_log if entry.message.strip()] or list(exc.error_log or [])
-    entry = entries[-1] if entries else None
-    message = " ".join((entry.message if entry is not None else str(exc)).split())
-    where = entry.filename if entry is not None and entry.filename not in (None, "<string>") else None
-    line = entry.line if entry is not None and entry.line else None
+    located = [e for e in entries if e.filename not in (None, "<string>") and e.message.startswith("runtime error")]
+    text = " ".join(str(exc).split())
+    if located:
+        first = located[0]
+        at = entries.index(first)
+        # The cause follows the located entry (an undefined variable) or, for XPath's own errors, precedes it.
+        before = [entries[at - 1]] if at > 0 else []
+        cause = next((e.message for e in [*entries[at + 1:], *before] if not e.message.startswith(_GENERIC)), None)
+        element = first.message.split("element", 1)[-1].strip(" '")
+        message = f"runtime error in element '{element}'" + (f": {' '.join(cause.split())}" if cause else "")
+        where, line = first.filename, first.line or None
+    elif text and any(" ".join(e.message.split()) == text for e in entries):
+        message, where, line = f"the stylesheet stopped with xsl:message: {text}", document, None
+    else:
+        message, where, line = text or "the transformation failed", document, None
     lowered = message.lower()
-    if "denied" in lowered or "forbidden" in lowered:
+    if any(word in lowered for word in ("denied", "forbidden", "refused")):
         hint = "teikit runs stylesheets without permission to write files or use the network"
     else:
         hint = "fix the stylesheet, or render with teikit's own"

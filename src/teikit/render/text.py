@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import UsageError
+from ..xmlio import check_tei_root
 from . import stylesheets
 from .stylesheets import GENERATOR, Stylesheet
 
@@ -185,6 +186,7 @@ def render_text(
     """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given."""
     if width is not None and width < 10:
         raise UsageError(f"a width of {width} columns is too narrow", hint="give 10 columns or more, or no width")
+    check_tei_root(tree, unnamespaced=True)  # DocBook or TEI P4 would give loose words: refuse them
     xslt = stylesheets.load(stylesheet, "text.xsl")
     result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR)
     return layout(str(result), width)

@@ -64,27 +64,44 @@ def fits(candidate: Span, spans: Iterable[Span]) -> bool:
 
 
 class _SpanIndex:
-    """The spans of one text, sorted by start, so that a candidate is checked only against its neighbours.
+    """The spans of one text in runs sorted by start, so that a candidate is checked only against its neighbours.
 
     Checking every candidate against every span is quadratic on a long paragraph (a 5 MB line has
     thousands of each); a span can only overlap a candidate if it starts less than the longest span's
-    length before the candidate's end.
+    length before the candidate's end. Inserting into one sorted list was quadratic too (each insertion
+    moves the list's tail): candidates come in sorted runs (names in text order, then dates in text
+    order), so a span that starts at or after the last one of the current run is appended to it, any
+    other starts a new run, and a look-up bisects each run.
     """
 
     def __init__(self, spans: Iterable[Span]) -> None:
-        self.spans = sorted(spans, key=lambda s: s.start)
-        self.starts = [s.start for s in self.spans]
-        self.longest = max((s.end - s.start for s in self.spans), default=0)
+        first = sorted(spans, key=lambda s: s.start)
+        self.runs: list[tuple[list[int], list[tuple[int, Span]]]] = [([s.start for s in first], list(enumerate(first)))]
+        self.added = len(first)
+        self.longest = max((s.end - s.start for s in first), default=0)
+
+    @property
+    def spans(self) -> list[Span]:
+        """Every span by start; equal starts in the order they were added (as insertion after equals gave)."""
+        every = [entry for _, entries in self.runs for entry in entries]
+        return [span for _, span in sorted(every, key=lambda entry: (entry[1].start, entry[0]))]
 
     def near(self, candidate: Span) -> list[Span]:
-        low = bisect_left(self.starts, candidate.start - self.longest)
-        high = bisect_right(self.starts, candidate.end)
-        return self.spans[low:high]
+        found: list[Span] = []
+        for starts, entries in self.runs:
+            low = bisect_left(starts, candidate.start - self.longest)
+            high = bisect_right(starts, candidate.end)
+            found.extend(span for _, span in entries[low:high])
+        return found
 
     def add(self, span: Span) -> None:
-        position = bisect_right(self.starts, span.start)
-        self.starts.insert(position, span.start)
-        self.spans.insert(position, span)
+        starts, entries = self.runs[-1]
+        if starts and span.start < starts[-1]:
+            starts, entries = [], []
+            self.runs.append((starts, entries))
+        starts.append(span.start)
+        entries.append((self.added, span))
+        self.added += 1
         self.longest = max(self.longest, span.end - span.start)
 
     def fits(self, candidate: Span) -> bool:
