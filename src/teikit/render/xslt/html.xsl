@@ -56,11 +56,11 @@
 
   <!-- The register: entries in standOff or the header, by kind. -->
   <xsl:variable name="tk:register" select="/*/tei:standOff | /*/tei:teiHeader | /tei:teiCorpus/tei:TEI/tei:standOff"/>
-  <xsl:variable name="tk:persons" select="$tk:register//tei:person[@xml:id] | $tk:register//tei:personGrp[@xml:id]"/>
-  <xsl:variable name="tk:orgs" select="$tk:register//tei:org[@xml:id]"/>
-  <xsl:variable name="tk:places" select="$tk:register//tei:place[@xml:id]"/>
-  <xsl:variable name="tk:dated" select="//tei:text//tei:date[@when or @from or @to or @notBefore or @notAfter]"/>
-  <xsl:variable name="tk:names" select="//tei:text//*[self::tei:persName or self::tei:orgName or self::tei:placeName
+  <xsl:variable name="tk:persons" select="$tk:register/descendant::*[self::tei:person or self::tei:personGrp][@xml:id]"/>
+  <xsl:variable name="tk:orgs" select="$tk:register/descendant::tei:org[@xml:id]"/>
+  <xsl:variable name="tk:places" select="$tk:register/descendant::tei:place[@xml:id]"/>
+  <xsl:variable name="tk:dated" select="//tei:text/descendant::tei:date[@when or @from or @to or @notBefore or @notAfter]"/>
+  <xsl:variable name="tk:names" select="//tei:text/descendant::*[self::tei:persName or self::tei:orgName or self::tei:placeName
                                         or self::tei:geogName or self::tei:name or self::tei:rs]"/>
   <xsl:variable name="tk:interventions"
       select="(//tei:text//tei:choice | //tei:text//tei:supplied | //tei:text//tei:app)[1]"/>
@@ -281,7 +281,7 @@
   <!-- ================================================================ table of contents -->
 
   <xsl:template name="tk:toc">
-    <xsl:variable name="headed" select="//tei:text//*[self::tei:div or self::tei:div1 or self::tei:div2
+    <xsl:variable name="headed" select="//tei:text/descendant::*[self::tei:div or self::tei:div1 or self::tei:div2
         or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head]"/>
     <nav class="tk-toc" aria-labelledby="tk-toc-heading">
       <xsl:text>&#10;</xsl:text>
