@@ -140,8 +140,9 @@ def export_many(
 
 def _export(tree, formats: Iterable[str], source_name: str, skip_unmet: bool) -> tuple[dict[str, bytes], list[str]]:
     exporters = [get_format(name) for name in dict.fromkeys(formats)]
-    extracted = extract(tree, source_name)
     path = _source_path(tree, source_name)
+    extracted = extract(tree, source_name)
+    del tree  # the exporters read only the extract: a tree parsed for the export is freed before they run
     files: dict[str, bytes] = {}
     skipped: list[str] = []
     for exporter in exporters:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .records import Block, Division, Piece
+from .records import Block, Division
 from .sentences import Span, split_sentences
 from .xmltext import TEI_NS, WHITE_SPACE, XML_ID, Locators, is_tei, local, normalise_space
 
@@ -48,12 +48,13 @@ SKIPPED = frozenset({
     "spanGrp", "span", "timeline", "metamark", "gap", "classCode", "catRef",
 })
 # In a choice, the reading text takes the first of these that is present.
+_NO_MENTIONS: list = []  # shared by every block without mentions; never appended to
 CHOICE_PREFERENCE = ("corr", "reg", "expan", "seg", "unclear")
 NOTE_MARKER = re.compile(r"^[\[(]?[*†‡§\w]{0,4}[\])]?\.?$")
 ORDERED_LIST = re.compile(r"\b(numbered|ordered|decimal|arabic|roman)\b", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawMention:
     """A name or date element met in a block: the element and its offsets in the block's text."""
 
@@ -110,6 +111,7 @@ class _Walker:
         self.builder: _Builder | None = None
         self.note_stack: list[str] = []
         self.pending: list[etree._Element] = []  # notes met inside a block, read after it
+        self.single_sentences: dict[tuple[int, int], tuple[Span, ...]] = {}
 
     # ---- structure
 
@@ -216,16 +218,8 @@ class _Walker:
         text = "".join(builder.parts)
         if text.endswith(" "):
             text = text[:-1]
-        pieces: list[Piece] = []
-        position = 0
         refs = sorted(((min(o, len(text)), i, target) for i, (o, target) in enumerate(builder.refs)))
-        for offset, _, target in refs:
-            if offset > position:
-                pieces.append(Piece(text[position:offset]))
-            pieces.append(Piece(note=target))
-            position = offset
-        if position < len(text):
-            pieces.append(Piece(text[position:]))
+        note_refs = tuple((offset, target) for offset, _, target in refs)
         mentions = []
         for mention in builder.mentions:
             start, end = min(mention.start, len(text)), min(mention.end, len(text))
@@ -235,13 +229,16 @@ class _Walker:
                 end -= 1
             mentions.append(RawMention(mention.element, mention.name, start, end))
         protected = [Span(m.start, m.end) for m in mentions if m.end > m.start]
+        sentences = split_sentences(text, protected)
+        if len(sentences) == 1:  # most blocks are one sentence: equal spans are one shared (frozen) tuple
+            sentences = self.single_sentences.setdefault((sentences[0].start, sentences[0].end), sentences)
         block = Block(
             index=len(self.blocks), locator=builder.locator, kind=builder.kind, division=builder.division,
             level=builder.level, group=builder.group, ordered=builder.ordered, note=builder.note,
-            pieces=tuple(pieces), text=text, sentences=split_sentences(text, protected),
+            note_refs=note_refs, text=text, sentences=sentences,
         )
         self.blocks.append(block)
-        self.block_mentions.append(mentions)
+        self.block_mentions.append(mentions or _NO_MENTIONS)  # most blocks have none: one shared empty list
         innermost = self.division_stack[-1] if self.division_stack else None
         if block.kind in ("heading", "title") and innermost is not None and innermost["heading"] is None:
             innermost["heading"] = text
@@ -285,10 +282,10 @@ class _Walker:
         if self.builder is None and element.get("unit") in ("section", "part"):
             self.blocks.append(Block(
                 index=len(self.blocks), locator=self.locate(element), kind="break", division=self.current_division(),
-                level=0, group=self.locate(element.getparent()), ordered=False, note=None, pieces=(), text="",
+                level=0, group=self.locate(element.getparent()), ordered=False, note=None, note_refs=(), text="",
                 sentences=(),
             ))
-            self.block_mentions.append([])
+            self.block_mentions.append(_NO_MENTIONS)
 
     def space(self, element: etree._Element) -> None:
         if self.builder is not None:
