@@ -54,5 +54,5 @@ def test_an_extract_holds_no_element_of_the_tree(tmp_path):
     gc.collect()
     assert extracted.blocks
     alive = [o for o in gc.get_objects() if isinstance(o, etree._Element)
-             and o.getroottree().docinfo.URL == str(path)]
+             and str(path) == o.getroottree().docinfo.URL]
     assert not alive
