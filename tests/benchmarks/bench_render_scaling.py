@@ -5,8 +5,9 @@ Run by hand (it is not a test), with nice on a shared machine:
 
 Builds teiCorpus files from the first 1, 2, 4 … N plays of the folder (sorted by name) whose markup density
 (tags per kB) is within 10 % of the folder's median, so that the s/MB column measures the cost of size and not
-of the mix (ids prefixed per member, see teicorpus.py), then for each one parses it, renders HTML and the reading text and exports every format
-(each step timed alone, in this process, one core), and prints seconds per MB of TEI. Linear cost means a
+of the mix (ids prefixed per member, see teicorpus.py), then for each one parses it, renders HTML and the
+reading text and exports every format (each step timed alone, in this process, one core), and prints CPU
+seconds per MB of TEI. Linear cost means a
 flat column: the largest corpus's s/MB within 1.5x of the smallest's. With --big it also gathers plays up to
 ~50 MB (the size of a corpus project's dump) and renders and exports that, with its peak memory measured in
 a child process (resource.getrusage), as a multiple of the file's size.
