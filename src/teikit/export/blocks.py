@@ -40,13 +40,17 @@ BLOCKS_OUTSIDE_TEXT = {
     "stage": "stage", "bibl": "paragraph",
 }
 DIVISIONS = frozenset({"front", "body", "back", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
-# Not part of the reading text: registers, apparatus readings, deletions, forme work, descriptions.
+# Not part of the reading text: the header and standOff (metadata, registers kept apart), apparatus readings,
+# deletions, forme work, descriptions of images, and the elements that link rather than hold text.
 SKIPPED = frozenset({
     "teiHeader", "standOff", "facsimile", "sourceDoc", "fw", "figDesc", "del", "rdg", "rdgGrp", "surplus",
-    "listPerson", "listOrg", "listPlace", "listEvent", "listRelation", "listNym", "interpGrp", "interp",
-    "linkGrp", "link", "join", "joinGrp", "alt", "altGrp", "certainty", "precision", "respons", "index",
-    "spanGrp", "span", "timeline", "metamark", "gap", "classCode", "catRef",
+    "interpGrp", "interp", "linkGrp", "link", "join", "joinGrp", "alt", "altGrp", "certainty", "precision",
+    "respons", "index", "spanGrp", "span", "timeline", "metamark", "classCode", "catRef",
 })
+# Registers written inside the text (a letters edition's index in back, a body that is a listPlace) are read:
+# each entry is an item. Names in them are the register's own, not mentions in the text.
+REGISTERS = frozenset({"listPerson", "listOrg", "listPlace", "listEvent", "listRelation", "listNym", "listObject"})
+REGISTER_ENTRIES = frozenset({"person", "personGrp", "org", "place", "event", "relation", "nym", "object"})
 # In a choice, the reading text takes the first of these that is present.
 _NO_MENTIONS: list = []  # shared by every block without mentions; never appended to
 CHOICE_PREFERENCE = ("corr", "reg", "expan", "seg", "unclear")
@@ -91,6 +95,13 @@ class _Builder:
             self.length += len(text)
             self.trailing_space = text.endswith(" ")
 
+    def join_word(self) -> None:
+        """Drop the space before this point and any at the start of the next text (lb break="no")."""
+        if self.parts and self.parts[-1].endswith(" "):
+            self.parts[-1] = self.parts[-1][:-1]
+            self.length -= 1
+        self.trailing_space = True
+
     def has_content(self) -> bool:
         return bool(self.length or self.refs)
 
@@ -112,6 +123,7 @@ class _Walker:
         self.note_stack: list[str] = []
         self.pending: list[etree._Element] = []  # notes met inside a block, read after it
         self.single_sentences: dict[tuple[int, int], tuple[Span, ...]] = {}
+        self.registers = 0  # how many register lists (listPerson …) the walk is inside
 
     # ---- structure
 
@@ -136,9 +148,17 @@ class _Walker:
             return
         elif name in DIVISIONS:
             self.division(element, name)
+        elif name in REGISTERS:
+            self.registers += 1
+            self.flush()
+            self.walk(element)
+            self.flush()
+            self.registers -= 1
+        elif name in REGISTER_ENTRIES and self.registers:
+            self.block(element, "item")
         elif name in BLOCKS or (name in BLOCKS_OUTSIDE_TEXT and self.builder is None):
             self.block(element, BLOCKS.get(name) or BLOCKS_OUTSIDE_TEXT[name])
-        elif name in MENTIONS:
+        elif name in MENTIONS and not self.registers:
             self.mention(element, name)
         else:
             self.walk(element)
@@ -266,17 +286,33 @@ class _Walker:
             self.element(children[0])
 
     def app(self, element: etree._Element) -> None:
+        """The lemma (else the first reading), then the entry's notes (an EpiDoc apparatus is often only notes)."""
         lemma = next((c for c in element if is_tei(c) and local(c) == "lem"), None)
         if lemma is None:
-            lemma = next((c for c in element if is_tei(c) and local(c) == "rdg"), None)
-            if lemma is not None:
-                self.walk(lemma)
-            return
-        self.element(lemma)
+            reading = next((c for c in element if is_tei(c) and local(c) == "rdg"), None)
+            if reading is not None:
+                self.walk(reading)
+        else:
+            self.element(lemma)
+        for child in element:
+            if is_tei(child) and local(child) == "note":
+                self.element(child)
+
+    def gap(self, element: etree._Element) -> None:
+        """An omission leaves its mark, as in the reading text: [description], else […]."""
+        description = normalise_space(" ".join(
+            "".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc"))
+        if self.builder is None:
+            self.open_implicit(element.getparent())
+        self.builder.append(f"[{description}]" if description else "[…]")
 
     def line_break(self, element: etree._Element) -> None:
-        if self.builder is not None and element.get("break") != "no":
+        if self.builder is None:
+            return
+        if element.get("break") != "no":
             self.builder.append(" ")
+        else:
+            self.builder.join_word()  # a word broken at the line: the layout space around the break goes
 
     def milestone(self, element: etree._Element) -> None:
         if self.builder is None and element.get("unit") in ("section", "part"):
@@ -371,6 +407,7 @@ _HANDLERS = {
     "ptr": _Walker.pointer,
     "note": _Walker.note,
     "anchor": _Walker.anchor,
+    "gap": _Walker.gap,
 }
 
 

@@ -341,6 +341,27 @@
     </xsl:choose>
   </xsl:template>
 
+  <!--
+    '1' when an @n is a label a reader sees printed (12, 3a, iv, b), not a name or words ("Private Lesung"):
+    the reading text prints an item's @n only then, never attribute values as words.
+  -->
+  <xsl:template name="tk:is-label">
+    <xsl:param name="n" select="normalize-space(@n)"/>
+    <xsl:if test="$n != '' and not(contains($n, ' ')) and string-length($n) &lt;= 8
+                  and string-length(translate($n, '0123456789ivxlcdmIVXLCDM.,:;()[]-–/', '')) &lt;= 1">1</xsl:if>
+  </xsl:template>
+
+  <!-- A section break's printed sign: @rend when it is one (* * *, ⁂, —), else * * * (rend="stars" is a word). -->
+  <xsl:template name="tk:printed-sign">
+    <xsl:variable name="rend" select="normalize-space(@rend)"/>
+    <xsl:choose>
+      <xsl:when test="$rend != '' and translate($rend, concat($tk:upper, $tk:lower), '') = $rend">
+        <xsl:value-of select="$rend"/>
+      </xsl:when>
+      <xsl:otherwise>* * *</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- '1' when a pointer's content is only a note marker ([1], 2, *, †) rather than words. -->
   <xsl:template name="tk:is-marker">
     <xsl:if test="normalize-space(translate(., '0123456789[]()*†‡§¶.,', '')) = ''">1</xsl:if>

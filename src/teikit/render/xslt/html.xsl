@@ -1090,7 +1090,7 @@
     <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="$flow = '1' and @rend">
-        <p role="separator"><xsl:call-template name="tk:attributes"/><xsl:value-of select="@rend"/></p>
+        <p role="separator"><xsl:call-template name="tk:attributes"/><xsl:call-template name="tk:printed-sign"/></p>
         <xsl:text>&#10;</xsl:text>
       </xsl:when>
       <xsl:when test="$flow = '1'">
@@ -1098,7 +1098,8 @@
         <xsl:text>&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
-        <span role="separator"><xsl:call-template name="tk:attributes"/><xsl:value-of select="@rend"/></span>
+        <span role="separator"><xsl:call-template name="tk:attributes"/>
+          <xsl:if test="@rend"><xsl:call-template name="tk:printed-sign"/></xsl:if></span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
