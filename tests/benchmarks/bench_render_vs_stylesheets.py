@@ -41,6 +41,7 @@ def sample(folder: Path, count: int, into: Path) -> float:
 
 
 def run_saxon(source: Path, out: Path) -> float:
+    out.mkdir()  # Saxon wants the output folder to exist when the input is one
     started = time.perf_counter()
     subprocess.run(["java", "-jar", str(SAXON), f"-s:{source}", f"-o:{out}", f"-xsl:{TO_HTML}"],
                    check=True, capture_output=True)
