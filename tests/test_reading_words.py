@@ -214,6 +214,10 @@ def test_notes_between_verse_lines_are_marked_as_notes():
     html, text, markdown = _outputs(tree)
     assert "ALPHA\nFirst line,\nNote: Traverser: to hinder.\nsecond line." in text
     assert "*Note:* Traverser: to hinder." in markdown
+    labelled = _tei("<div><p>Text.</p><note><label>Editor's note:</label> A word.</note></div>")
+    html, text, markdown = _outputs(labelled)
+    assert "Editor's note: A word." in text and "Note: Editor" not in text
+    assert "Editor's note: A word." in markdown and "*Note:*" not in markdown
 
 
 def test_a_register_in_back_and_a_body_that_is_a_register_are_read():

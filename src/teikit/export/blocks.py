@@ -252,10 +252,12 @@ class _Walker:
         sentences = split_sentences(text, protected)
         if len(sentences) == 1:  # most blocks are one sentence: equal spans are one shared (frozen) tuple
             sentences = self.single_sentences.setdefault((sentences[0].start, sentences[0].end), sentences)
+        first = next((c for c in builder.owner if isinstance(c.tag, str)), None) if builder.kind == "note" else None
+        labelled = first is not None and is_tei(first) and local(first) == "label"
         block = Block(
             index=len(self.blocks), locator=builder.locator, kind=builder.kind, division=builder.division,
             level=builder.level, group=builder.group, ordered=builder.ordered, note=builder.note,
-            note_refs=note_refs, text=text, sentences=sentences,
+            note_refs=note_refs, text=text, sentences=sentences, labelled=labelled,
         )
         self.blocks.append(block)
         self.block_mentions.append(mentions or _NO_MENTIONS)  # most blocks have none: one shared empty list

@@ -134,6 +134,7 @@ class Block:
     note_refs: tuple[tuple[int, str], ...]  # (offset in text, note locator) of each footnote reference, in order
     text: str
     sentences: tuple[Span, ...]
+    labelled: bool = False  # a note block that opens with its own label ("Editor's note:")
 
     @property
     def pieces(self) -> tuple[Piece, ...]:
