@@ -240,3 +240,22 @@ def test_the_notes_of_an_apparatus_are_kept():
     for output in (text, markdown):
         assert "Text from photograph" in output and "Mommsen reads vix" in output and "vixit" in output
         assert "vixt" not in output
+
+
+@pytest.mark.skipif(not list(DATA.glob("tei-guidelines/*.xml")), reason=f"no TEI Guidelines sources under {DATA}")
+def test_the_guidelines_examples_lose_no_word_in_the_markdown():
+    # HTML and the reading text of every example are checked in test_render.py; here the Markdown.
+    from test_render import guideline_examples
+
+    from teikit.xmlio import parse_xml_bytes
+
+    examples = guideline_examples()
+    assert len(examples) > 1000
+    failures = []
+    for name, data in examples[:: max(1, len(examples) // 400)]:  # 400 of them, spread over the chapters
+        tree = parse_xml_bytes(data, name)
+        markdown = export(tree, "markdown", "x")["x.md"].decode("utf-8")
+        missing = lost(source_words(tree.getroot(), editorial=True), markdown_words(markdown))
+        if missing:
+            failures.append(f"{name}: {missing[:8]}")
+    assert failures == []
