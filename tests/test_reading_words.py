@@ -245,9 +245,8 @@ def test_the_notes_of_an_apparatus_are_kept():
 @pytest.mark.skipif(not list(DATA.glob("tei-guidelines/*.xml")), reason=f"no TEI Guidelines sources under {DATA}")
 def test_the_guidelines_examples_lose_no_word_in_the_markdown():
     # HTML and the reading text of every example are checked in test_render.py; here the Markdown.
-    from test_render import guideline_examples
-
     from teikit.xmlio import parse_xml_bytes
+    from test_render import guideline_examples
 
     examples = guideline_examples()
     assert len(examples) > 1000
