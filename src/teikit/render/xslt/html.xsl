@@ -443,7 +443,10 @@
     <xsl:param name="block" select="'div'"/>
     <xsl:param name="inline" select="'span'"/>
     <xsl:param name="class" select="''"/>
-    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <!-- Where the block and inline tags are one (span for hi, seg, w …), where it stands changes nothing. -->
+    <xsl:variable name="flow">
+      <xsl:if test="$block != $inline"><xsl:call-template name="tk:in-flow"/></xsl:if>
+    </xsl:variable>
     <xsl:variable name="tag">
       <xsl:choose>
         <xsl:when test="$flow = '1'"><xsl:value-of select="$block"/></xsl:when>
