@@ -306,7 +306,9 @@ class _Walker:
             "".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc"))
         if self.builder is None:
             self.open_implicit(element.getparent())
-        self.builder.append(f"[{description}]" if description else "[…]")
+        builder = self.builder
+        assert builder is not None  # open_implicit always opens one
+        builder.append(f"[{description}]" if description else "[…]")
 
     def line_break(self, element: etree._Element) -> None:
         if self.builder is None:
