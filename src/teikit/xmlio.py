@@ -1,15 +1,21 @@
 """The one way teikit reads XML and loads XSLT: hostile input is refused, never trusted.
 
 Every XML file teikit reads (TEI from anywhere, schemas, stylesheets) goes
-through :func:`parse_xml`. The parser resolves no entities, loads no DTD,
-touches no network and keeps libxml2's depth and size limits, so an XXE or
-billion-laughs file fails at once with a one-line message.
+through :func:`parse_xml`. The parser loads no DTD, touches no network and keeps
+libxml2's depth and size limits. Entities declared with a literal value in the
+document's internal subset (``<!ENTITY mdash "&#8212;">``, as TEI P4-era files
+and TEI's own test files have) are expanded, under a hard bound on how many
+references and how much text the expansion makes; an external entity that the
+text refers to, or an expansion past the bound (billion laughs), fails at once
+with a one-line message. External DTDs and external parameter entities are never
+read: they have no effect.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -74,6 +80,7 @@ def safe_parser(**overrides) -> etree.XMLParser:
 
 
 def _refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:
+    """Stylesheets and schemas have no need of entities: any declaration is refused."""
     dtd = tree.docinfo.internalDTD
     if dtd is None:
         return
@@ -83,6 +90,161 @@ def _refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:
             source,
             hint="replace entity references with the characters themselves",
         )
+
+
+# ---------------------------------------------------------------- internal entities
+
+# The most an expansion of internal entities may make: references expanded (nested ones counted) and
+# characters added. A real document's entities (&mdash;, &ed;) stay far below; billion laughs is ~1e11.
+MAX_ENTITY_REFERENCES = 1_000_000
+MAX_ENTITY_CHARACTERS = 16_000_000
+_MAX_ENTITY_NESTING = 40
+_REFERENCE = re.compile(rb"&([A-Za-z_:\x80-\xff][\w.:\x80-\xff-]*);")
+_TEXT_REFERENCE = re.compile(r"&([^\W\d][\w.:-]*);")
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _doctype_span(data: bytes) -> tuple[int, int] | None:
+    """Where the document type declaration is in the raw bytes (its internal subset included), if any."""
+    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while (item := _PROLOG_ITEM.match(data, position)) is not None and item.end() > position:
+        position = item.end()
+    if not data.startswith(b"<!DOCTYPE", position):
+        return None
+    index, quote, in_subset = position + len(b"<!DOCTYPE"), 0, False
+    while index < len(data):
+        byte = data[index]
+        if quote:
+            quote = 0 if byte == quote else quote
+        elif byte in b"\"'":
+            quote = byte
+        elif data.startswith(b"<!--", index):
+            index = data.find(b"-->", index) + 2
+            if index < 2:
+                return None
+        elif data.startswith(b"<?", index):
+            index = data.find(b"?>", index) + 1
+            if index < 1:
+                return None
+        elif byte == ord("["):
+            in_subset = True
+        elif byte == ord("]"):
+            in_subset = False
+        elif byte == ord(">") and not in_subset:
+            return position, index + 1
+        index += 1
+    return None
+
+
+class _Expansion:
+    """What expanding the declared entities costs: references and characters, counted without expanding."""
+
+    def __init__(self, literal: dict[str, str], external: set[str], source: str) -> None:
+        self.literal, self.external, self.source = literal, external, source
+        self._cost: dict[str, tuple[int, int]] = {}
+
+    def cost(self, name: str, depth: int = 0) -> tuple[int, int]:
+        """(references, characters) that one reference to ``name`` expands to."""
+        if name in self.external:
+            raise XMLInputError(
+                f"the document declares the entity '{name}' as an external file; teikit never loads external entities",
+                self.source, hint="write the entity's text into the document, or declare it with a literal value",
+            )
+        if name not in self.literal:
+            return 1, 1  # predefined, or undefined (the parser then says so)
+        if name not in self._cost:
+            if depth > _MAX_ENTITY_NESTING:
+                raise _expansion_error(self.source, "entities nest deeper than teikit's bound")
+            references, characters = 1, 0
+            text = self.literal[name]
+            for match in _TEXT_REFERENCE.finditer(text):
+                inner_references, inner_characters = self.cost(match.group(1), depth + 1)
+                references += inner_references
+                characters += inner_characters - len(match.group(0))
+            self._cost[name] = (references, characters + len(text))
+        return self._cost[name]
+
+
+def _undeclared(name: str, source: str, line: int | None) -> XMLInputError:
+    return XMLInputError(f"malformed XML: Entity '{name}' not defined", source, line,
+                         hint="teikit loads no DTD: write the character itself or a numeric reference")
+
+
+def _expansion_error(source: str, what: str) -> XMLInputError:
+    return XMLInputError(
+        f"entity expansion refused: {what}", source,
+        hint="the document looks like an entity-expansion attack (billion laughs); teikit refuses it",
+    )
+
+
+def _literal_value(text: str, encoding: str) -> bytes:
+    """An entity's replacement text as a literal that declares the same replacement text again."""
+    escaped = text.replace("&#", "&#38;#").replace("%", "&#37;").replace('"', "&#34;")
+    return escaped.encode(encoding, "xmlcharrefreplace")
+
+
+def _with_internal_entities(tree: etree._ElementTree, read: Callable[[], bytes], source: str,
+                            **parser_options) -> tuple[etree._ElementTree, etree.XMLParser | None]:
+    """The document with its internal entities expanded, and the parser that expanded them.
+
+    A document whose text refers to no declared entity comes back unchanged (parser None).
+    """
+    dtd = tree.docinfo.internalDTD
+    declared = list(dtd.entities()) if dtd is not None else []
+    if not declared:
+        if dtd is not None or tree.docinfo.system_url:
+            # With a DTD named but not read, libxml2 keeps an undeclared reference as a node, silently.
+            for reference in tree.getroot().iter(etree.Entity):
+                raise _undeclared(reference.name, source, reference.sourceline)
+        return tree, None
+    literal = {e.name: e.content for e in declared if e.system_url is None and e.content is not None}
+    external = {e.name for e in declared if e.name not in literal}
+    data = read()
+    span = _doctype_span(data)
+    if span is None:
+        raise XMLInputError("cannot find the end of the document type declaration", source,
+                            hint="write the DOCTYPE declaration on its own before the root element")
+    body = data[span[1]:]
+    expansion = _Expansion(literal, external, source)
+    references = characters = 0
+    used: set[str] = set()
+    for match in _REFERENCE.finditer(body):
+        name = match.group(1).decode("utf-8", "replace")
+        if name in _PREDEFINED or not (name in literal or name in external):
+            continue  # (an undeclared reference is the parser's to report; this may be in a comment)
+        used.add(name)
+        inner_references, inner_characters = expansion.cost(name)
+        references += inner_references
+        characters += inner_characters
+        if references > MAX_ENTITY_REFERENCES or characters > MAX_ENTITY_CHARACTERS:
+            raise _expansion_error(
+                source, f"it would expand more than {MAX_ENTITY_REFERENCES:,} references or add more than "
+                f"{MAX_ENTITY_CHARACTERS // 1_000_000} million characters",
+            )
+    if not used:  # declarations only (a P4 file's %TEI.XML;): nothing to expand
+        for reference in tree.getroot().iter(etree.Entity):
+            raise _undeclared(reference.name, source, reference.sourceline)
+        return tree, None
+    encoding = tree.docinfo.encoding or "UTF-8"
+    if encoding.upper().replace("-", "").startswith(("UTF16", "UTF32", "UCS")):
+        raise XMLInputError(f"cannot expand entities in a document encoded in {encoding}", source,
+                            hint="save the document as UTF-8")
+    # Only the literal entities are declared again: nothing external is left to load, so the parser may
+    # substitute. The declaration keeps its line count, so every line number stays what it was.
+    root_name = tree.docinfo.root_name or "TEI"
+    declarations = b"".join(b"<!ENTITY " + name.encode(encoding, "xmlcharrefreplace") + b' "'
+                            + _literal_value(text, encoding) + b'">' for name, text in literal.items())
+    original = data[span[0]:span[1]]
+    doctype = b"<!DOCTYPE " + root_name.encode(encoding) + b" [" + declarations + b"]>"
+    doctype += b"\n" * original.count(b"\n")
+    expanded = data[:span[0]] + doctype + body
+    parser = safe_parser(resolve_entities=True, **parser_options)
+    try:
+        root = etree.fromstring(expanded, parser, base_url=source)
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, source) from None
+    return root.getroottree(), parser
 
 
 # libxml2 treats a repeated xml:id as an error of the parse (not of well-formedness).
@@ -146,8 +308,7 @@ def parse_xml(path: str | Path) -> etree._ElementTree:
         # libxml2 reports some faults (bytes invalid in the declared encoding) as an OSError without a
         # position; parsing the bytes in memory gives the same fault as a syntax error with line and column.
         return parse_xml_bytes(path.read_bytes(), source)
-    _refuse_entity_declarations(tree, source)
-    return tree
+    return _with_internal_entities(tree, path.read_bytes, source)[0]
 
 
 def is_duplicate_id_error(error: XMLInputError) -> bool:
@@ -169,8 +330,9 @@ def parse_xml_with_duplicate_ids(path: str | Path) -> tuple[etree._ElementTree, 
             tree = etree.parse(handle, parser, base_url=source)
     except OSError:
         return parse_xml(path), []
+    tree, expanding = _with_internal_entities(tree, Path(path).read_bytes, source, recover=True)
     repeats = []
-    for entry in parser.error_log.filter_from_errors():
+    for entry in (expanding or parser).error_log.filter_from_errors():
         match = _DUPLICATE_ID.match(entry.message or "")
         if not match:
             raise _parse_error(entry.message or "unreadable XML", source, entry.line, entry.column)
@@ -183,7 +345,6 @@ def parse_xml_with_duplicate_ids(path: str | Path) -> tuple[etree._ElementTree, 
                 "give every element its own xml:id",
             )
         )
-    _refuse_entity_declarations(tree, source)
     return tree, repeats
 
 
@@ -194,9 +355,7 @@ def parse_xml_bytes(data: bytes, source: str = "<bytes>") -> etree._ElementTree:
         root = etree.fromstring(data, safe_parser(), base_url=source)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, source) from None
-    tree = root.getroottree()
-    _refuse_entity_declarations(tree, source)
-    return tree
+    return _with_internal_entities(root.getroottree(), lambda: data, source)[0]
 
 
 class _TeikitResolver(etree.Resolver):

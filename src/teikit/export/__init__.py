@@ -134,14 +134,21 @@ def export_many(
     With ``skip_unmet`` a format whose needs the TEI does not meet (no
     entities, no dates) is left out instead of failing the whole export.
     """
-    files, _ = _export(tree, formats, source_name, skip_unmet)
+    held = [tree]
+    del tree  # so that a tree parsed for this call is freed before the exporters run (see _export)
+    files, _ = _export(held, formats, source_name, skip_unmet)
     return files
 
 
-def _export(tree, formats: Iterable[str], source_name: str, skip_unmet: bool) -> tuple[dict[str, bytes], list[str]]:
+def _export(held: list, formats: Iterable[str], source_name: str,
+            skip_unmet: bool) -> tuple[dict[str, bytes], list[str]]:
+    """Export the one tree in ``held``, which is emptied once the tree is read: the exporters read only the
+    extract, so a tree nobody else holds is freed before they run (an export holds one tree, then none)."""
     exporters = [get_format(name) for name in dict.fromkeys(formats)]
-    extracted = extract(tree, source_name)
+    tree = held.pop()
     path = _source_path(tree, source_name)
+    extracted = extract(tree, source_name)
+    del tree
     files: dict[str, bytes] = {}
     skipped: list[str] = []
     for exporter in exporters:
@@ -188,7 +195,7 @@ def export_files(
             raise UsageError(f"two input files are both called '{name}'", path,
                              hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
         sources[name] = path
-        files, left_out = _export(parse_xml(path), formats, name, skip_unmet)
+        files, left_out = _export([parse_xml(path)], formats, name, skip_unmet)
         skipped.extend(left_out)
         planned.update({Path(out_dir) / filename: data for filename, data in files.items()})
     written = tuple(write_atomic(target, data) for target, data in planned.items())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .records import Block, Division, Piece
+from .records import Block, Division
 from .sentences import Span, split_sentences
 from .xmltext import TEI_NS, WHITE_SPACE, XML_ID, Locators, is_tei, local, normalise_space
 
@@ -40,20 +40,25 @@ BLOCKS_OUTSIDE_TEXT = {
     "stage": "stage", "bibl": "paragraph",
 }
 DIVISIONS = frozenset({"front", "body", "back", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
-# Not part of the reading text: registers, apparatus readings, deletions, forme work, descriptions.
+# Not part of the reading text: the header and standOff (metadata, registers kept apart), apparatus readings,
+# deletions, forme work, descriptions of images, and the elements that link rather than hold text.
 SKIPPED = frozenset({
     "teiHeader", "standOff", "facsimile", "sourceDoc", "fw", "figDesc", "del", "rdg", "rdgGrp", "surplus",
-    "listPerson", "listOrg", "listPlace", "listEvent", "listRelation", "listNym", "interpGrp", "interp",
-    "linkGrp", "link", "join", "joinGrp", "alt", "altGrp", "certainty", "precision", "respons", "index",
-    "spanGrp", "span", "timeline", "metamark", "gap", "classCode", "catRef",
+    "interpGrp", "interp", "linkGrp", "link", "join", "joinGrp", "alt", "altGrp", "certainty", "precision",
+    "respons", "index", "spanGrp", "span", "timeline", "metamark", "classCode", "catRef",
 })
+# Registers written inside the text (a letters edition's index in back, a body that is a listPlace) are read:
+# each entry is an item. Names in them are the register's own, not mentions in the text.
+REGISTERS = frozenset({"listPerson", "listOrg", "listPlace", "listEvent", "listRelation", "listNym", "listObject"})
+REGISTER_ENTRIES = frozenset({"person", "personGrp", "org", "place", "event", "relation", "nym", "object"})
 # In a choice, the reading text takes the first of these that is present.
+_NO_MENTIONS: list = []  # shared by every block without mentions; never appended to
 CHOICE_PREFERENCE = ("corr", "reg", "expan", "seg", "unclear")
 NOTE_MARKER = re.compile(r"^[\[(]?[*†‡§\w]{0,4}[\])]?\.?$")
 ORDERED_LIST = re.compile(r"\b(numbered|ordered|decimal|arabic|roman)\b", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawMention:
     """A name or date element met in a block: the element and its offsets in the block's text."""
 
@@ -90,6 +95,13 @@ class _Builder:
             self.length += len(text)
             self.trailing_space = text.endswith(" ")
 
+    def join_word(self) -> None:
+        """Drop the space before this point and any at the start of the next text (lb break="no")."""
+        if self.parts and self.parts[-1].endswith(" "):
+            self.parts[-1] = self.parts[-1][:-1]
+            self.length -= 1
+        self.trailing_space = True
+
     def has_content(self) -> bool:
         return bool(self.length or self.refs)
 
@@ -110,6 +122,8 @@ class _Walker:
         self.builder: _Builder | None = None
         self.note_stack: list[str] = []
         self.pending: list[etree._Element] = []  # notes met inside a block, read after it
+        self.single_sentences: dict[tuple[int, int], tuple[Span, ...]] = {}
+        self.registers = 0  # how many register lists (listPerson …) the walk is inside
 
     # ---- structure
 
@@ -134,9 +148,17 @@ class _Walker:
             return
         elif name in DIVISIONS:
             self.division(element, name)
+        elif name in REGISTERS:
+            self.registers += 1
+            self.flush()
+            self.walk(element)
+            self.flush()
+            self.registers -= 1
+        elif name in REGISTER_ENTRIES and self.registers:
+            self.block(element, "item")
         elif name in BLOCKS or (name in BLOCKS_OUTSIDE_TEXT and self.builder is None):
             self.block(element, BLOCKS.get(name) or BLOCKS_OUTSIDE_TEXT[name])
-        elif name in MENTIONS:
+        elif name in MENTIONS and not self.registers:
             self.mention(element, name)
         else:
             self.walk(element)
@@ -216,16 +238,8 @@ class _Walker:
         text = "".join(builder.parts)
         if text.endswith(" "):
             text = text[:-1]
-        pieces: list[Piece] = []
-        position = 0
         refs = sorted(((min(o, len(text)), i, target) for i, (o, target) in enumerate(builder.refs)))
-        for offset, _, target in refs:
-            if offset > position:
-                pieces.append(Piece(text[position:offset]))
-            pieces.append(Piece(note=target))
-            position = offset
-        if position < len(text):
-            pieces.append(Piece(text[position:]))
+        note_refs = tuple((offset, target) for offset, _, target in refs)
         mentions = []
         for mention in builder.mentions:
             start, end = min(mention.start, len(text)), min(mention.end, len(text))
@@ -235,13 +249,18 @@ class _Walker:
                 end -= 1
             mentions.append(RawMention(mention.element, mention.name, start, end))
         protected = [Span(m.start, m.end) for m in mentions if m.end > m.start]
+        sentences = split_sentences(text, protected)
+        if len(sentences) == 1:  # most blocks are one sentence: equal spans are one shared (frozen) tuple
+            sentences = self.single_sentences.setdefault((sentences[0].start, sentences[0].end), sentences)
+        first = next((c for c in builder.owner if isinstance(c.tag, str)), None) if builder.kind == "note" else None
+        labelled = first is not None and is_tei(first) and local(first) == "label"
         block = Block(
             index=len(self.blocks), locator=builder.locator, kind=builder.kind, division=builder.division,
             level=builder.level, group=builder.group, ordered=builder.ordered, note=builder.note,
-            pieces=tuple(pieces), text=text, sentences=split_sentences(text, protected),
+            note_refs=note_refs, text=text, sentences=sentences, labelled=labelled,
         )
         self.blocks.append(block)
-        self.block_mentions.append(mentions)
+        self.block_mentions.append(mentions or _NO_MENTIONS)  # most blocks have none: one shared empty list
         innermost = self.division_stack[-1] if self.division_stack else None
         if block.kind in ("heading", "title") and innermost is not None and innermost["heading"] is None:
             innermost["heading"] = text
@@ -269,26 +288,44 @@ class _Walker:
             self.element(children[0])
 
     def app(self, element: etree._Element) -> None:
+        """The lemma (else the first reading), then the entry's notes (an EpiDoc apparatus is often only notes)."""
         lemma = next((c for c in element if is_tei(c) and local(c) == "lem"), None)
         if lemma is None:
-            lemma = next((c for c in element if is_tei(c) and local(c) == "rdg"), None)
-            if lemma is not None:
-                self.walk(lemma)
-            return
-        self.element(lemma)
+            reading = next((c for c in element if is_tei(c) and local(c) == "rdg"), None)
+            if reading is not None:
+                self.walk(reading)
+        else:
+            self.element(lemma)
+        for child in element:
+            if is_tei(child) and local(child) == "note":
+                self.element(child)
+
+    def gap(self, element: etree._Element) -> None:
+        """An omission leaves its mark, as in the reading text: [description], else […]."""
+        description = normalise_space(" ".join(
+            "".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc"))
+        if self.builder is None:
+            self.open_implicit(element.getparent())
+        builder = self.builder
+        assert builder is not None  # open_implicit always opens one
+        builder.append(f"[{description}]" if description else "[…]")
 
     def line_break(self, element: etree._Element) -> None:
-        if self.builder is not None and element.get("break") != "no":
+        if self.builder is None:
+            return
+        if element.get("break") != "no":
             self.builder.append(" ")
+        else:
+            self.builder.join_word()  # a word broken at the line: the layout space around the break goes
 
     def milestone(self, element: etree._Element) -> None:
         if self.builder is None and element.get("unit") in ("section", "part"):
             self.blocks.append(Block(
                 index=len(self.blocks), locator=self.locate(element), kind="break", division=self.current_division(),
-                level=0, group=self.locate(element.getparent()), ordered=False, note=None, pieces=(), text="",
+                level=0, group=self.locate(element.getparent()), ordered=False, note=None, note_refs=(), text="",
                 sentences=(),
             ))
-            self.block_mentions.append([])
+            self.block_mentions.append(_NO_MENTIONS)
 
     def space(self, element: etree._Element) -> None:
         if self.builder is not None:
@@ -374,6 +411,7 @@ _HANDLERS = {
     "ptr": _Walker.pointer,
     "note": _Walker.note,
     "anchor": _Walker.anchor,
+    "gap": _Walker.gap,
 }
 
 

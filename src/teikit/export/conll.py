@@ -14,7 +14,9 @@ joined back together are its text without white space. The file opens with
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 
 from . import Exporter
 from .records import Extract, Occurrence
@@ -50,27 +52,31 @@ def tag_sentence(text: str, start: int, end: int, entities: list[Occurrence]) ->
     return pairs
 
 
-def sentences(extracted: Extract) -> list[list[tuple[str, str]]]:
-    """Every sentence of the document as (token, tag) pairs, in document order."""
+def iter_sentences(extracted: Extract) -> Iterator[list[tuple[str, str]]]:
+    """Every sentence of the document as (token, tag) pairs, in document order, one at a time."""
     by_block: dict[int, list[Occurrence]] = {}
     for occurrence in extracted.occurrences:
         by_block.setdefault(occurrence.block, []).append(occurrence)
-    result = []
     for block in extracted.blocks:
         entities = outermost(by_block.get(block.index, []))
         for span in block.sentences:
             pairs = tag_sentence(block.text, span.start, span.end, entities)
             if pairs:
-                result.append(pairs)
-    return result
+                yield pairs
+
+
+def sentences(extracted: Extract) -> list[list[tuple[str, str]]]:
+    """Every sentence of the document as (token, tag) pairs, in document order."""
+    return list(iter_sentences(extracted))
 
 
 def render(extracted: Extract) -> dict[str, bytes]:
-    lines = ["-DOCSTART- O", ""]
-    for sentence in sentences(extracted):
-        lines.extend(f"{token} {tag}" for token, tag in sentence)
-        lines.append("")
-    return {"conll": ("\n".join(lines) + "\n").encode("utf-8")}
+    # One chunk per sentence, made as the sentences come: the token pairs of a whole corpus are never held.
+    out = io.BytesIO()
+    out.write(b"-DOCSTART- O\n\n")
+    for sentence in iter_sentences(extracted):
+        out.write(("".join(f"{token} {tag}\n" for token, tag in sentence) + "\n").encode("utf-8"))
+    return {"conll": out.getvalue()}
 
 
 EXPORTER = Exporter(

@@ -99,6 +99,9 @@ def render_group(blocks: list[Block], footnotes: _Footnotes) -> str:
             parts.append(_emphasis(text, "**"))
         elif block.kind == "stage":
             parts.append(_emphasis(text, "*"))
+        elif block.kind == "note" and block.note is None and not block.labelled:
+            # A note standing between blocks (between verse lines of a speech): marked, not read as the text.
+            parts.append(f"*Note:* {text}")
         else:
             parts.append(text)
     return "\n\n".join(parts)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .sentences import Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateValue:
     """A normalised TEI date: one of @when, @from/@to or @notBefore/@notAfter (ISO 8601 strings)."""
 
@@ -124,7 +124,7 @@ class DocumentInfo:
     licence: str | None = None  # the licence's URL, else its text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Division:
     """A ``div`` (or front/body/back): locator, @type, first heading, depth (front/body/back are 0)."""
 
@@ -134,7 +134,7 @@ class Division:
     depth: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """A run of a block's content: text, or a reference to a footnote (``note`` is the note's locator)."""
 
@@ -142,7 +142,7 @@ class Piece:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A unit of reading text in document order."""
 
@@ -154,12 +154,28 @@ class Block:
     group: str  # locator of the element holding the block (list, lg, sp, div…)
     ordered: bool  # items of a numbered list
     note: str | None  # the footnote this block belongs to
-    pieces: tuple[Piece, ...]
-    text: str  # the pieces' text joined
+    note_refs: tuple[tuple[int, str], ...]  # (offset in text, note locator) of each footnote reference, in order
+    text: str
     sentences: tuple[Span, ...]
+    labelled: bool = False  # a note block that opens with its own label ("Editor's note:")
+
+    @property
+    def pieces(self) -> tuple[Piece, ...]:
+        """The block's content as runs of text and footnote references, in order (made when asked: a corpus
+        has half a million blocks, most without a reference)."""
+        pieces: list[Piece] = []
+        position = 0
+        for offset, target in self.note_refs:
+            if offset > position:
+                pieces.append(Piece(self.text[position:offset]))
+            pieces.append(Piece(note=target))
+            position = max(position, offset)
+        if position < len(self.text):
+            pieces.append(Piece(self.text[position:]))
+        return tuple(pieces)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One tagged name or date in the text."""
 

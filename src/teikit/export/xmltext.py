@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 
 from lxml import etree
 
@@ -60,11 +60,16 @@ def slug(text: str) -> str:
 
 
 class Locators:
-    """xml:id where there is one, else an XPath-like path (sibling positions computed once per parent)."""
+    """xml:id where there is one, else an XPath-like path (sibling positions computed once per parent).
 
-    def __init__(self) -> None:
-        self._positions: dict[etree._Element, dict[etree._Element, tuple[int, int]]] = {}
-        self._paths: dict[etree._Element, str] = {}
+    Both memos are bounded (least recently used out): elements are located in document order, so the
+    parents and ancestors in use stay, and a 50 MB corpus does not keep a table for every element alive.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._capacity = capacity
+        self._positions: OrderedDict[etree._Element, dict[etree._Element, tuple[int, int]]] = OrderedDict()
+        self._paths: OrderedDict[etree._Element, str] = OrderedDict()
 
     def __call__(self, element: etree._Element) -> str:
         return element.get(XML_ID) or self.path(element)
@@ -73,6 +78,7 @@ class Locators:
         """The element's path from its nearest identified ancestor, or from the root (memoised per element)."""
         known = self._paths.get(element)
         if known is not None:
+            self._paths.move_to_end(element)
             return known
         parent = element.getparent()
         name = etree.QName(element).localname if is_tei(element) else etree.QName(element).text
@@ -84,6 +90,8 @@ class Locators:
             start = f"id('{parent.get(XML_ID)}')" if parent.get(XML_ID) else self.path(parent)
             path = f"{start}/{step}"
         self._paths[element] = path
+        if len(self._paths) > self._capacity:
+            self._paths.popitem(last=False)
         return path
 
     def _position(self, parent: etree._Element, node: etree._Element) -> tuple[int, int]:
@@ -97,4 +105,8 @@ class Locators:
                     order.append((child, counts[child.tag]))
             table = {child: (position, counts[child.tag]) for child, position in order}
             self._positions[parent] = table
+            if len(self._positions) > self._capacity // 64:
+                self._positions.popitem(last=False)
+        else:
+            self._positions.move_to_end(parent)
         return table[node]

@@ -64,6 +64,7 @@ class Frame:
     kind: str
     prefix: str
     serial: int
+    indent: int = 0  # the indentation of everything inside: this frame's kind's and its ancestors'
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Block:
 def parse_blocks(protocol: str) -> list[Block]:
     """The blocks of text.xsl's output, in order, each knowing where it stands."""
     blocks: list[Block] = []
-    stack: list[Frame] = [Frame("div", "", 0)]
+    stack: list[Frame] = [Frame("div", "", 0, KINDS["div"].indent)]
     prefixed: set[int] = set()  # frames whose marker has been printed
     buffer: list[str] = []
     serial = 0
@@ -102,7 +103,7 @@ def parse_blocks(protocol: str) -> list[Block]:
             flush()
             kind, prefix, _ = token[1:].split(SEP)
             serial += 1
-            stack.append(Frame(kind, prefix, serial))
+            stack.append(Frame(kind, prefix, serial, stack[-1].indent + KINDS.get(kind, UNKNOWN_KIND).indent))
         elif token == CLOSE:
             flush()
             if len(stack) > 1:
@@ -137,8 +138,9 @@ def _separator(before: Block, after: Block) -> str:
 
 
 def _format(block: Block, width: int | None) -> str:
-    indent = " " * sum(KINDS.get(frame.kind, UNKNOWN_KIND).indent for frame in block.path[: block.owner])
-    inner = " " * sum(KINDS.get(frame.kind, UNKNOWN_KIND).indent for frame in block.path[:-1])
+    # Each frame carries the sum of its ancestors' indentation and its own: no sum per block.
+    indent = " " * (block.path[block.owner - 1].indent if block.owner else 0)
+    inner = " " * (block.path[-2].indent if len(block.path) > 1 else 0)
     hanging = inner if not block.prefix else indent + " " * len(block.prefix)
     out = []
     for number, line in enumerate(_lines(block.text)):

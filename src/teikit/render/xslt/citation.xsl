@@ -34,7 +34,7 @@
   <xsl:variable name="tk:word.provenance" select="'Provenance of the source'"/>
 
   <xsl:variable name="tk:works" select="$tk:register//tei:listBibl/tei:bibl[@xml:id]"/>
-  <xsl:variable name="tk:events" select="$tk:register//tei:event[@xml:id][not(parent::tei:org or parent::tei:person
+  <xsl:variable name="tk:events" select="$tk:register/descendant::tei:event[@xml:id][not(parent::tei:org or parent::tei:person
                                          or parent::tei:place)]"/>
 
   <!-- ================================================================ cite this -->
@@ -80,7 +80,7 @@
           </xsl:for-each>
         </p>
         <xsl:text>&#10;</xsl:text>
-        <xsl:if test="//tei:text//tei:p[@n and @xml:id]">
+        <xsl:if test="//tei:text/descendant::tei:p[@n and @xml:id]">
           <p class="tk-cite-paragraphs"><xsl:value-of select="$tk:word.cite-paragraph"/></p>
           <xsl:text>&#10;</xsl:text>
         </xsl:if>
@@ -93,7 +93,7 @@
 
   <!-- The works the source comes from, as its header states them (sourceDesc//relatedItem). -->
   <xsl:template name="tk:provenance">
-    <xsl:variable name="related" select="/*/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:relatedItem[tei:bibl]"/>
+    <xsl:variable name="related" select="/*/tei:teiHeader/tei:fileDesc/tei:sourceDesc/descendant::tei:relatedItem[tei:bibl]"/>
     <xsl:if test="$related">
       <p class="tk-provenance"><xsl:value-of select="concat($tk:word.provenance, ':')"/></p>
       <ul class="tk-provenance">
@@ -202,7 +202,7 @@
   <!-- ================================================================ works and events -->
 
   <!-- A title in the text that points to a work of the register: a link to its entry. -->
-  <xsl:template match="tei:text//tei:title[@ref]" priority="1">
+  <xsl:template match="tei:title[@ref][ancestor::tei:text]" priority="1">
     <xsl:variable name="entry" select="substring-after(substring-before(concat(normalize-space(@ref), ' '), ' '), '#')"/>
     <xsl:variable name="in-link"><xsl:call-template name="tk:in-link"/></xsl:variable>
     <xsl:variable name="id"><xsl:call-template name="tk:id"/></xsl:variable>
@@ -221,7 +221,7 @@
   </xsl:template>
 
   <!-- A citation in running text or in a note (not an entry of a bibliography) is a phrase, not a block. -->
-  <xsl:template match="tei:text//tei:bibl[not(parent::tei:listBibl)][ancestor::tei:p or ancestor::tei:note]"
+  <xsl:template match="tei:bibl[not(parent::tei:listBibl)][ancestor::tei:p or ancestor::tei:note][ancestor::tei:text]"
                 priority="2">
     <span><xsl:call-template name="tk:attributes"/><xsl:apply-templates/></span>
   </xsl:template>

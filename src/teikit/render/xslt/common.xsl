@@ -16,7 +16,8 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tk="urn:teikit"
-    exclude-result-prefixes="tei tk">
+    xmlns:exsl="http://exslt.org/common"
+    exclude-result-prefixes="tei tk exsl">
 
   <!-- ================================================================ parameters and words -->
 
@@ -56,9 +57,10 @@
   <xsl:key name="tk:pointers" match="tei:ref[@target] | tei:ptr[@target]"
            use="substring-before(concat(normalize-space(@target), ' '), ' ')"/>
   <!-- Mentions of register entries in the text, by the entry's id (the first pointer of @ref). -->
+  <!-- (libxslt indexes a key by evaluating //PATTERN: 'tei:text//*[…]' would be quadratic, so the text is a predicate.) -->
   <xsl:key name="tk:mentions"
-           match="tei:text//*[@ref][self::tei:persName or self::tei:orgName or self::tei:placeName
-                  or self::tei:geogName or self::tei:name or self::tei:rs or self::tei:title]"
+           match="*[@ref][self::tei:persName or self::tei:orgName or self::tei:placeName
+                  or self::tei:geogName or self::tei:name or self::tei:rs or self::tei:title][ancestor::tei:text]"
            use="substring-after(substring-before(concat(normalize-space(@ref), ' '), ' '), '#')"/>
 
   <!-- Speeches by their speaker's register id (the first pointer of sp/@who). -->
@@ -88,13 +90,22 @@
   <xsl:variable name="tk:blocks-in-p"
       select="' list table lg figure sp castList listBibl floatingText div p ab eg '"/>
 
-  <!-- '1' when the context element is rendered where HTML blocks are allowed, else ''. -->
+  <!--
+    '1' when the context element is rendered where HTML blocks are allowed, else ''. It runs for every
+    element, so the containers met most (text, body, div, sp, lg, list, item, note …) are name tests first,
+    which cost a fraction of the search in $tk:containers that decides for the others.
+  -->
   <xsl:template name="tk:in-flow">
-    <xsl:if test="not(ancestor::*[not(namespace-uri() = $tk:tei-ns
+    <xsl:if test="not(ancestor::*[not(self::tei:div or self::tei:sp or self::tei:body or self::tei:text
+                        or self::tei:TEI or self::tei:lg or self::tei:front or self::tei:back or self::tei:teiCorpus
+                        or self::tei:item or self::tei:list or self::tei:note or self::tei:castList
+                        or self::tei:castGroup or self::tei:castItem or self::tei:group or self::tei:div1
+                        or self::tei:div2 or self::tei:div3 or self::tei:spGrp or self::tei:figure
+                        or (namespace-uri() = $tk:tei-ns
                         and (contains($tk:containers, concat(' ', local-name(), ' '))
                              or ((self::tei:p or self::tei:ab) and *[namespace-uri() = $tk:tei-ns
                                  and contains($tk:blocks-in-p, concat(' ', local-name(), ' '))])
-                             or (self::tei:quote and (tei:p or tei:lg or tei:l)))
+                             or (self::tei:quote and (tei:p or tei:lg or tei:l))))
                       )])">1</xsl:if>
   </xsl:template>
 
@@ -119,42 +130,82 @@
   <!--
     The HTML id of an element: its xml:id, or a generated one. Generated ids count
     elements of the same kind through the whole document, so they are stable from one run
-    to the next (libxslt's generate-id() is not) and unique even in a teiCorpus.
+    to the next (libxslt's generate-id() is not) and unique even in a teiCorpus. The
+    counts come from $tk:serials, made once per run: xsl:number level="any" walks the
+    whole document before the node each time, which made a page quadratic in its size.
   -->
   <xsl:template name="tk:id">
     <xsl:param name="node" select="."/>
     <xsl:for-each select="$node">
+      <xsl:variable name="serial">
+        <xsl:call-template name="tk:serial"/>
+      </xsl:variable>
       <xsl:choose>
         <xsl:when test="@xml:id"><xsl:value-of select="@xml:id"/></xsl:when>
-        <xsl:when test="self::tei:note">
-          <xsl:text>tk-note-</xsl:text><xsl:number level="any" count="tei:note"/>
-        </xsl:when>
-        <xsl:when test="self::tei:ref or self::tei:ptr">
-          <xsl:text>tk-ref-</xsl:text><xsl:number level="any" count="tei:ref | tei:ptr"/>
-        </xsl:when>
-        <xsl:when test="self::tei:date">
-          <xsl:text>tk-date-</xsl:text><xsl:number level="any" count="tei:date"/>
-        </xsl:when>
-        <xsl:when test="self::tei:persName or self::tei:orgName or self::tei:placeName or self::tei:geogName
-                        or self::tei:name or self::tei:rs">
-          <xsl:text>tk-name-</xsl:text>
-          <xsl:number level="any" count="tei:persName | tei:orgName | tei:placeName | tei:geogName
-                                         | tei:name | tei:rs"/>
-        </xsl:when>
-        <xsl:when test="self::tei:div">
-          <xsl:text>tk-div-</xsl:text><xsl:number level="any" count="tei:div"/>
-        </xsl:when>
-        <xsl:when test="self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
-                        or self::tei:div6 or self::tei:div7">
-          <xsl:text>tk-div-n</xsl:text>
-          <xsl:number level="any" count="tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7"/>
+        <xsl:when test="$serial != ''">
+          <xsl:call-template name="tk:serial-prefix"/>
+          <xsl:value-of select="$serial"/>
         </xsl:when>
         <xsl:otherwise>
-          <!-- Rare: count every element (a predicate comparing names would make this quadratic). -->
+          <!-- Rare (no teikit template asks for it): count every element before this one. -->
           <xsl:text>tk-</xsl:text><xsl:value-of select="local-name()"/><xsl:text>-</xsl:text>
           <xsl:number level="any" count="*"/>
         </xsl:otherwise>
       </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- The prefix of a generated id, by the kind of element (the kinds $tk:serials numbers). -->
+  <xsl:template name="tk:serial-prefix">
+    <xsl:choose>
+      <xsl:when test="self::tei:note">tk-note-</xsl:when>
+      <xsl:when test="self::tei:ref or self::tei:ptr">tk-ref-</xsl:when>
+      <xsl:when test="self::tei:date">tk-date-</xsl:when>
+      <xsl:when test="self::tei:div">tk-div-</xsl:when>
+      <xsl:when test="self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
+                      or self::tei:div6 or self::tei:div7">tk-div-n</xsl:when>
+      <xsl:otherwise>tk-name-</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Serial numbers, one tk:s per numbered element (by generate-id, valid for this run): n, its
+    position in document order among the elements of its kind; for notes also t, its position
+    among the notes of its text (or, outside any text, of its TEI). Each kind is one pass over
+    the document, so the table costs what reading the document costs.
+  -->
+  <xsl:variable name="tk:serials">
+    <xsl:for-each select="//tei:note">
+      <tk:s g="{generate-id()}" n="{position()}"/>
+    </xsl:for-each>
+    <xsl:for-each select="//*[self::tei:ref or self::tei:ptr]"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+    <xsl:for-each select="//tei:date"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+    <xsl:for-each select="//*[self::tei:persName or self::tei:orgName or self::tei:placeName or self::tei:geogName
+                              or self::tei:name or self::tei:rs]"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+    <xsl:for-each select="//tei:div"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+    <xsl:for-each select="//*[self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
+                              or self::tei:div6 or self::tei:div7]"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+  </xsl:variable>
+  <!-- Notes numbered within their text: one pass per text (or TEI) over the notes whose nearest such scope it is. -->
+  <xsl:variable name="tk:note-serials">
+    <xsl:for-each select="//*[self::tei:text or self::tei:TEI]">
+      <xsl:variable name="scope" select="generate-id()"/>
+      <xsl:for-each select="descendant::tei:note[generate-id(ancestor::*[self::tei:text or self::tei:TEI][1]) = $scope]">
+        <tk:s g="{generate-id()}" n="{position()}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:for-each select="/descendant::tei:note[not(ancestor::tei:text or ancestor::tei:TEI)]">
+      <tk:s g="{generate-id()}" n="{position()}"/>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:key name="tk:serial" match="tk:s" use="@g"/>
+
+  <!-- The context element's serial among its kind ('' when $tk:serials does not number its kind). -->
+  <xsl:template name="tk:serial">
+    <xsl:param name="table" select="$tk:serials"/>
+    <xsl:variable name="g" select="generate-id()"/>
+    <xsl:for-each select="exsl:node-set($table)">
+      <xsl:value-of select="key('tk:serial', $g)/@n"/>
     </xsl:for-each>
   </xsl:template>
 
@@ -274,7 +325,7 @@
 
   <!-- The notes shown in the list after the text, in document order (the same test as tk:note-placement). -->
   <xsl:variable name="tk:collected-notes"
-      select="//tei:text//tei:note[not(@xml:id and key('tk:pointers', concat('#', @xml:id)))]
+      select="//tei:text/descendant::tei:note[not(@xml:id and key('tk:pointers', concat('#', @xml:id)))]
               [not(@place = 'inline' or @place = 'interlinear')]
               [not(namespace-uri(..) = $tk:tei-ns and contains($tk:note-block-parents, concat(' ', local-name(..), ' ')))]"/>
 
@@ -293,7 +344,30 @@
       <xsl:when test="tei:label">
         <xsl:value-of select="translate(normalize-space(tei:label[1]), '[]().', '')"/>
       </xsl:when>
-      <xsl:otherwise><xsl:number level="any" count="tei:note" from="tei:text"/></xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:call-template name="tk:serial"><xsl:with-param name="table" select="$tk:note-serials"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    '1' when an @n is a label a reader sees printed (12, 3a, iv, b), not a name or words ("Private Lesung"):
+    the reading text prints an item's @n only then, never attribute values as words.
+  -->
+  <xsl:template name="tk:is-label">
+    <xsl:param name="n" select="normalize-space(@n)"/>
+    <xsl:if test="$n != '' and not(contains($n, ' ')) and string-length($n) &lt;= 8
+                  and string-length(translate($n, '0123456789ivxlcdmIVXLCDM.,:;()[]-–/', '')) &lt;= 1">1</xsl:if>
+  </xsl:template>
+
+  <!-- A section break's printed sign: @rend when it is one (* * *, ⁂, —), else * * * (rend="stars" is a word). -->
+  <xsl:template name="tk:printed-sign">
+    <xsl:variable name="rend" select="normalize-space(@rend)"/>
+    <xsl:choose>
+      <xsl:when test="$rend != '' and translate($rend, concat($tk:upper, $tk:lower), '') = $rend">
+        <xsl:value-of select="$rend"/>
+      </xsl:when>
+      <xsl:otherwise>* * *</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

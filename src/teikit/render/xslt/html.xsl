@@ -57,11 +57,11 @@
 
   <!-- The register: entries in standOff or the header, by kind. -->
   <xsl:variable name="tk:register" select="/*/tei:standOff | /*/tei:teiHeader | /tei:teiCorpus/tei:TEI/tei:standOff"/>
-  <xsl:variable name="tk:persons" select="$tk:register//tei:person[@xml:id] | $tk:register//tei:personGrp[@xml:id]"/>
-  <xsl:variable name="tk:orgs" select="$tk:register//tei:org[@xml:id]"/>
-  <xsl:variable name="tk:places" select="$tk:register//tei:place[@xml:id]"/>
-  <xsl:variable name="tk:dated" select="//tei:text//tei:date[@when or @from or @to or @notBefore or @notAfter]"/>
-  <xsl:variable name="tk:names" select="//tei:text//*[self::tei:persName or self::tei:orgName or self::tei:placeName
+  <xsl:variable name="tk:persons" select="$tk:register/descendant::*[self::tei:person or self::tei:personGrp][@xml:id]"/>
+  <xsl:variable name="tk:orgs" select="$tk:register/descendant::tei:org[@xml:id]"/>
+  <xsl:variable name="tk:places" select="$tk:register/descendant::tei:place[@xml:id]"/>
+  <xsl:variable name="tk:dated" select="//tei:text/descendant::tei:date[@when or @from or @to or @notBefore or @notAfter]"/>
+  <xsl:variable name="tk:names" select="//tei:text/descendant::*[self::tei:persName or self::tei:orgName or self::tei:placeName
                                         or self::tei:geogName or self::tei:name or self::tei:rs]"/>
   <xsl:variable name="tk:interventions"
       select="(//tei:text//tei:choice | //tei:text//tei:supplied | //tei:text//tei:app)[1]"/>
@@ -283,7 +283,7 @@
   <!-- ================================================================ table of contents -->
 
   <xsl:template name="tk:toc">
-    <xsl:variable name="headed" select="//tei:text//*[self::tei:div or self::tei:div1 or self::tei:div2
+    <xsl:variable name="headed" select="//tei:text/descendant::*[self::tei:div or self::tei:div1 or self::tei:div2
         or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head]"/>
     <nav class="tk-toc" aria-labelledby="tk-toc-heading">
       <xsl:text>&#10;</xsl:text>
@@ -445,7 +445,10 @@
     <xsl:param name="block" select="'div'"/>
     <xsl:param name="inline" select="'span'"/>
     <xsl:param name="class" select="''"/>
-    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <!-- Where the block and inline tags are one (span for hi, seg, w …), where it stands changes nothing. -->
+    <xsl:variable name="flow">
+      <xsl:if test="$block != $inline"><xsl:call-template name="tk:in-flow"/></xsl:if>
+    </xsl:variable>
     <xsl:variable name="tag">
       <xsl:choose>
         <xsl:when test="$flow = '1'"><xsl:value-of select="$block"/></xsl:when>
@@ -1092,7 +1095,7 @@
     <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="$flow = '1' and @rend">
-        <p role="separator"><xsl:call-template name="tk:attributes"/><xsl:value-of select="@rend"/></p>
+        <p role="separator"><xsl:call-template name="tk:attributes"/><xsl:call-template name="tk:printed-sign"/></p>
         <xsl:text>&#10;</xsl:text>
       </xsl:when>
       <xsl:when test="$flow = '1'">
@@ -1100,7 +1103,8 @@
         <xsl:text>&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
-        <span role="separator"><xsl:call-template name="tk:attributes"/><xsl:value-of select="@rend"/></span>
+        <span role="separator"><xsl:call-template name="tk:attributes"/>
+          <xsl:if test="@rend"><xsl:call-template name="tk:printed-sign"/></xsl:if></span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -33,6 +33,7 @@
   <xsl:variable name="tk:close" select="'&#xFDD1;'"/>
   <xsl:variable name="tk:line-break" select="'&#xFDD3;'"/>
   <xsl:variable name="tk:join" select="'&#xFDD4;'"/>
+  <xsl:variable name="tk:word.note-mark" select="'Note'"/>
 
   <!-- ================================================================ the protocol -->
 
@@ -156,10 +157,8 @@
 
   <xsl:template match="tei:milestone[@unit = 'section' or @rend]">
     <xsl:value-of select="concat($tk:open, 'p', $tk:sep, $tk:sep)"/>
-    <xsl:choose>
-      <xsl:when test="@rend"><xsl:value-of select="@rend"/></xsl:when>
-      <xsl:otherwise>* * *</xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="sign"><xsl:call-template name="tk:printed-sign"/></xsl:variable>
+    <xsl:value-of select="$sign"/>
     <xsl:value-of select="$tk:close"/>
   </xsl:template>
 
@@ -187,13 +186,14 @@
                        | tei:listPerson/* | tei:listOrg/* | tei:listPlace/* | tei:listEvent/*">
     <xsl:variable name="style" select="translate(concat(' ', ../@type, ' ', ../@rend, ' '), $tk:upper, $tk:lower)"/>
     <xsl:variable name="label" select="preceding-sibling::*[1][self::tei:label][parent::tei:list]"/>
+    <xsl:variable name="n-is-label"><xsl:call-template name="tk:is-label"/></xsl:variable>
     <xsl:variable name="prefix">
       <xsl:choose>
         <xsl:when test="$label">
           <xsl:variable name="words"><xsl:apply-templates select="$label" mode="tk:plain"/></xsl:variable>
           <xsl:value-of select="concat(normalize-space($words), ' ')"/>
         </xsl:when>
-        <xsl:when test="@n"><xsl:value-of select="concat(@n, ' ')"/></xsl:when>
+        <xsl:when test="@n and $n-is-label = '1'"><xsl:value-of select="concat(normalize-space(@n), ' ')"/></xsl:when>
         <xsl:when test="self::tei:castItem or parent::tei:castGroup"/>
         <xsl:when test="contains($style, 'order') or contains($style, 'number') or contains($style, 'arabic')">
           <xsl:value-of select="concat(count(preceding-sibling::tei:item) + 1, '. ')"/>
@@ -258,11 +258,32 @@
         <xsl:text>]</xsl:text>
       </xsl:when>
       <xsl:when test="$block = '1' or $placement = 'referenced'">
-        <xsl:call-template name="tk:block"><xsl:with-param name="kind" select="'n'"/></xsl:call-template>
+        <xsl:call-template name="tk:block">
+          <xsl:with-param name="kind" select="'n'"/>
+          <xsl:with-param name="prefix"><xsl:call-template name="tk:note-prefix"/></xsl:with-param>
+        </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:text> [</xsl:text><xsl:apply-templates/><xsl:text>]</xsl:text>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    How a note printed as a block of its own is marked, so that a reading of the text (and a tool such as
+    Voyant) can tell it from the text: its own label if it has one; [n] for a note pointed to from
+    elsewhere (the number its pointers print); 'Note: ' for a note standing between blocks (FreDraCor's
+    notes between verse lines), which would otherwise read as one more line of the speech.
+  -->
+  <xsl:template name="tk:note-prefix">
+    <xsl:variable name="placement"><xsl:call-template name="tk:note-placement"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="tei:label"/>
+      <xsl:when test="$placement = 'referenced'">
+        <xsl:variable name="number"><xsl:call-template name="tk:note-number"/></xsl:variable>
+        <xsl:value-of select="concat('[', $number, '] ')"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($tk:word.note-mark, ': ')"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
