@@ -17,6 +17,8 @@ from lxml import etree
 
 from ..xmlio import NS, TEI_NS, parse_xml_bytes
 from . import stylesheets
+from .direction import document_directions
+from .rendition import rendition_css, sanitised_styles
 from .stylesheets import GENERATOR, Stylesheet
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -26,7 +28,8 @@ INDEX_NS = "urn:teikit"
 @functools.lru_cache(maxsize=1)
 def default_css() -> str:
     """teikit's page stylesheet (inlined into every page)."""
-    return (ASSETS / "teikit.css").read_text(encoding="utf-8")
+    # genres.css: the numbering, apparatus, Leiden, manuscript and letter parts of the page.
+    return "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("teikit.css", "genres.css"))
 
 
 def _page(result: etree._XSLTResultTree) -> str:
@@ -40,17 +43,36 @@ def render_html(
     stylesheet: Stylesheet = None,
     css: str | None = None,
     notes: bool = True,
+    leiden: str = "auto",
 ) -> str:
-    """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's."""
+    """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's.
+
+    ``leiden`` is ``auto`` (Leiden conventions in EpiDoc editions), ``yes`` or ``no``.
+    """
     xslt = stylesheets.load(stylesheet, "html.xsl")
+    tei = sanitised_styles(stylesheets.as_tei(tree))
+    rtl, auto = document_directions(tei.getroot())
+    page_css = default_css() if css is None else css
+    own = rendition_css(tei.getroot())
     result = stylesheets.run(
         xslt,
-        tree,
-        css=default_css() if css is None else css,
+        tei,
+        css=f"{page_css}\n{own}" if own and page_css else page_css,
         generator=GENERATOR,
         notes="yes" if notes else "no",
+        leiden=_leiden(leiden),
+        **{"rtl-languages": rtl, "auto-languages": auto},
     )
     return _page(result)
+
+
+LEIDEN_CHOICES = ("auto", "yes", "no")
+
+
+def _leiden(value: str) -> str:
+    if value not in LEIDEN_CHOICES:
+        raise ValueError(f"leiden must be one of {LEIDEN_CHOICES}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
