@@ -57,9 +57,20 @@ NEEDS = {
         "has no persons or organisations tagged in its text",
         "tag persName and orgName elements (or rs/name with @type person or org) in the text",
     ),
+    "a network": Need(
+        lambda ex: any(o.type in ("person", "org") for o in ex.occurrences)
+        or any(len(scene.speakers) > 1 for scene in ex.genres.scenes) or bool(ex.genres.letters),
+        "has no persons or organisations tagged in its text, no speeches (sp/@who) and no correspDesc",
+        "tag persName and orgName elements in the text, give speeches @who, or describe letters in correspDesc",
+    ),
+    "entities or a register": Need(
+        lambda ex: bool(ex.occurrences) or bool(ex.register),
+        "has no names or dates tagged in its text and no register (listPerson, listPlace, listOrg)",
+        "tag persName, orgName, placeName, rs, name or date elements, or list persons in particDesc or standOff",
+    ),
     "dates": Need(
-        lambda ex: any(o.date is not None and o.date.earliest for o in ex.occurrences),
-        "has no normalised dates in its text",
+        lambda ex: any(o.date is not None and o.date.earliest for o in ex.occurrences) or bool(ex.genres.header_dates),
+        "has no normalised dates in its text or its header (origDate, correspDesc, creation)",
         "give the text's date elements @when, @from/@to or @notBefore/@notAfter",
     ),
 }

@@ -37,6 +37,7 @@ from lxml import etree
 
 from ..errors import XMLInputError
 from .blocks import RawMention, read_blocks
+from .genres import read_genres
 from .metadata import authority_from_uri, expand_pointer, prefix_definitions, read_date, read_document, read_register
 from .records import Block, Entity, Extract, Occurrence
 from .xmltext import Locators, is_tei, local, slug
@@ -155,4 +156,5 @@ def extract(tree: etree._ElementTree | etree._Element, source: str) -> Extract:
         divisions=reading.divisions,
         blocks=reading.blocks,
         occurrences=tuple(replace(o, index=i) for i, o in enumerate(occurrences)),
+        genres=read_genres(root, locate),
     )

@@ -7,6 +7,13 @@ the date stands in (HTML, the date in bold); the headline adds the entities
 named in that sentence. ``group`` is the heading of the
 division, so TimelineJS draws one row per part of the text. Dates whose value
 is not ISO 8601 (``<date>about then</date>``) are left out.
+
+The header's dates are events too: when the object was made (``origDate`` of an
+inscription or manuscript), when a letter was sent and received (``correspDesc``),
+when the work was created (``creation/date``). Every event says where its date came
+from in ``date_source`` (``text``, ``origDate``, ``correspDesc/sent``,
+``correspDesc/received``, ``creation``; TimelineJS ignores the key) and, for a header
+date, in its headline.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import json
 import re
 
 from . import Exporter
+from .genre_records import HeaderDate
 from .records import Extract, Occurrence
 
 _ISO = re.compile(r"^(-?\d{1,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
@@ -84,6 +92,32 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
     plain_id = re.fullmatch(r"[\w.-]+", occurrence.element)
     slide["unique_id"] = occurrence.element if plain_id else f"date-{occurrence.index}"
     slide["autolink"] = False
+    slide["date_source"] = "text"
+    return slide
+
+
+SOURCE_WORDS = {"origDate": "date of the object", "correspDesc/sent": "letter sent",
+                "correspDesc/received": "letter received", "creation": "date of creation"}
+
+
+def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str, object] | None:
+    """One slide for a date of the header; None when its value is not an ISO 8601 date."""
+    value = date.value
+    start = timeline_date(value.when or value.start or value.not_before)
+    if start is None:
+        return None
+    end = None if value.when else timeline_date(value.end or value.not_after)
+    slide: dict[str, object] = {"start_date": start}
+    if end is not None:
+        slide["end_date"] = end
+    slide["display_date"] = date.text
+    slide["text"] = {"headline": f"{date.text} ({SOURCE_WORDS[date.source]})",
+                     "text": _html(extracted.document.title)}
+    slide["group"] = SOURCE_WORDS[date.source]
+    plain_id = re.fullmatch(r"[\w.-]+", date.element)
+    slide["unique_id"] = date.element if plain_id else f"header-date-{number}"
+    slide["autolink"] = False
+    slide["date_source"] = date.source
     return slide
 
 
@@ -92,12 +126,20 @@ def build(extracted: Extract) -> dict[str, object]:
     headings = {division.locator: division.heading or division.type for division in extracted.divisions}
     names = _names_by_sentence(extracted)
     slides = []
+    # A bibliography's dates are years of publication, not events of the text.
+    bibliographies = {d.locator for d in extracted.divisions if d.type == "bibliography"}
     for occurrence in extracted.occurrences:
+        if occurrence.division in bibliographies:
+            continue
         if occurrence.type == "date" and occurrence.date is not None:
             slide = event(extracted, occurrence, headings.get(occurrence.division, ""),
                           names.get((occurrence.block, occurrence.sentence), []))
             if slide is not None:
                 slides.append((occurrence.index, slide))
+    for number, date in enumerate(extracted.genres.header_dates):
+        slide = header_event(extracted, date, number)
+        if slide is not None:
+            slides.append((-len(extracted.genres.header_dates) + number, slide))
     slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)
@@ -112,7 +154,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="timeline",
-    description="TimelineJS JSON: one event per dated passage, with its sentence",
+    description="TimelineJS JSON: one event per dated passage (with its sentence) and per header date (origDate, "
+    "correspDesc, creation), each saying where its date came from",
     suffixes=("timeline.json",),
     needs="dates",
     render=render,
