@@ -456,11 +456,11 @@ def text_roots(root: etree._Element) -> list[etree._Element]:
 
 
 def html_text_characters(html: str) -> Counter:
-    """The characters of the text area and the notes (previews, which repeat notes, left out)."""
+    """The characters of the text area, the notes and the apparatus (previews, which repeat notes, left out)."""
     doc = page(html)
     for preview in doc.xpath("//*[contains(@class, 'tk-preview')]"):
         preview.drop_tree()
-    areas = doc.xpath("//div[contains(@class, 'tk-text')] | //section[@id='tk-notes']")
+    areas = doc.xpath("//div[contains(@class, 'tk-text')] | //section[@id='tk-notes'] | //section[@id='tk-apparatus']")
     return Counter(c for area in areas for c in area.text_content() if not c.isspace())
 
 

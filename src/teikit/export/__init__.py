@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..errors import InputError, UsageError
 from ..files import write_atomic
-from ..xmlio import parse_xml
+from ..xmlio import parse_tei_tolerant
 from .occurrences import extract
 from .records import Extract
 
@@ -64,8 +64,8 @@ NEEDS = {
         "tag persName and orgName elements in the text, give speeches @who, or describe letters in correspDesc",
     ),
     "entities or a register": Need(
-        lambda ex: bool(ex.occurrences) or bool(ex.register),
-        "has no names or dates tagged in its text and no register (listPerson, listPlace, listOrg)",
+        lambda ex: bool(ex.occurrences) or bool(ex.register) or bool(ex.genres.manuscript),
+        "has no names or dates tagged in its text, no register (listPerson, listPlace, listOrg) and no msDesc",
         "tag persName, orgName, placeName, rs, name or date elements, or list persons in particDesc or standOff",
     ),
     "dates": Need(
@@ -199,7 +199,9 @@ def export_files(
             raise UsageError(f"two input files are both called '{name}'", path,
                              hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
         sources[name] = path
-        files, left_out = _export(parse_xml(path), formats, name, skip_unmet)
+        tree, id_warnings = parse_tei_tolerant(path)  # bad xml:ids are warnings for export, as for render
+        files, left_out = _export(tree, formats, name, skip_unmet)
+        skipped.extend(str(warning).replace(": error: ", ": warning: ", 1) for warning in id_warnings)
         skipped.extend(left_out)
         planned.update({Path(out_dir) / filename: data for filename, data in files.items()})
     written = tuple(write_atomic(target, data) for target, data in planned.items())

@@ -36,6 +36,7 @@ from dataclasses import replace
 from lxml import etree
 
 from ..errors import XMLInputError
+from ..xmlio import require_tei_p5
 from .blocks import RawMention, read_blocks
 from .genres import read_genres
 from .metadata import authority_from_uri, expand_pointer, prefix_definitions, read_date, read_document, read_register
@@ -134,6 +135,7 @@ def _occurrence(block: Block, mention: RawMention, mentions: list[RawMention], n
 def extract(tree: etree._ElementTree | etree._Element, source: str) -> Extract:
     """Read one TEI document (any TEI P5, teikit's or not) into an :class:`Extract`."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    require_tei_p5(root, root.getroottree().docinfo.URL or source)
     if not is_tei(root) or local(root) not in ("TEI", "teiCorpus"):
         raise XMLInputError(
             f"not a TEI P5 document: the root element is <{etree.QName(root).localname}>",

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import TeikitError, UsageError
 from ..files import write_atomic
-from ..xmlio import parse_xml
+from ..xmlio import parse_tei_tolerant, require_tei_p5
 from . import stylesheets
 from .html import IndexEntry, render_html, render_index
 from .stylesheets import Stylesheet
@@ -137,7 +137,8 @@ def _render_one(source: Path) -> FileResult:
     options, out_dir, index = _JOB
     try:
         size = source.stat().st_size
-        tree = parse_xml(source)
+        tree, _id_warnings = parse_tei_tolerant(source)  # bad xml:ids do not stop a rendering
+        require_tei_p5(tree, str(source))
         written = []
         for name in options.formats:
             output_format = FORMATS[name]

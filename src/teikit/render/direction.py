@@ -27,7 +27,7 @@ def language_direction(tag: str) -> str:
     likely = get_global("likely_subtags")
     candidates = []
     if script:
-        candidates.append(f"{language}_{script}")
+        # The script decides: CLDR's most likely language written in it gives the direction.
         candidates.append(likely.get(f"und_{script}", ""))
     candidates.append(language)
     candidates.append(likely.get(language, ""))
