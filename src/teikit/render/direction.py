@@ -27,8 +27,10 @@ def language_direction(tag: str) -> str:
     likely = get_global("likely_subtags")
     candidates = []
     if script:
-        # The script decides: CLDR's most likely language written in it gives the direction.
-        candidates.append(likely.get(f"und_{script}", ""))
+        # The script decides: CLDR's most likely language written in it gives the direction
+        # (Latin, the default script of 'und', has no entry of its own).
+        default = likely.get("und", "")
+        candidates.append(likely.get(f"und_{script}", "") or (default if f"_{script}_" in f"{default}_" else ""))
     candidates.append(language)
     candidates.append(likely.get(language, ""))
     for candidate in candidates:

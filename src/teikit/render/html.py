@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +34,15 @@ def default_css() -> str:
     return "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("teikit.css", "genres.css"))
 
 
+# A letter and the dot below that Leiden puts under an unclear letter: composed where Unicode has the letter
+# (ạ), as HTML wants text in Normalization Form C; nothing else of the page is touched.
+UNDERDOT = re.compile(".\u0323")
+
+
 def _page(result: etree._XSLTResultTree) -> str:
     text = str(result)
+    if "\u0323" in text:
+        text = UNDERDOT.sub(lambda match: unicodedata.normalize("NFC", match.group()), text)
     return text if text.endswith("\n") else text + "\n"
 
 

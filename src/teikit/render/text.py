@@ -181,10 +181,16 @@ def render_text(
     notes: bool = True,
     width: int | None = None,
     stylesheet: Stylesheet = None,
+    leiden: str = "auto",
 ) -> str:
-    """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given."""
+    """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given.
+
+    ``leiden`` (``auto``, ``yes``, ``no``): the Leiden signs of EpiDoc editions, as in render_html.
+    """
     if width is not None and width < 10:
         raise UsageError(f"a width of {width} columns is too narrow", hint="give 10 columns or more, or no width")
     xslt = stylesheets.load(stylesheet, "text.xsl")
-    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR)
+    if leiden not in ("auto", "yes", "no"):
+        raise ValueError(f"leiden must be auto, yes or no, not {leiden!r}")
+    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden)
     return layout(str(result), width)

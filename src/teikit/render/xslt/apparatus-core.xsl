@@ -121,30 +121,40 @@
     <xsl:variable name="target" select="key('tk:id', $id)[1]"/>
     <xsl:variable name="shown">
       <xsl:choose>
-        <xsl:when test="$target/@n"><xsl:value-of select="normalize-space($target/@n)"/></xsl:when>
-        <xsl:when test="$target/tei:abbr[@type = 'siglum']">
-          <xsl:value-of select="normalize-space($target/tei:abbr[@type = 'siglum'][1])"/>
-        </xsl:when>
-        <xsl:when test="$target/tei:abbr"><xsl:value-of select="normalize-space($target/tei:abbr[1])"/></xsl:when>
-        <xsl:when test="$target/tei:idno[@type = 'siglum']">
-          <xsl:value-of select="normalize-space($target/tei:idno[@type = 'siglum'][1])"/>
-        </xsl:when>
-        <xsl:when test="$target[self::tei:person or self::tei:bibl]">
-          <xsl:variable name="name"><xsl:apply-templates select="($target/tei:persName | $target/tei:author
-              | $target/tei:title | $target)[1]" mode="tk:plain"/></xsl:variable>
-          <xsl:value-of select="normalize-space($name)"/>
-        </xsl:when>
-        <xsl:when test="$target"><xsl:value-of select="$id"/></xsl:when>
+        <xsl:when test="$target"><xsl:call-template name="tk:siglum-text"><xsl:with-param name="target" select="$target"/></xsl:call-template></xsl:when>
         <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="description"><xsl:apply-templates select="$target" mode="tk:plain"/></xsl:variable>
+    <xsl:variable name="description">
+      <xsl:apply-templates select="$target/node()[not(self::tei:abbr[@type = 'siglum'])]" mode="tk:plain"/>
+    </xsl:variable>
     <abbr class="tk-siglum">
       <xsl:if test="normalize-space($description) != '' and normalize-space($description) != $shown">
         <xsl:attribute name="title"><xsl:value-of select="normalize-space($description)"/></xsl:attribute>
       </xsl:if>
       <xsl:value-of select="$shown"/>
     </abbr>
+  </xsl:template>
+
+  <!-- The siglum of a witness (or the short name of a source or editor): @n, abbr, idno, name, else the id. -->
+  <xsl:template name="tk:siglum-text">
+    <xsl:param name="target"/>
+    <xsl:choose>
+      <xsl:when test="$target/@n"><xsl:value-of select="normalize-space($target/@n)"/></xsl:when>
+      <xsl:when test="$target/tei:abbr[@type = 'siglum']">
+        <xsl:value-of select="normalize-space($target/tei:abbr[@type = 'siglum'][1])"/>
+      </xsl:when>
+      <xsl:when test="$target/tei:abbr"><xsl:value-of select="normalize-space($target/tei:abbr[1])"/></xsl:when>
+      <xsl:when test="$target/tei:idno[@type = 'siglum']">
+        <xsl:value-of select="normalize-space($target/tei:idno[@type = 'siglum'][1])"/>
+      </xsl:when>
+      <xsl:when test="$target[self::tei:person or self::tei:bibl]">
+        <xsl:variable name="name"><xsl:apply-templates select="($target/tei:persName | $target/tei:author
+            | $target/tei:title | $target)[1]" mode="tk:plain"/></xsl:variable>
+        <xsl:value-of select="normalize-space($name)"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$target/@xml:id"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- One reading in an entry: its words (or "om."), its witnesses, its source and who proposed it. -->

@@ -62,6 +62,36 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- The witnesses (listWit in the text, as critical editions print them): one line each, its siglum first. -->
+  <xsl:template match="tei:listWit" priority="2">
+    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <xsl:element name="{substring('ulspan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
+      <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-witnesses'"/></xsl:call-template>
+      <xsl:apply-templates select="tei:head | tei:witness | tei:listWit"/>
+    </xsl:element>
+    <xsl:if test="$flow = '1'"><xsl:text>&#10;</xsl:text></xsl:if>
+  </xsl:template>
+  <xsl:template match="tei:listWit/tei:witness | tei:listWit/tei:listWit" priority="2">
+    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
+      <xsl:call-template name="tk:attributes"/>
+      <xsl:if test="self::tei:witness">
+        <strong class="tk-siglum">
+          <xsl:call-template name="tk:siglum-text"><xsl:with-param name="target" select="."/></xsl:call-template>
+        </strong>
+        <xsl:text> </xsl:text>
+      </xsl:if>
+      <xsl:apply-templates select="node()[not(self::tei:abbr[@type = 'siglum'])]"/>
+    </xsl:element>
+  </xsl:template>
+  <xsl:template match="tei:listWit/tei:head" priority="2">
+    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
+      <xsl:attribute name="class">tei-head tk-witnesses-head</xsl:attribute>
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
   <xsl:template name="tk:apparatus-section">
     <xsl:if test="$tk:apps">
       <section class="tk-apparatus" id="tk-apparatus" aria-labelledby="tk-apparatus-heading">

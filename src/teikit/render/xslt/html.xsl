@@ -116,7 +116,9 @@
   <xsl:template name="tk:page-language">
     <!-- In this order: the root's, the text's, the first language the header declares. -->
     <xsl:variable name="declared" select="(/*/@xml:lang | /*[not(@xml:lang)]/tei:text/@xml:lang
-        | /*[not(@xml:lang) and not(tei:text/@xml:lang)]/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[1]"/>
+        | /*[not(@xml:lang) and not(tei:text/@xml:lang)]/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident
+        | /*[not(@xml:lang) and not(tei:text/@xml:lang) and not(tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language)]
+          /tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc[1]/@xml:lang)[1]"/>
     <xsl:choose>
       <xsl:when test="normalize-space($declared) != ''">
         <xsl:call-template name="tk:html-lang"><xsl:with-param name="value" select="$declared"/></xsl:call-template>

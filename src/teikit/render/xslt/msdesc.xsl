@@ -69,8 +69,10 @@
   <!-- "Oxford, Bodleian Library, MS. Laud Misc. 108": the parts of an identifier that have words. -->
   <xsl:template name="tk:ms-identifier">
     <xsl:param name="identifier"/>
+    <!-- The shelfmark: idno type="shelfmark", else the first idno (other idnos are persistent ids, not shelfmarks). -->
+    <xsl:variable name="shelfmark" select="($identifier/tei:idno[@type = 'shelfmark'] | $identifier/tei:idno)[normalize-space()][1]"/>
     <xsl:variable name="parts" select="$identifier/*[self::tei:settlement or self::tei:repository or self::tei:collection
-                                        or self::tei:idno or self::tei:msName][normalize-space()]"/>
+                                        or self::tei:msName][normalize-space()] | $shelfmark"/>
     <xsl:choose>
       <xsl:when test="$parts">
         <xsl:for-each select="$parts">
@@ -118,9 +120,16 @@
     <xsl:variable name="labelled" select="*[local-name() = $tk:ms-labels/@name]
         [not(self::tei:note or self::tei:title or self::tei:author or self::tei:locus or self::tei:material
              or self::tei:objectType or self::tei:origDate or self::tei:origPlace)]"/>
-    <xsl:if test="normalize-space() or .//@when or .//@notBefore">
+    <xsl:variable name="label"><xsl:call-template name="tk:ms-label"/></xsl:variable>
+    <xsl:variable name="outer"><xsl:for-each select=".."><xsl:call-template name="tk:ms-label"/></xsl:for-each></xsl:variable>
+    <xsl:choose>
+      <!-- The only part of a part of the same name (binding in bindingDesc): its words, without a second label. -->
+      <xsl:when test="$label = $outer and count(../*) = 1">
+        <xsl:apply-templates mode="tk:ms-words"/>
+      </xsl:when>
+      <xsl:when test="normalize-space() or .//@when or .//@notBefore">
       <dl class="tk-ms tk-ms-{local-name()}">
-        <dt><xsl:call-template name="tk:ms-label"/></dt>
+        <dt><xsl:value-of select="$label"/></dt>
         <dd>
           <xsl:choose>
             <xsl:when test="$labelled">
@@ -134,7 +143,8 @@
         </dd>
       </dl>
       <xsl:text>&#10;</xsl:text>
-    </xsl:if>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- An item of the contents: locus, author and title on one line, then rubric, incipit, explicit … -->
