@@ -43,7 +43,7 @@ def test_headless_numbered_divisions_get_a_heading_and_a_contents_entry():
     doc = page("poems.xml")
     assert doc.xpath("//h2[contains(@class, 'tk-div-label')]/text()") == ["Poem 1"]
     entries = [a.text_content() for a in doc.xpath("//ol[@class='tk-toc-text']//a")]
-    assert entries == ["Poem 1", "Poem 2"]
+    assert entries == ["Sigla", "Poem 1", "Poem 2"]
 
 
 def test_an_empty_head_is_no_empty_heading():
@@ -70,6 +70,13 @@ def test_apparatus_shows_the_lemma_and_a_numbered_entry_with_sigla():
     assert "nugas O ]" in " ".join(entry.split())
     assert "om. G′" in entry and "nugulas Scaliger 1577" in entry
     assert doc.xpath("//a[@class='tk-appref']/@href") == ["#tk-app-1"]
+
+
+def test_witness_lists_show_their_sigla():
+    doc = page("poems.xml")
+    witnesses = doc.xpath("//ul[contains(@class, 'tk-witnesses')]/li")
+    assert [" ".join(li.text_content().split()) for li in witnesses][0] == "R Rome, Vat. Ottob. lat. 1829"
+    assert doc.xpath("//ul[contains(@class, 'tk-witnesses')]/li/ul/li/strong/text()") == ["M"]
 
 
 def test_apparatus_in_the_reading_text():

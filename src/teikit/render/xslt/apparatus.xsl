@@ -71,21 +71,35 @@
     </xsl:element>
     <xsl:if test="$flow = '1'"><xsl:text>&#10;</xsl:text></xsl:if>
   </xsl:template>
-  <xsl:template match="tei:listWit/tei:witness | tei:listWit/tei:listWit" priority="2">
-    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+  <xsl:template match="tei:listWit/tei:witness" priority="2">
+    <!-- An item of the list when the list is one (the outermost listWit decides: it is no container of common.xsl's). -->
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
     <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
       <xsl:call-template name="tk:attributes"/>
-      <xsl:if test="self::tei:witness">
-        <strong class="tk-siglum">
-          <xsl:call-template name="tk:siglum-text"><xsl:with-param name="target" select="."/></xsl:call-template>
-        </strong>
-        <xsl:text> </xsl:text>
-      </xsl:if>
+      <strong class="tk-siglum">
+        <xsl:call-template name="tk:siglum-text"><xsl:with-param name="target" select="."/></xsl:call-template>
+      </strong>
+      <xsl:text> </xsl:text>
       <xsl:apply-templates select="node()[not(self::tei:abbr[@type = 'siglum'])]"/>
     </xsl:element>
   </xsl:template>
+  <!-- A group of witnesses inside the list: an item holding its own list. -->
+  <xsl:template match="tei:listWit/tei:listWit" priority="3">
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$flow = '1'">
+        <li>
+          <xsl:call-template name="tk:attributes"/>
+          <ul class="tk-witnesses"><xsl:apply-templates select="tei:head | tei:witness | tei:listWit"/></ul>
+        </li>
+      </xsl:when>
+      <xsl:otherwise>
+        <span><xsl:call-template name="tk:attributes"/><xsl:apply-templates select="tei:head | tei:witness | tei:listWit"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
   <xsl:template match="tei:listWit/tei:head" priority="2">
-    <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
     <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
       <xsl:attribute name="class">tei-head tk-witnesses-head</xsl:attribute>
       <xsl:apply-templates/>
