@@ -269,3 +269,39 @@ def test_catullus_poems_are_labelled():
     labels = doc.xpath("//*[contains(@class, 'tk-div-label')]/text()")
     assert "Poem 1" in labels and "Poem 116" in labels
     assert doc.xpath("//*[contains(@class, 'tk-lineno')][normalize-space() = '5']")
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_cli_render_warns_about_bad_ids_and_refuses_p4(tmp_path):
+    from click.testing import CliRunner
+
+    from teikit.cli import cli
+
+    ids = tmp_path / "ids.xml"
+    ids.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>'
+                   '<p xml:id="b">y</p><p xml:id="b">z</p></body></text></TEI>')
+    p4 = tmp_path / "p4.xml"
+    p4.write_text("<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["render", str(ids), str(p4), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert f"{ids}:1:" in result.stderr and ": warning: xml:id 'b' is used more than once" in result.stderr
+    assert f"{p4}:1: error: TEI P4 `TEI.2`: not supported, convert it to P5 first" in result.stderr
+    assert (tmp_path / "out" / "ids.html").exists() and not (tmp_path / "out" / "p4.html").exists()
+    exported = runner.invoke(cli, ["export", str(p4), "-f", "json", "-o", str(tmp_path / "x")])
+    assert exported.exit_code != 0 and "TEI P4 `TEI.2`: not supported" in exported.stderr
+    text = runner.invoke(cli, ["text", str(p4)])
+    assert text.exit_code != 0 and "TEI P4 `TEI.2`: not supported" in text.stderr
+
+
+def test_cli_leiden_switch():
+    from click.testing import CliRunner
+
+    from teikit.cli import cli
+
+    source = str(FIXTURES / "inscription.xml")
+    on = CliRunner().invoke(cli, ["text", source])
+    off = CliRunner().invoke(cli, ["text", source, "--leiden", "no"])
+    assert "D(is) [M]anibus" in on.stdout and "Dis Manibus" in off.stdout

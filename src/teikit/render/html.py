@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from lxml import etree
 from ..xmlio import NS, TEI_NS, parse_xml_bytes
 from . import stylesheets
 from .direction import document_directions
+from .leiden import leiden_parameters
 from .rendition import rendition_css, sanitised_styles
 from .stylesheets import GENERATOR, Stylesheet
 
@@ -34,15 +33,8 @@ def default_css() -> str:
     return "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("teikit.css", "genres.css"))
 
 
-# A letter and the dot below that Leiden puts under an unclear letter: composed where Unicode has the letter
-# (ạ), as HTML wants text in Normalization Form C; nothing else of the page is touched.
-UNDERDOT = re.compile(".\u0323")
-
-
 def _page(result: etree._XSLTResultTree) -> str:
     text = str(result)
-    if "\u0323" in text:
-        text = UNDERDOT.sub(lambda match: unicodedata.normalize("NFC", match.group()), text)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -70,7 +62,7 @@ def render_html(
         generator=GENERATOR,
         notes="yes" if notes else "no",
         leiden=_leiden(leiden),
-        **{"rtl-languages": rtl, "auto-languages": auto},
+        **{"rtl-languages": rtl, "auto-languages": auto, **leiden_parameters()},
     )
     return _page(result)
 

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..errors import UsageError
 from . import stylesheets
+from .leiden import leiden_parameters
 from .stylesheets import GENERATOR, Stylesheet
 
 OPEN, CLOSE, SEP, LINE_BREAK, JOIN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
@@ -192,5 +193,6 @@ def render_text(
     xslt = stylesheets.load(stylesheet, "text.xsl")
     if leiden not in ("auto", "yes", "no"):
         raise ValueError(f"leiden must be auto, yes or no, not {leiden!r}")
-    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden)
+    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden,
+                             **leiden_parameters())
     return layout(str(result), width)

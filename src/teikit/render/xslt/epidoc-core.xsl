@@ -25,6 +25,9 @@
   <xsl:variable name="tk:leiden" select="$leiden = 'yes'
       or ($leiden = 'auto' and boolean(/*/tei:text//tei:div[@type = 'edition']))"/>
   <xsl:variable name="tk:word.vacat" select="'vac.'"/>
+  <!-- Letters with a precomposed dot-below form, and those forms (teikit.render.leiden fills them from Unicode). -->
+  <xsl:param name="underdot-from" select="''"/>
+  <xsl:param name="underdot-to" select="''"/>
 
   <!-- Brackets around a run of text (the marks in a span of their own, so CSS can soften them). -->
   <xsl:template name="tk:leiden-wrap">
@@ -88,8 +91,15 @@
     <xsl:param name="text"/>
     <xsl:if test="$text != ''">
       <xsl:variable name="char" select="substring($text, 1, 1)"/>
-      <xsl:value-of select="$char"/>
-      <xsl:if test="normalize-space($char) != ''"><xsl:text>&#x323;</xsl:text></xsl:if>
+      <xsl:choose>
+        <xsl:when test="$underdot-from != '' and contains($underdot-from, $char)">
+          <xsl:value-of select="translate($char, $underdot-from, $underdot-to)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="$char"/>
+          <xsl:if test="normalize-space($char) != ''"><xsl:text>&#x323;</xsl:text></xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:call-template name="tk:underdot"><xsl:with-param name="text" select="substring($text, 2)"/></xsl:call-template>
     </xsl:if>
   </xsl:template>
