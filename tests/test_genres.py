@@ -242,12 +242,14 @@ def test_json_export_matches_its_schema():
 
 def test_timeline_events_from_the_header_say_where_their_date_came_from():
     events = json.loads(export_many(fixture("inscription.xml"), ["timeline"], "i")["i.timeline.json"])["events"]
-    assert [(e["date_source"], e["start_date"], e["end_date"]) for e in events] == [
-        ("origDate", {"year": 101}, {"year": 300})]
+    assert [(e["group"], e["start_date"], e["end_date"]) for e in events] == [
+        ("date of the object", {"year": 101}, {"year": 300})]
+    assert events[0]["text"]["headline"] == "second or third century (date of the object)"
+    assert "origDate</i> in the header" in events[0]["text"]["text"]
     letter = json.loads(export_many(fixture("letter.xml"), ["timeline"], "l")["l.timeline.json"])["events"]
-    assert [e["date_source"] for e in letter] == ["correspDesc/sent"]
+    assert [e["group"] for e in letter] == ["letter sent"]
     play = json.loads(export_many(fixture("play.xml"), ["timeline"], "p")["p.timeline.json"])["events"]
-    assert [e["date_source"] for e in play] == ["creation"]
+    assert [e["group"] for e in play] == ["date of creation"]
 
 
 # ---------------------------------------------------------------- public corpora

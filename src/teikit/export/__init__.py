@@ -57,7 +57,7 @@ NEEDS = {
         "has no persons or organisations tagged in its text",
         "tag persName and orgName elements (or rs/name with @type person or org) in the text",
     ),
-    "a network": Need(
+    "speakers, letters or persons": Need(
         lambda ex: any(o.type in ("person", "org") for o in ex.occurrences)
         or any(len(scene.speakers) > 1 for scene in ex.genres.scenes) or bool(ex.genres.letters),
         "has no persons or organisations tagged in its text, no speeches (sp/@who) and no correspDesc",

@@ -99,7 +99,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="csv",
-    description="entity occurrences, the register (with a play's cast) and the document (with its msDesc) as CSV",
+    description="entity occurrences, the register (a play's cast with its speeches) and the document (its msDesc) "
+    "as CSV tables",
     suffixes=("entities.csv", "register.csv", "document.csv"),
     needs="entities or a register",
     render=render,

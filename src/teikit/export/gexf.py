@@ -140,9 +140,9 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="gexf",
-    description="network for Gephi (GEXF 1.3): co-presence of a play's characters per scene, "
-    "correspondence of letters, else co-occurrence of persons and organisations per paragraph",
+    description="network for Gephi (GEXF 1.3): characters on stage together, who wrote to whom, "
+    "or persons and organisations named in the same paragraph",
     suffixes=("gexf",),
-    needs="a network",
+    needs="speakers, letters or persons",
     render=render,
 )

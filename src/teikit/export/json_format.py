@@ -139,7 +139,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="json",
-    description="metadata, register and occurrences in one JSON document (schema: teikit-export.schema.json)",
+    description="metadata, register, occurrences, cast, letters and msDesc in one JSON document "
+    "(schema: teikit-export.schema.json)",
     suffixes=("json",),
     needs=None,
     render=render,

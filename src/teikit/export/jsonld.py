@@ -104,6 +104,34 @@ def document_node(extracted: Extract) -> dict[str, object]:
     mentions = [node_id(entity.id) for entity in extracted.register if mentioned[entity.id]]
     if mentions:
         node["mentions"] = mentions
+    manuscript = manuscript_node(extracted)
+    if manuscript:
+        node["isBasedOn"] = manuscript
+    return node
+
+
+def manuscript_node(extracted: Extract) -> dict[str, object] | None:
+    """The msDesc as the schema.org ArchiveComponent the text is based on (shelfmark, archive, material, size, date)."""
+    ms = extracted.genres.manuscript
+    if not ms:
+        return None
+    node: dict[str, object] = {"@type": "ArchiveComponent"}
+    shelfmark = ms.get("idno") or ms.get("ms_name")
+    if shelfmark:
+        node["name"] = shelfmark
+        node["identifier"] = shelfmark
+    if ms.get("repository"):
+        archive: dict[str, object] = {"@type": "ArchiveOrganization", "name": ms["repository"]}
+        place = ", ".join(ms[key] for key in ("settlement", "country") if ms.get(key))
+        if place:
+            archive["location"] = {"@type": "Place", "name": place}
+        node["holdingArchive"] = archive
+    for key, term in (("material", "material"), ("dimensions", "size"), ("summary", "description")):
+        if ms.get(key):
+            node[term] = ms[key]
+    origin = [d.value for d in extracted.genres.header_dates if d.source == "origDate"]
+    if origin:
+        node["temporalCoverage"] = origin[0].iso()
     return node
 
 
@@ -123,7 +151,7 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="jsonld",
-    description="the document and its register as schema.org linked data (JSON-LD)",
+    description="the document, its register and its manuscript (msDesc) as schema.org linked data (JSON-LD)",
     suffixes=("jsonld",),
     needs=None,
     render=render,

@@ -11,9 +11,10 @@ is not ISO 8601 (``<date>about then</date>``) are left out.
 The header's dates are events too: when the object was made (``origDate`` of an
 inscription or manuscript), when a letter was sent and received (``correspDesc``),
 when the work was created (``creation/date``). Every event says where its date came
-from in ``date_source`` (``text``, ``origDate``, ``correspDesc/sent``,
-``correspDesc/received``, ``creation``; TimelineJS ignores the key) and, for a header
-date, in its headline.
+from: an event of the text has the sentence the date stands in as its text; a header
+event says which element in its headline ("(date of the object)"), its group and its
+text ("origDate in the header"). A bibliography's dates (years of publication) are not
+events.
 """
 
 from __future__ import annotations
@@ -92,7 +93,6 @@ def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[st
     plain_id = re.fullmatch(r"[\w.-]+", occurrence.element)
     slide["unique_id"] = occurrence.element if plain_id else f"date-{occurrence.index}"
     slide["autolink"] = False
-    slide["date_source"] = "text"
     return slide
 
 
@@ -112,12 +112,11 @@ def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str,
         slide["end_date"] = end
     slide["display_date"] = date.text
     slide["text"] = {"headline": f"{date.text} ({SOURCE_WORDS[date.source]})",
-                     "text": _html(extracted.document.title)}
+                     "text": f"{_html(extracted.document.title)}: <i>{date.source}</i> in the header"}
     slide["group"] = SOURCE_WORDS[date.source]
     plain_id = re.fullmatch(r"[\w.-]+", date.element)
     slide["unique_id"] = date.element if plain_id else f"header-date-{number}"
     slide["autolink"] = False
-    slide["date_source"] = date.source
     return slide
 
 
@@ -154,8 +153,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="timeline",
-    description="TimelineJS JSON: one event per dated passage (with its sentence) and per header date (origDate, "
-    "correspDesc, creation), each saying where its date came from",
+    description="TimelineJS JSON: one event per dated passage and per header date (origDate, correspDesc, creation), "
+    "each with the source of its date",
     suffixes=("timeline.json",),
     needs="dates",
     render=render,
