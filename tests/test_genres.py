@@ -228,6 +228,7 @@ def test_csv_and_json_carry_the_cast_and_the_manuscript():
                             {"id": "c", "name": "Clara", "speeches": 1}]
     ms = json.loads(export_many(fixture("inscription.xml"), ["json"], "i")["i.json"])["manuscript"]
     assert ms["idno"] == "3501" and ms["dimensions"] == "17.5 × 29.3 cm" and ms["items"] == "1"
+    assert ms["support"] == "marble plaque" and ms["orig_date"] == "second or third century"
     document = export_many(fixture("inscription.xml"), ["csv"], "i")["i.document.csv"].decode()
     assert "Palermo" in document
 

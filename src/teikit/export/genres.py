@@ -31,7 +31,7 @@ DIVISIONS = {"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"}
 def _words(element: etree._Element | None) -> str:
     if element is None or not isinstance(element.tag, str):
         return ""
-    return " ".join(" ".join(element.itertext(with_tail=False)).split())
+    return " ".join(" ".join(element.itertext()).split())  # the element's own tail is not part of it
 
 
 def _speakers(speech: etree._Element) -> list[str]:
@@ -52,8 +52,10 @@ def read_scenes(root: etree._Element, locate: Locators) -> tuple[tuple[Scene, ..
             for speech in division.iter(f"{TEI}sp"):
                 for who in _speakers(speech):
                     speakers.setdefault(who)
-            head = division.find(f"{TEI}head")
-            scenes.append(Scene(locate(division), _words(head) or None, tuple(speakers)))
+            head = _words(division.find(f"{TEI}head"))
+            if not head and division.get("n"):  # a headless numbered scene: "scene 2", as the page labels it
+                head = " ".join(filter(None, (division.get("type"), division.get("n"))))
+            scenes.append(Scene(locate(division), head or None, tuple(speakers)))
         for speech in body.iter(f"{TEI}sp"):
             counts.update(_speakers(speech))
     return tuple(scenes), dict(counts)
