@@ -45,7 +45,8 @@ MENTION_XPATH = ("//t:text//*[self::t:persName or self::t:orgName or self::t:pla
                  " or self::t:rs or self::t:name or self::t:date]")
 # rdflib's own JSON-LD parser uses a class rdflib itself deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-SHARED_MODULES = {"__init__", "blocks", "metadata", "occurrences", "records", "sentences", "xmltext", "genres", "genre_records"}
+SHARED_MODULES = {"__init__", "blocks", "genre_records", "genres", "metadata", "occurrences", "records", "sentences",
+                  "xmltext"}
 
 
 def _edition_is_tagged() -> bool:

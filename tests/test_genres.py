@@ -10,7 +10,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from teikit.errors import XMLInputError
 from teikit.export import export_many

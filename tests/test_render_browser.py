@@ -33,7 +33,7 @@ HOW = "run .ci/install-render-tools"
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
-    """The pages under test: teikit's edition, the tagged fixture, the feature and genre fixtures, real TEI, the index."""
+    """The pages under test: the edition, the tagged fixture, the feature and genre fixtures, real TEI, the index."""
     out = tmp_path_factory.mktemp("pages")
     sources = [REPO / "edition" / "workers-group-manifesto-1.xml", FIXTURES / "render" / "manifesto-tagged.xml",
                FIXTURES / "render" / "features.xml"]

@@ -56,7 +56,7 @@ def occurrence_rows(extracted: Extract) -> list[dict[str, object]]:
             "surface": occurrence.surface,
             "element": occurrence.element,
             "division": occurrence.division or "",
-            "heading": headings.get(occurrence.division, ""),
+            "heading": headings.get(occurrence.division or "", ""),
             "block": extracted.blocks[occurrence.block].locator,
             "date": occurrence.date.iso() if occurrence.date else "",
             "date_kind": occurrence.date.kind if occurrence.date else "",
@@ -88,8 +88,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
     speeches = extracted.genres.speeches
     register = [_register_row(entity, counts[entity.id], speeches.get(entity.id, 0) if speeches else None)
                 for entity in extracted.register]
-    document = {"document": extracted.document.source, "title": extracted.document.title,
-                **extracted.genres.manuscript}
+    document: dict[str, object] = {"document": extracted.document.source, "title": extracted.document.title,
+                                   **extracted.genres.manuscript}
     return {
         "entities.csv": _table(OCCURRENCE_COLUMNS, occurrence_rows(extracted)),
         "register.csv": _table(REGISTER_COLUMNS, register),

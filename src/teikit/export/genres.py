@@ -71,7 +71,11 @@ def _party(element: etree._Element) -> Party:
 def read_letters(root: etree._Element) -> tuple[Letter, ...]:
     letters = []
     for desc in root.iter(f"{TEI}correspDesc"):
-        senders, addressees, place, date, date_text = [], [], None, None, None
+        senders: list[Party] = []
+        addressees: list[Party] = []
+        place: str | None = None
+        date: DateValue | None = None
+        date_text: str | None = None
         for action in desc.iter(f"{TEI}correspAction"):
             names = [el for el in action if isinstance(el.tag, str) and local(el) in ("persName", "orgName", "name")]
             if action.get("type") == "sent":

@@ -70,15 +70,18 @@ def correspondence(extracted: Extract) -> tuple[dict[str, str], Counter[tuple[st
     return names, letters
 
 
-def network(extracted: Extract) -> tuple[str, dict[str, tuple[str, str | None, str | None, int]], dict, str]:
+Nodes = dict[str, tuple[str, str | None, str | None, int]]  # id → (label, type, subtype, count)
+
+
+def network(extracted: Extract) -> tuple[str, Nodes, Counter[tuple[str, str]], str]:
     """(kind, nodes: id → (label, type, subtype, count), edges: (source, target) → weight, edge type)."""
     if any(len(scene.speakers) > 1 for scene in extracted.genres.scenes):
         counts, pairs = co_presence(extracted)
         return "co-presence", {who: (*_describe(extracted, who), n) for who, n in counts.items()}, pairs, "undirected"
     if extracted.genres.letters:
         names, letters = correspondence(extracted)
-        nodes = {key: (_describe(extracted, key)[0] if _known(extracted, key) else name, "person", None, 0)
-                 for key, name in names.items()}
+        nodes: Nodes = {key: (_describe(extracted, key)[0] if _known(extracted, key) else name, "person", None, 0)
+                        for key, name in names.items()}
         return "correspondence", nodes, letters, "directed"
     mentions, pairs = co_occurrences(extracted)
     return "co-occurrence", {e: (*_describe(extracted, e), n) for e, n in mentions.items()}, pairs, "undirected"

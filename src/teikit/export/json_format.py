@@ -107,7 +107,7 @@ def build(extracted: Extract) -> dict[str, object]:
 
 def cast_json(extracted: Extract) -> list[dict[str, object]]:
     """The characters who speak, with their register name and number of speeches, most speeches first."""
-    cast = []
+    cast: list[dict[str, object]] = []
     for who, speeches in sorted(extracted.genres.speeches.items(), key=lambda item: (-item[1], item[0])):
         try:
             name: str | None = extracted.entity(who).name

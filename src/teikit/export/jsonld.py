@@ -74,13 +74,13 @@ def document_node(extracted: Extract) -> dict[str, object]:
         "@type": "CreativeWork",
         "name": info.title,
     }
-    authors = []
+    authors: list[dict[str, object]] = []
     for author in info.authors:
         ref = (author.ref or "")[1:] if (author.ref or "").startswith("#") else None
         if ref in known:
             authors.append({"@id": node_id(ref)})
         else:
-            person = {"name": author.name}
+            person: dict[str, object] = {"name": author.name}
             uris = [a.uri for a in author.authorities if a.uri]
             if uris:
                 person["sameAs"] = uris
@@ -97,9 +97,10 @@ def document_node(extracted: Extract) -> dict[str, object]:
         node["dateCreated"] = info.created.iso()
     if info.keywords:
         node["keywords"] = list(info.keywords)
-    dates = [o.date for o in extracted.occurrences if o.date is not None and o.date.earliest]
-    if dates:
-        node["temporalCoverage"] = f"{min(d.earliest for d in dates)}/{max(d.latest for d in dates)}"
+    earliest = [o.date.earliest for o in extracted.occurrences if o.date is not None and o.date.earliest]
+    latest = [o.date.latest for o in extracted.occurrences if o.date is not None and o.date.earliest]
+    if earliest:
+        node["temporalCoverage"] = f"{min(earliest)}/{max(d for d in latest if d)}"
     mentioned = extracted.mention_counts()
     mentions = [node_id(entity.id) for entity in extracted.register if mentioned[entity.id]]
     if mentions:

@@ -70,6 +70,8 @@ def _names_by_sentence(extracted: Extract) -> dict[tuple[int, int], list[str]]:
 def event(extracted: Extract, occurrence: Occurrence, group: str, names: list[str]) -> dict[str, object] | None:
     """One TimelineJS slide for a dated occurrence; None when its value is not an ISO 8601 date."""
     value = occurrence.date
+    if value is None:
+        return None
     start = timeline_date(value.when or value.start or value.not_before)
     if start is None:
         return None
@@ -120,6 +122,14 @@ def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str,
     return slide
 
 
+def _slide_order(item: tuple[int, dict[str, object]]) -> tuple[tuple[int, int, int], tuple[int, int, int], int]:
+    """Slides by start, then end, then document order (header dates, numbered below zero, first on a tie)."""
+    position, slide = item
+    start, end = slide["start_date"], slide.get("end_date")
+    return (_sort_key(start if isinstance(start, dict) else None), _sort_key(end if isinstance(end, dict) else None),
+            position)
+
+
 def build(extracted: Extract) -> dict[str, object]:
     """The TimelineJS document as plain data."""
     headings = {division.locator: division.heading or division.type for division in extracted.divisions}
@@ -131,7 +141,7 @@ def build(extracted: Extract) -> dict[str, object]:
         if occurrence.division in bibliographies:
             continue
         if occurrence.type == "date" and occurrence.date is not None:
-            slide = event(extracted, occurrence, headings.get(occurrence.division, ""),
+            slide = event(extracted, occurrence, headings.get(occurrence.division or "", ""),
                           names.get((occurrence.block, occurrence.sentence), []))
             if slide is not None:
                 slides.append((occurrence.index, slide))
@@ -139,7 +149,7 @@ def build(extracted: Extract) -> dict[str, object]:
         slide = header_event(extracted, date, number)
         if slide is not None:
             slides.append((-len(extracted.genres.header_dates) + number, slide))
-    slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
+    slides.sort(key=_slide_order)
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)
     title = {"text": {"headline": info.title, "text": _html(byline)}}
