@@ -147,6 +147,7 @@ def test_direction_comes_from_the_language():
     doc = page("poems.xml")
     assert doc.xpath("//p[@lang='ar']/@dir") == ["rtl"]
     assert doc.xpath("//*[@lang='en']/@dir") == ["ltr"]
+    assert doc.xpath("//h1/@dir") == ["auto"]
 
 
 def test_empty_xml_lang_gives_no_empty_html_lang():
@@ -309,3 +310,14 @@ def test_cli_leiden_switch():
     on = CliRunner().invoke(cli, ["text", source])
     off = CliRunner().invoke(cli, ["text", source, "--leiden", "no"])
     assert "D(is) [M]anibus" in on.stdout and "Dis Manibus" in off.stdout
+
+
+def test_arabic_periodical_renders_with_warnings_for_its_ids():
+    issues = sorted((DATA / "arabic-haqaiq" / "tei").glob("*-i_*.TEIP5.xml"))
+    if not issues:
+        pytest.skip("OpenArabicPE's al-Haqāʾiq not present (fetch github:OpenArabicPE/journal_al-haqaiq)")
+    tree, warnings = parse_tei_tolerant(issues[0])
+    assert warnings
+    doc = lxml_html.document_fromstring(render_html(tree).encode("utf-8"))
+    assert doc.xpath("//*[@lang='ar'][@dir='rtl']")
+    assert all(li.get("dir") == "auto" for li in doc.xpath("//ol[@class='tk-toc-text']//li"))

@@ -157,7 +157,7 @@
     <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:titleStmt"/>
     <header class="tk-title-block">
       <xsl:text>&#10;</xsl:text>
-      <h1><xsl:call-template name="tk:main-title"><xsl:with-param name="header" select="$header"/></xsl:call-template></h1>
+      <h1 dir="auto"><xsl:call-template name="tk:main-title"><xsl:with-param name="header" select="$header"/></xsl:call-template></h1>
       <xsl:text>&#10;</xsl:text>
       <xsl:for-each select="$stmt/tei:title[@type = 'sub' or @type = 'subtitle' or @type = 'alt']">
         <p class="tk-subtitle"><xsl:apply-templates mode="tk:plain"/></p>

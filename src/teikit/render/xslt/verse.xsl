@@ -184,7 +184,8 @@
                 mode="tk:toc" priority="2">
     <xsl:variable name="children"><xsl:apply-templates select="*" mode="tk:toc"/></xsl:variable>
     <xsl:variable name="label"><xsl:call-template name="tk:division-label"/></xsl:variable>
-    <li>
+    <!-- dir="auto": an Arabic or Hebrew head reads right to left in the contents too (the browser decides). -->
+    <li dir="auto">
       <a>
         <xsl:attribute name="href">#<xsl:call-template name="tk:id"/></xsl:attribute>
         <xsl:choose>
