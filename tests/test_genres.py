@@ -321,3 +321,17 @@ def test_arabic_periodical_renders_with_warnings_for_its_ids():
     doc = lxml_html.document_fromstring(render_html(tree).encode("utf-8"))
     assert doc.xpath("//*[@lang='ar'][@dir='rtl']")
     assert all(li.get("dir") == "auto" for li in doc.xpath("//ol[@class='tk-toc-text']//li"))
+
+
+@pytest.mark.parametrize("source", [
+    FIXTURES / "poems.xml", FIXTURES / "inscription.xml", Path(__file__).parent / "fixtures" / "render" / "features.xml",
+    DATA / "ldlt-modruski" / "data" / "nicolausmodrusiensis.oratioriario.croala-ldlt.xml",
+    DATA / "stylesheets" / "Test" / "testapp.xml",
+], ids=lambda p: p.stem)
+def test_numbering_the_apparatus_in_python_changes_no_page(source):
+    """The speed-up (teikit.render.prepare numbers the apps) against the stylesheet's own xsl:number."""
+    if not source.exists():
+        pytest.skip(f"{source} not present")
+    tree = parse_xml(source)
+    assert render_html(tree) == render_html(tree, number_apparatus=False)
+    assert render_text(tree) == render_text(tree, number_apparatus=False)

@@ -19,7 +19,8 @@ from ..xmlio import NS, TEI_NS, parse_xml_bytes
 from . import stylesheets
 from .direction import document_directions
 from .leiden import leiden_parameters
-from .rendition import rendition_css, sanitised_styles
+from .prepare import prepared
+from .rendition import rendition_css
 from .stylesheets import GENERATOR, Stylesheet
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -45,13 +46,15 @@ def render_html(
     css: str | None = None,
     notes: bool = True,
     leiden: str = "auto",
+    number_apparatus: bool = True,
 ) -> str:
     """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's.
 
-    ``leiden`` is ``auto`` (Leiden conventions in EpiDoc editions), ``yes`` or ``no``.
+    ``leiden`` is ``auto`` (Leiden conventions in EpiDoc editions), ``yes`` or ``no``; ``number_apparatus=False``
+    lets the stylesheet number the apparatus itself (same page, quadratic time: see teikit.render.prepare).
     """
     xslt = stylesheets.load(stylesheet, "html.xsl")
-    tei = sanitised_styles(stylesheets.as_tei(tree))
+    tei = prepared(stylesheets.as_tei(tree), number_apparatus=number_apparatus)
     rtl, auto = document_directions(tei.getroot())
     page_css = default_css() if css is None else css
     own = rendition_css(tei.getroot())

@@ -8,7 +8,6 @@ never fetches anything and the Nu HTML Checker finds no CSS errors.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 
@@ -56,21 +55,3 @@ def rendition_css(root: etree._Element) -> str:
         if body:
             rules.append(f".tk-r-{rendition_id} {{ {body}; }}")
     return "\n".join(rules)
-
-
-def sanitised_styles(tree: etree._ElementTree) -> etree._ElementTree:
-    """The tree with every ``@style`` sanitised (a copy when one changes; the tree itself when none does)."""
-    styled = tree.xpath("//*[@style]")
-    if not styled:
-        return tree
-    cleaned = {id(el): sanitise_declarations(el.get("style", "")) for el in styled}
-    if all(cleaned[id(el)] == el.get("style") for el in styled):
-        return tree
-    copied = copy.deepcopy(tree.getroot()).getroottree()
-    for element in copied.xpath("//*[@style]"):
-        value = sanitise_declarations(element.get("style", ""))
-        if value:
-            element.set("style", value)
-        else:
-            del element.attrib["style"]
-    return copied

@@ -18,6 +18,7 @@ from lxml import etree
 from ..errors import UsageError
 from . import stylesheets
 from .leiden import leiden_parameters
+from .prepare import prepared
 from .stylesheets import GENERATOR, Stylesheet
 
 OPEN, CLOSE, SEP, LINE_BREAK, JOIN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
@@ -183,6 +184,7 @@ def render_text(
     width: int | None = None,
     stylesheet: Stylesheet = None,
     leiden: str = "auto",
+    number_apparatus: bool = True,
 ) -> str:
     """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given.
 
@@ -193,6 +195,7 @@ def render_text(
     xslt = stylesheets.load(stylesheet, "text.xsl")
     if leiden not in ("auto", "yes", "no"):
         raise ValueError(f"leiden must be auto, yes or no, not {leiden!r}")
-    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden,
+    tei = prepared(stylesheets.as_tei(tree), number_apparatus=number_apparatus)  # see teikit.render.prepare
+    result = stylesheets.run(xslt, tei, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden,
                              **leiden_parameters())
     return layout(str(result), width)

@@ -37,9 +37,18 @@
   <xsl:variable name="tk:variant-method"
       select="normalize-space(/*/tei:teiHeader/tei:encodingDesc/tei:variantEncoding/@method)"/>
 
-  <!-- An app's number in the apparatus. -->
+  <!--
+    An app's number in the apparatus: tk:n when teikit numbered the entries before the stylesheet ran
+    (teikit.render.prepare: xsl:number walks every preceding node, quadratic on a large edition), else counted.
+  -->
   <xsl:template name="tk:app-number">
-    <xsl:number level="any" count="tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader) and not(ancestor::tei:listApp)]"/>
+    <xsl:choose>
+      <xsl:when test="@tk:n"><xsl:value-of select="@tk:n"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:number level="any" count="tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader)
+                                                and not(ancestor::tei:listApp)]"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- '1' when the app does not carry the running text (location-referenced, double end-point, a listApp). -->
@@ -125,9 +134,8 @@
         <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="description">
-      <xsl:apply-templates select="$target/node()[not(self::tei:abbr[@type = 'siglum'])]" mode="tk:plain"/>
-    </xsl:variable>
+    <!-- The string value (no templates: a siglum is shown hundreds of times in a large apparatus). -->
+    <xsl:variable name="description" select="normalize-space($target)"/>
     <abbr class="tk-siglum">
       <xsl:if test="normalize-space($description) != '' and normalize-space($description) != $shown">
         <xsl:attribute name="title"><xsl:value-of select="normalize-space($description)"/></xsl:attribute>
