@@ -324,7 +324,8 @@ def test_arabic_periodical_renders_with_warnings_for_its_ids():
 
 
 @pytest.mark.parametrize("source", [
-    FIXTURES / "poems.xml", FIXTURES / "inscription.xml", Path(__file__).parent / "fixtures" / "render" / "features.xml",
+    FIXTURES / "poems.xml", FIXTURES / "inscription.xml",
+    Path(__file__).parent / "fixtures" / "render" / "features.xml",
     DATA / "ldlt-modruski" / "data" / "nicolausmodrusiensis.oratioriario.croala-ldlt.xml",
     DATA / "stylesheets" / "Test" / "testapp.xml",
 ], ids=lambda p: p.stem)
