@@ -336,3 +336,27 @@ def test_numbering_the_apparatus_in_python_changes_no_page(source):
     tree = parse_xml(source)
     assert render_html(tree) == render_html(tree, number_apparatus=False)
     assert render_text(tree) == render_text(tree, number_apparatus=False)
+
+
+def test_location_referenced_variants_do_not_repeat_the_lemma_in_the_text():
+    doc = page("located.xml")
+    text = doc.xpath("//div[contains(@class, 'tk-text')]")[0].text_content()
+    assert "Whan that Aprille with his shoures soote" in text and "AprilleAprille" not in " ".join(text.split())
+    assert text.count("Aprille") == 1
+    entries = [" ".join(li.text_content().split()) for li in doc.xpath("//section[@id='tk-apparatus']//li")]
+    assert entries[0].startswith("1 1 Aprille ] Aprill Hg")
+    assert entries[1].startswith("2 2 droghte El ] drought Hg")
+    reading = render_text(fixture("located.xml"))
+    assert reading.count("Aprille") == 2  # the line, and the apparatus entry
+
+
+def test_double_end_point_variants_are_located_by_their_anchor():
+    tree = parse_xml_bytes(
+        b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>D</title></titleStmt>'
+        b'</fileDesc><encodingDesc><variantEncoding method="double-end-point" location="internal"/></encodingDesc>'
+        b'</teiHeader><text><body><lg><l n="7">the <anchor xml:id="a1"/>grene<anchor xml:id="a2"/> leves</l>'
+        b'<app from="#a1" to="#a2"><lem>grene</lem><rdg wit="#X">grey</rdg></app></lg></body></text></TEI>')
+    doc = lxml_html.document_fromstring(render_html(tree).encode("utf-8"))
+    assert doc.xpath("//div[contains(@class, 'tk-text')]")[0].text_content().count("grene") == 1
+    entry = " ".join(doc.xpath("//section[@id='tk-apparatus']//li")[0].text_content().split())
+    assert entry.startswith("1 l. 7 grene ] grey X")
