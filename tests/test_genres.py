@@ -179,6 +179,9 @@ def test_empty_ref_has_a_name_and_a_date_ref_is_no_link():
     doc = page("poems.xml")
     assert not [a for a in doc.xpath("//a") if not a.text_content().strip() and not a.get("aria-label")]
     assert not doc.xpath("//a[@href='1920-07-21']")
+    local = parse_xml_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><p>'
+                            b'<ref target="file:/Volumes/Disk/x.xml">the master file</ref></p></body></text></TEI>')
+    assert 'href="file:' not in render_html(local)  # a path on the encoder's disk is no link
 
 
 def test_bad_ids_are_warnings_for_reading(tmp_path):
@@ -189,7 +192,9 @@ def test_bad_ids_are_warnings_for_reading(tmp_path):
         parse_xml(source)
     tree, warnings = parse_tei_tolerant(source)
     assert len(warnings) == 2 and "NCName" in warnings[0].message and "more than once" in warnings[1].message
-    assert "y" in render_html(tree)
+    page_ = lxml_html.document_fromstring(render_html(tree).encode("utf-8"))
+    ids = page_.xpath("//@id")
+    assert "y" in page_.text_content() and len(ids) == len(set(ids))  # HTML ids stay unique
     assert export_many(tree, ["json"], "ids")
 
 

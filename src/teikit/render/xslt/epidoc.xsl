@@ -116,7 +116,7 @@
     <xsl:choose>
       <xsl:when test="$tk:leiden"><xsl:text> </xsl:text><xsl:call-template name="tk:leiden-space"/><xsl:text> </xsl:text></xsl:when>
       <xsl:otherwise>
-        <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-space"></span></xsl:if>
+        <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-space"></span></xsl:if>
         <xsl:text> </xsl:text>
       </xsl:otherwise>
     </xsl:choose>
@@ -131,7 +131,7 @@
   <xsl:template match="tei:lb[@n]" priority="2">
     <xsl:if test="$tk:leiden and @break = 'no'"><span class="tk-leiden">-</span></xsl:if>
     <xsl:if test="preceding-sibling::node()[self::* or normalize-space()]"><br/></xsl:if>
-    <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
     <xsl:if test="$tk:leiden"><xsl:call-template name="tk:line-number"/></xsl:if>
   </xsl:template>
 

@@ -477,7 +477,10 @@
   <xsl:template name="tk:attributes">
     <xsl:param name="class" select="''"/>
     <xsl:param name="id" select="@xml:id"/>
-    <xsl:if test="string($id) != ''"><xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute></xsl:if>
+    <!-- A repeated xml:id (a warning when the file is read) is the id of its first element only: HTML ids are unique. -->
+    <xsl:if test="string($id) != '' and (string($id) != string(@xml:id) or count(key('tk:id', @xml:id)[1] | .) = 1)">
+      <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
+    </xsl:if>
     <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:call-template name="tk:html-lang"/></xsl:attribute></xsl:if>
     <xsl:call-template name="tk:dir-and-style"/>
     <xsl:attribute name="class">
@@ -1078,7 +1081,7 @@
 
   <xsl:template match="tei:lb">
     <xsl:if test="preceding-sibling::node()[self::* or normalize-space()]"><br/></xsl:if>
-    <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:pb">
@@ -1092,7 +1095,7 @@
   </xsl:template>
 
   <xsl:template match="tei:cb | tei:anchor | tei:milestone[not(@unit = 'section' or @rend)] | tei:space | tei:caesura">
-    <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-{local-name()}"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-{local-name()}"></span></xsl:if>
     <xsl:if test="self::tei:space and not(@dim = 'vertical')"><xsl:text> </xsl:text></xsl:if>
     <xsl:if test="self::tei:caesura"><xsl:text>  </xsl:text></xsl:if>
   </xsl:template>
@@ -1138,7 +1141,7 @@
         <xsl:call-template name="tk:note-preview"><xsl:with-param name="note" select="key('tk:id', $note)"/></xsl:call-template>
       </xsl:when>
       <xsl:when test="$in-link = '1' or not(@target) or ($local != '' and not(key('tk:id', $local)))
-                      or translate($first, '0123456789-', '') = ''">
+                      or translate($first, '0123456789-', '') = '' or starts-with($first, 'file:')">
         <span><xsl:call-template name="tk:attributes"/><xsl:call-template name="tk:pointer-text"/></span>
       </xsl:when>
       <xsl:otherwise>
