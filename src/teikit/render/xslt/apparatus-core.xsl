@@ -33,7 +33,8 @@
     Every apparatus entry, in document order (apps inside another app are part of its readings;
     a listApp, such as an EpiDoc apparatus division, is shown where it stands).
   -->
-  <xsl:variable name="tk:apps" select="//tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader) and not(ancestor::tei:listApp)]"/>
+  <xsl:variable name="tk:apps"
+      select="//tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader) and not(ancestor::tei:listApp)]"/>
   <xsl:variable name="tk:variant-method"
       select="normalize-space(/*/tei:teiHeader/tei:encodingDesc/tei:variantEncoding/@method)"/>
 
@@ -130,7 +131,8 @@
     <xsl:variable name="target" select="key('tk:id', $id)[1]"/>
     <xsl:variable name="shown">
       <xsl:choose>
-        <xsl:when test="$target"><xsl:call-template name="tk:siglum-text"><xsl:with-param name="target" select="$target"/></xsl:call-template></xsl:when>
+        <xsl:when test="$target"><xsl:call-template name="tk:siglum-text">
+          <xsl:with-param name="target" select="$target"/></xsl:call-template></xsl:when>
         <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
@@ -183,7 +185,8 @@
     <xsl:call-template name="tk:sigla"><xsl:with-param name="pointers" select="@wit"/></xsl:call-template>
     <xsl:if test="@source or @resp">
       <span class="tk-app-source">
-        <xsl:call-template name="tk:sigla"><xsl:with-param name="pointers" select="concat(@resp, ' ', @source)"/></xsl:call-template>
+        <xsl:call-template name="tk:sigla"><xsl:with-param name="pointers" select="concat(@resp, ' ', @source)"/>
+          </xsl:call-template>
       </span>
     </xsl:if>
   </xsl:template>

@@ -56,7 +56,8 @@
       </xsl:when>
       <xsl:otherwise>
         <span class="tei-listApp">
-          <xsl:for-each select="tei:app"><xsl:text> </xsl:text><xsl:call-template name="tk:app-entry-body"/></xsl:for-each>
+          <xsl:for-each select="tei:app"><xsl:text> </xsl:text><xsl:call-template name="tk:app-entry-body"/>
+            </xsl:for-each>
         </span>
       </xsl:otherwise>
     </xsl:choose>
@@ -72,8 +73,9 @@
     <xsl:if test="$flow = '1'"><xsl:text>&#10;</xsl:text></xsl:if>
   </xsl:template>
   <xsl:template match="tei:listWit/tei:witness" priority="2">
-    <!-- An item of the list when the list is one (the outermost listWit decides: it is no container of common.xsl's). -->
-    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
+    <!-- An item when the list is a list: the outermost listWit decides (it is no container of common.xsl's). -->
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]">
+      <xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
     <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
       <xsl:call-template name="tk:attributes"/>
       <strong class="tk-siglum">
@@ -85,7 +87,8 @@
   </xsl:template>
   <!-- A group of witnesses inside the list: an item holding its own list. -->
   <xsl:template match="tei:listWit/tei:listWit" priority="3">
-    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]">
+      <xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
     <xsl:choose>
       <xsl:when test="$flow = '1'">
         <li>
@@ -94,12 +97,14 @@
         </li>
       </xsl:when>
       <xsl:otherwise>
-        <span><xsl:call-template name="tk:attributes"/><xsl:apply-templates select="tei:head | tei:witness | tei:listWit"/></span>
+        <span><xsl:call-template name="tk:attributes"/>
+          <xsl:apply-templates select="tei:head | tei:witness | tei:listWit"/></span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
   <xsl:template match="tei:listWit/tei:head" priority="2">
-    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]"><xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
+    <xsl:variable name="flow"><xsl:for-each select="ancestor::tei:listWit[last()]">
+      <xsl:call-template name="tk:in-flow"/></xsl:for-each></xsl:variable>
     <xsl:element name="{substring('lispan', 1 + 2 * ($flow != '1'), 2 + 2 * ($flow != '1'))}">
       <xsl:attribute name="class">tei-head tk-witnesses-head</xsl:attribute>
       <xsl:apply-templates/>
@@ -121,7 +126,8 @@
               <xsl:text> </xsl:text>
               <xsl:call-template name="tk:app-entry-body"/>
               <xsl:text> </xsl:text>
-              <xsl:call-template name="tk:backref"><xsl:with-param name="to" select="concat('tk-appref-', $number)"/></xsl:call-template>
+              <xsl:call-template name="tk:backref"><xsl:with-param name="to" select="concat('tk-appref-', $number)"/>
+                </xsl:call-template>
             </li>
             <xsl:text>&#10;</xsl:text>
           </xsl:for-each>

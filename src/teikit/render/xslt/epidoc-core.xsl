@@ -100,7 +100,8 @@
           <xsl:if test="normalize-space($char) != ''"><xsl:text>&#x323;</xsl:text></xsl:if>
         </xsl:otherwise>
       </xsl:choose>
-      <xsl:call-template name="tk:underdot"><xsl:with-param name="text" select="substring($text, 2)"/></xsl:call-template>
+      <xsl:call-template name="tk:underdot"><xsl:with-param name="text" select="substring($text, 2)"/>
+        </xsl:call-template>
     </xsl:if>
   </xsl:template>
   <xsl:template match="text()" mode="tk:underdot">

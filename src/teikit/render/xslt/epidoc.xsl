@@ -13,7 +13,8 @@
 
   <xsl:template match="tei:supplied" priority="2">
     <span>
-      <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="substring('tk-leiden-on', 1 div $tk:leiden)"/></xsl:call-template>
+      <xsl:call-template name="tk:attributes">
+        <xsl:with-param name="class" select="substring('tk-leiden-on', 1 div $tk:leiden)"/></xsl:call-template>
       <xsl:choose>
         <xsl:when test="$tk:leiden"><xsl:call-template name="tk:leiden-supplied"/></xsl:when>
         <xsl:otherwise>
@@ -51,7 +52,8 @@
 
   <xsl:template match="tei:unclear" priority="2">
     <span>
-      <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="substring('tk-leiden-on', 1 div $tk:leiden)"/></xsl:call-template>
+      <xsl:call-template name="tk:attributes">
+        <xsl:with-param name="class" select="substring('tk-leiden-on', 1 div $tk:leiden)"/></xsl:call-template>
       <xsl:choose>
         <xsl:when test="$tk:leiden"><xsl:apply-templates mode="tk:underdot"/></xsl:when>
         <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
@@ -114,9 +116,11 @@
 
   <xsl:template match="tei:space[not(@dim = 'vertical')]" priority="2">
     <xsl:choose>
-      <xsl:when test="$tk:leiden"><xsl:text> </xsl:text><xsl:call-template name="tk:leiden-space"/><xsl:text> </xsl:text></xsl:when>
+      <xsl:when test="$tk:leiden"><xsl:text> </xsl:text><xsl:call-template name="tk:leiden-space"/>
+        <xsl:text> </xsl:text></xsl:when>
       <xsl:otherwise>
-        <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-space"></span></xsl:if>
+        <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-space">
+          </span></xsl:if>
         <xsl:text> </xsl:text>
       </xsl:otherwise>
     </xsl:choose>
@@ -127,11 +131,12 @@
     <xsl:if test="not($tk:leiden)"><span><xsl:call-template name="tk:attributes"/><xsl:apply-templates/></span></xsl:if>
   </xsl:template>
 
-  <!-- Line numbers of an inscription: lb/@n every fifth line, in the margin; a word broken at the line keeps its hyphen. -->
+  <!-- Line numbers of an inscription: lb/@n every fifth line, in the margin; a word broken at a line: a hyphen. -->
   <xsl:template match="tei:lb[@n]" priority="2">
     <xsl:if test="$tk:leiden and @break = 'no'"><span class="tk-leiden">-</span></xsl:if>
     <xsl:if test="preceding-sibling::node()[self::* or normalize-space()]"><br/></xsl:if>
-    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-lb"></span>
+      </xsl:if>
     <xsl:if test="$tk:leiden"><xsl:call-template name="tk:line-number"/></xsl:if>
   </xsl:template>
 

@@ -65,7 +65,8 @@
     </xsl:variable>
     <xsl:choose>
       <xsl:when test="$entry != ''"><a href="#{$entry}"><xsl:value-of select="$shown"/></a></xsl:when>
-      <xsl:when test="self::tei:date and $html-date = '1'"><time datetime="{@when}"><xsl:value-of select="$shown"/></time></xsl:when>
+      <xsl:when test="self::tei:date and $html-date = '1'"><time datetime="{@when}"><xsl:value-of select="$shown"/>
+        </time></xsl:when>
       <xsl:otherwise><span class="tei-{local-name()}"><xsl:value-of select="$shown"/></span></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

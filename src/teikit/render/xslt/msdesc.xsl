@@ -46,19 +46,22 @@
     <tk:m name="recordHist" label="Record history"/><tk:m name="custodialHist" label="Custodial history"/>
     <tk:m name="availability" label="Availability"/><tk:m name="filiation" label="Filiation"/>
     <tk:m name="note" label="Note"/><tk:m name="layout" label="Layout"/><tk:m name="watermark" label="Watermark"/>
-    <tk:m name="binding" label="Binding"/><tk:m name="decoNote" label="Decoration"/><tk:m name="material" label="Material"/>
+    <tk:m name="binding" label="Binding"/><tk:m name="decoNote" label="Decoration"/>
+      <tk:m name="material" label="Material"/>
     <tk:m name="objectType" label="Object type"/>
   </tk:ms-labels>
   <xsl:variable name="tk:ms-labels" select="document('')/*/tk:ms-labels/tk:m"/>
 
-  <xsl:variable name="tk:msdescs" select="/*/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:msDesc
-                                          | /tei:teiCorpus/tei:TEI/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:msDesc"/>
+  <xsl:variable name="tk:msdescs"
+      select="/*/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:msDesc
+              | /tei:teiCorpus/tei:TEI/tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:msDesc"/>
 
   <!-- In the title block's source: the identifier only (the description has a section of its own). -->
   <xsl:template match="tei:msDesc" mode="tk:source" priority="2">
     <div class="tk-source tei-msDesc">
       <a href="#tk-msdesc-{count(preceding::tei:msDesc) + 1}">
-        <xsl:call-template name="tk:ms-identifier"><xsl:with-param name="identifier" select="tei:msIdentifier"/></xsl:call-template>
+        <xsl:call-template name="tk:ms-identifier"><xsl:with-param name="identifier" select="tei:msIdentifier"/>
+          </xsl:call-template>
       </a>
     </div>
   </xsl:template>
@@ -70,9 +73,10 @@
   <xsl:template name="tk:ms-identifier">
     <xsl:param name="identifier"/>
     <!-- The shelfmark: idno type="shelfmark", else the first idno (other idnos are persistent ids, not shelfmarks). -->
-    <xsl:variable name="shelfmark" select="($identifier/tei:idno[@type = 'shelfmark'] | $identifier/tei:idno)[normalize-space()][1]"/>
-    <xsl:variable name="parts" select="$identifier/*[self::tei:settlement or self::tei:repository or self::tei:collection
-                                        or self::tei:msName][normalize-space()] | $shelfmark"/>
+    <xsl:variable name="shelfmark"
+        select="($identifier/tei:idno[@type = 'shelfmark'] | $identifier/tei:idno)[normalize-space()][1]"/>
+    <xsl:variable name="parts" select="$identifier/*[self::tei:settlement or self::tei:repository
+        or self::tei:collection or self::tei:msName][normalize-space()] | $shelfmark"/>
     <xsl:choose>
       <xsl:when test="$parts">
         <xsl:for-each select="$parts">
@@ -91,7 +95,8 @@
       <section class="tk-msdesc" id="tk-msdesc-{$number}" aria-labelledby="tk-msdesc-heading-{$number}">
         <xsl:text>&#10;</xsl:text>
         <h2 id="tk-msdesc-heading-{$number}">
-          <xsl:call-template name="tk:ms-identifier"><xsl:with-param name="identifier" select="tei:msIdentifier"/></xsl:call-template>
+          <xsl:call-template name="tk:ms-identifier"><xsl:with-param name="identifier" select="tei:msIdentifier"/>
+            </xsl:call-template>
         </h2>
         <xsl:text>&#10;</xsl:text>
         <xsl:apply-templates select="tei:msIdentifier/tei:altIdentifier[normalize-space()] | tei:head
@@ -121,7 +126,8 @@
         [not(self::tei:note or self::tei:title or self::tei:author or self::tei:locus or self::tei:material
              or self::tei:objectType or self::tei:origDate or self::tei:origPlace)]"/>
     <xsl:variable name="label"><xsl:call-template name="tk:ms-label"/></xsl:variable>
-    <xsl:variable name="outer"><xsl:for-each select=".."><xsl:call-template name="tk:ms-label"/></xsl:for-each></xsl:variable>
+    <xsl:variable name="outer"><xsl:for-each select=".."><xsl:call-template name="tk:ms-label"/></xsl:for-each>
+      </xsl:variable>
     <xsl:choose>
       <!-- The only part of a part of the same name (binding in bindingDesc): its words, without a second label. -->
       <xsl:when test="$label = $outer and count(../*) = 1">

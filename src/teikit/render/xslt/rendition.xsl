@@ -69,7 +69,8 @@
     <xsl:if test="$pointers != ''">
       <xsl:variable name="first" select="substring-before(concat($pointers, ' '), ' ')"/>
       <xsl:variable name="id" select="substring-after($first, '#')"/>
-      <xsl:if test="$id != '' and translate($id, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_', '') = ''">
+      <xsl:if test="$id != ''
+                    and translate($id, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_', '') = ''">
         <xsl:value-of select="concat(' tk-r-', $id)"/>
       </xsl:if>
       <xsl:call-template name="tk:rendition-classes">

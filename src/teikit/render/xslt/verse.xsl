@@ -210,14 +210,16 @@
     <xsl:choose>
       <xsl:when test="$flow = '1'">
         <p role="separator" aria-label="{$label}">
-          <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-milestone'"/></xsl:call-template>
+          <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-milestone'"/>
+            </xsl:call-template>
           <xsl:value-of select="$label"/>
         </p>
         <xsl:text>&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
         <span>
-          <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-milestone-marker'"/></xsl:call-template>
+          <xsl:call-template name="tk:attributes"><xsl:with-param name="class" select="'tk-milestone-marker'"/>
+            </xsl:call-template>
           <xsl:value-of select="$label"/>
         </span>
       </xsl:otherwise>
