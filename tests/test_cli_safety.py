@@ -232,7 +232,7 @@ NOT_TEI = [
     (b"<project name='x'><target name='build'/></project>",
      "not a TEI P5 document: the root element is <project> in no namespace"),
     (b"<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>",
-     "TEI P4 is not supported (the root element is <TEI.2>) (convert it to P5 first"),
+     "TEI P4 `TEI.2`: not supported, convert it to P5 first (the TEI Consortium's p4top5.xsl"),
 ]
 
 

@@ -46,7 +46,8 @@ MENTION_XPATH = ("//t:text//*[self::t:persName or self::t:orgName or self::t:pla
                  " or self::t:rs or self::t:name or self::t:date or self::t:title]")
 # rdflib's own JSON-LD parser uses a class rdflib itself deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-SHARED_MODULES = {"__init__", "blocks", "metadata", "occurrences", "records", "sentences", "xmltext"}
+SHARED_MODULES = {"__init__", "blocks", "genre_records", "genres", "metadata", "occurrences", "records", "sentences",
+                  "xmltext"}
 
 
 def _edition_is_tagged() -> bool:
@@ -383,14 +384,16 @@ def test_timeline_is_valid_timelinejs_and_sorted(tagged):
     path, files = tagged
     timeline = READERS["timeline"](files, path.stem)
     dates = tei_names(path, "date")
-    # One slide per dated passage, and one per event of the register that has its own date.
+    # The text's dated passages, the register's events with their own dates, and the header's dates (creation,
+    # origDate, correspDesc), which say so.
     events = parse_xml(path).xpath("//t:listEvent/t:event[@when or @from or @notBefore]", namespaces=T)
-    assert len(timeline["events"]) == len(dates) + len(events)
+    of_text = [e for e in timeline["events"] if "in the header" not in e["text"]["text"] and e["group"] != "Events"]
+    assert len(of_text) == len(dates)
+    assert sum(1 for e in timeline["events"] if e["group"] == "Events") == len(events)
     starts = [tuple(e["start_date"].get(k, 0) for k in ("year", "month", "day")) for e in timeline["events"]]
     assert starts == sorted(starts)
-    for event in timeline["events"]:
-        if event["group"] != "Events":  # a register event's slide has its description, not a passage
-            assert f"<b>{event['display_date']}</b>" in event["text"]["text"]
+    for event in of_text:
+        assert f"<b>{event['display_date']}</b>" in event["text"]["text"]
     if path == TAGGED_FIXTURE:
         summer = next(e for e in timeline["events"] if e["display_date"] == "summer of 1923")
         assert (summer["start_date"], summer["end_date"]) == (
@@ -491,7 +494,11 @@ def test_each_format_on_the_samples_gives_a_readable_file_or_says_why_not(sample
     names = [m for m in mentions if etree.QName(m).localname != "date"]
     has_dates = any(m.get("when") or m.get("from") or m.get("notBefore") for m in mentions
                     if etree.QName(m).localname == "date")
-    can = {None: True, "entities": bool(mentions), "persons or organisations": bool(names), "dates": has_dates}
+    register = tree.xpath("//t:person[@xml:id] | //t:place[@xml:id] | //t:org[@xml:id]", namespaces=T)
+    speakers = tree.xpath("//t:sp[@who]", namespaces=T)
+    can = {None: True, "entities": bool(mentions), "persons or organisations": bool(names), "dates": has_dates,
+           "entities or a register": bool(mentions or register),
+           "speakers, letters or persons": bool(names or speakers)}
     if not can[exporter.needs]:
         with pytest.raises(InputError, match=f"cannot export {name}: the document has no"):
             export(tree, name, path.stem)
@@ -557,7 +564,8 @@ def test_cli_writes_the_chosen_formats(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(FOREIGN), "-f", "csv", "-f", "gexf", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "foreign-letter.entities.csv", "foreign-letter.gexf", "foreign-letter.register.csv"]
+        "foreign-letter.document.csv", "foreign-letter.entities.csv", "foreign-letter.gexf",
+        "foreign-letter.register.csv"]
     assert (tmp_path / "foreign-letter.gexf").read_bytes() == export(parse_xml(FOREIGN), "gexf", "foreign-letter")[
         "foreign-letter.gexf"]
 
@@ -567,8 +575,9 @@ def test_cli_writes_nothing_when_one_export_fails(tmp_path):
                                       "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"{PLAIN}: error: cannot export csv: the document has no names or dates tagged in its text (tag persName, "
-        "orgName, placeName, rs, name or date elements in the text; teikit build does this for its seeds)"
+        f"{PLAIN}: error: cannot export csv: the document has no names or dates tagged in its text, no register "
+        "(listPerson, listPlace, listOrg) and no msDesc (tag persName, orgName, placeName, rs, name or date elements, "
+        "or list persons in particDesc or standOff)"
     ]
     assert not (tmp_path / "out").exists()
 

@@ -33,10 +33,11 @@ HOW = "run .ci/install-render-tools"
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
-    """The pages under test: teikit's edition, the tagged fixture, the feature fixture, real TEI, the index."""
+    """The pages under test: the edition, the tagged fixture, the feature and genre fixtures, real TEI, the index."""
     out = tmp_path_factory.mktemp("pages")
     sources = [REPO / "edition" / "workers-group-manifesto-1.xml", FIXTURES / "render" / "manifesto-tagged.xml",
                FIXTURES / "render" / "features.xml"]
+    sources += sorted((FIXTURES / "genres").glob("*.xml"))  # verse, apparatus, EpiDoc, msDesc, letters, RTL
     sources += [path for path in (SAMPLES / "hamlet.xml", SAMPLES / "ENG19011_Jerome.xml") if path.is_file()]
     report = render_many(sources, out, formats=("html",), index=True, jobs=1)  # no fork beside the browser thread
     assert report.failures == ()

@@ -177,8 +177,10 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool, loc
 @click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
 @click.option("--stylesheet", type=click.Path(dir_okay=False, path_type=Path),
               help="Your XSLT for the reading text (it may import teikit:text.xsl).")
+@click.option("--leiden", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
+              help="Leiden conventions of EpiDoc editions: auto, yes or no.")
 def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, width: int | None,
-         stylesheet: Path | None) -> None:
+         stylesheet: Path | None, leiden: str) -> None:
     """Turn a TEI file into plain text: the reading text, or with --lossless the exact source.
 
     The reading text has headings, paragraphs and list items separated by blank lines,
@@ -195,7 +197,7 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
     from .files import check_input, refuse_output_over_input, write_atomic
     from .render.lossless import render_lossless
     from .render.text import render_text
-    from .xmlio import parse_xml
+    from .xmlio import check_tei_root, parse_tei_tolerant
 
     if lossless and (no_notes or width or stylesheet):
         raise UsageError("--lossless regenerates the source exactly and takes no other option",
@@ -205,11 +207,14 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
         check_input(stylesheet, "stylesheet")
     if output is not None:
         refuse_output_over_input([output], [tei_file, *([stylesheet] if stylesheet else [])])
-    tree = parse_xml(tei_file)
+    tree, id_warnings = parse_tei_tolerant(tei_file)  # bad xml:ids are warnings for reading, errors for validate
+    check_tei_root(tree, str(tei_file), unnamespaced=True)
+    for warning in id_warnings:
+        click.echo(warning.one_line().replace(": error: ", ": warning: ", 1), err=True)
     if lossless:
         result = render_lossless(tree)
     else:
-        result = render_text(tree, notes=not no_notes, width=width, stylesheet=stylesheet)
+        result = render_text(tree, notes=not no_notes, width=width, stylesheet=stylesheet, leiden=leiden)
     if output is None:
         click.echo(result, nl=False)
     else:
@@ -436,8 +441,10 @@ def _count(number: int, noun: str) -> str:
 @click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--index", is_flag=True, help="Also write OUTPUT_DIR/index.html listing the editions.")
+@click.option("--leiden", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
+              help="Leiden conventions ([restored], (expanded), ⟦erased⟧ …): auto uses them in EpiDoc editions.")
 def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, stylesheet: Path | None,
-           no_notes: bool, width: int | None, jobs: int | None, index: bool) -> None:
+           no_notes: bool, width: int | None, jobs: int | None, index: bool, leiden: str) -> None:
     """Render TEI files (or folders of *.xml) as HTML reading editions and reading texts.
 
     Any TEI P5 works, teikit's or anyone's: elements the stylesheets do not know keep
@@ -466,10 +473,12 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
         files, output_dir, formats=formats,
         html_stylesheet=stylesheet if "html" in formats else None,
         text_stylesheet=stylesheet if formats == ("text",) else None,
-        notes=not no_notes, width=width, jobs=jobs, index=index,
+        notes=not no_notes, width=width, jobs=jobs, index=index, leiden=leiden,
     )
     for path in report.written:
         click.echo(f"wrote {path}")
+    for warning in report.warnings:
+        click.echo(warning.one_line().replace(": error: ", ": warning: ", 1), err=True)
     for failure in report.failures:
         click.echo(failure.one_line(), err=True)
     megabytes = report.bytes_read / 1e6

@@ -348,6 +348,46 @@ def parse_xml_with_duplicate_ids(path: str | Path) -> tuple[etree._ElementTree, 
     return tree, repeats
 
 
+_BAD_ID = re.compile(r"xml:id : attribute value (\S+) is not an NCName")
+
+
+def is_id_error(error: XMLInputError) -> bool:
+    """Whether an error from :func:`parse_xml` is about xml:ids only (repeated, or not an NCName)."""
+    return is_duplicate_id_error(error) or error.message.startswith("malformed XML: xml:id : attribute value")
+
+
+def parse_tei_tolerant(path: str | Path) -> tuple[etree._ElementTree, list[XMLInputError]]:
+    """Parse a file for reading (render, export): bad xml:ids (repeated, not NCNames) are warnings, not refusals.
+
+    Returns the tree and one warning per bad id. Validation still reports them as
+    errors (it parses with :func:`parse_xml_with_duplicate_ids`); any other fault is
+    raised as by :func:`parse_xml`.
+    """
+    try:
+        return parse_xml(path), []
+    except XMLInputError as exc:
+        if not is_id_error(exc):
+            raise
+    source = str(path)
+    parser = safe_parser(recover=True)
+    with open(path, "rb") as handle:
+        tree = etree.parse(handle, parser, base_url=source)
+    warnings = []
+    for entry in parser.error_log.filter_from_errors():
+        message = entry.message or ""
+        duplicate, bad = _DUPLICATE_ID.match(message), _BAD_ID.match(message)
+        if duplicate:
+            text = f"xml:id '{duplicate.group(1)}' is used more than once; links to it go to its first use"
+        elif bad:
+            text = f"xml:id '{bad.group(1)}' is not an XML name (NCName); it is kept as written"
+        else:
+            raise _parse_error(message or "unreadable XML", source, entry.line, entry.column)
+        warnings.append(XMLInputError(text, source, entry.line, entry.column,
+                                      "give every element its own xml:id, a name that starts with a letter"))
+    _refuse_entity_declarations(tree, source)
+    return tree, warnings
+
+
 def parse_xml_bytes(data: bytes, source: str = "<bytes>") -> etree._ElementTree:
     """Parse XML held in memory with the same safe parser."""
     _refuse_oversized(len(data), source)
@@ -427,8 +467,8 @@ def check_tei_root(tree: etree._ElementTree | etree._Element, source: str = "<in
     if qname.localname in TEI_ROOTS and (qname.namespace == TEI_NS or (unnamespaced and qname.namespace is None)):
         return
     if qname.localname == "TEI.2":
-        raise XMLInputError("TEI P4 is not supported (the root element is <TEI.2>)", where, root.sourceline,
-                            hint="convert it to P5 first, e.g. with the TEI Consortium's p4top5.xsl")
+        raise XMLInputError("TEI P4 `TEI.2`: not supported, convert it to P5 first", where, root.sourceline,
+                            hint="the TEI Consortium's p4top5.xsl converts P4 to P5")
     namespace = f" in the namespace {qname.namespace}" if qname.namespace else " in no namespace"
     raise XMLInputError(f"not a TEI P5 document: the root element is <{qname.localname}>{namespace}", where,
                         root.sourceline,

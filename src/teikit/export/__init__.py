@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..errors import InputError, UsageError
 from ..files import write_atomic
-from ..xmlio import parse_xml
+from ..xmlio import parse_tei_tolerant
 from .occurrences import extract
 from .records import Extract
 
@@ -57,9 +57,20 @@ NEEDS = {
         "has no persons or organisations tagged in its text",
         "tag persName and orgName elements (or rs/name with @type person or org) in the text",
     ),
+    "speakers, letters or persons": Need(
+        lambda ex: any(o.type in ("person", "org") for o in ex.occurrences)
+        or any(len(scene.speakers) > 1 for scene in ex.genres.scenes) or bool(ex.genres.letters),
+        "has no persons or organisations tagged in its text, no speeches (sp/@who) and no correspDesc",
+        "tag persName and orgName elements in the text, give speeches @who, or describe letters in correspDesc",
+    ),
+    "entities or a register": Need(
+        lambda ex: bool(ex.occurrences) or bool(ex.register) or bool(ex.genres.manuscript),
+        "has no names or dates tagged in its text, no register (listPerson, listPlace, listOrg) and no msDesc",
+        "tag persName, orgName, placeName, rs, name or date elements, or list persons in particDesc or standOff",
+    ),
     "dates": Need(
-        lambda ex: any(o.date is not None and o.date.earliest for o in ex.occurrences),
-        "has no normalised dates in its text",
+        lambda ex: any(o.date is not None and o.date.earliest for o in ex.occurrences) or bool(ex.genres.header_dates),
+        "has no normalised dates in its text or its header (origDate, correspDesc, creation)",
         "give the text's date elements @when, @from/@to or @notBefore/@notAfter",
     ),
 }
@@ -195,7 +206,11 @@ def export_files(
             raise UsageError(f"two input files are both called '{name}'", path,
                              hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
         sources[name] = path
-        files, left_out = _export([parse_xml(path)], formats, name, skip_unmet)
+        tree, id_warnings = parse_tei_tolerant(path)  # bad xml:ids are warnings for export, as for render
+        held = [tree]
+        del tree  # _export frees the tree once it is read
+        files, left_out = _export(held, formats, name, skip_unmet)
+        skipped.extend(str(warning).replace(": error: ", ": warning: ", 1) for warning in id_warnings)
         skipped.extend(left_out)
         planned.update({Path(out_dir) / filename: data for filename, data in files.items()})
     written = tuple(write_atomic(target, data) for target, data in planned.items())

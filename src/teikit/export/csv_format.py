@@ -1,4 +1,9 @@
-"""``csv``: one row per entity occurrence and one row per register entry, for spreadsheets and Palladio.
+"""``csv``: one row per entity occurrence, one per register entry, and one for the document, for spreadsheets.
+
+The register includes a play's cast (``particDesc/listPerson``) with each character's
+number of speeches (``speeches``), so a play without tagged names still has its cast
+table. ``document.csv`` is one row: the document's title and, for a manuscript or an
+inscription, its ``msDesc`` (identifier, origin, support, extent, dimensions…).
 
 UTF-8 without a byte-order mark, RFC 4180 (CRLF line ends, fields quoted when
 they must be), a header row. In the occurrences file ``element``, ``division``
@@ -13,6 +18,7 @@ import csv
 import io
 
 from . import Exporter
+from .genres import MANUSCRIPT_FIELDS
 from .records import Entity, Extract
 
 OCCURRENCE_COLUMNS = (
@@ -21,8 +27,9 @@ OCCURRENCE_COLUMNS = (
 )
 REGISTER_COLUMNS = (
     "id", "type", "subtype", "preferred_name", "variant_names", "description", "mentions", "source",
-    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates", "location", "level",
+    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates", "location", "level", "speeches",
 )
+DOCUMENT_COLUMNS = ("document", "title", *MANUSCRIPT_FIELDS)
 # Authority schemes with a column of their own; every authority URI also goes into same_as.
 AUTHORITY_COLUMNS = {"wikidata": "Wikidata", "viaf": "VIAF", "gnd": "GND", "geonames": "GeoNames"}
 
@@ -49,7 +56,7 @@ def occurrence_rows(extracted: Extract) -> list[dict[str, object]]:
             "surface": occurrence.surface,
             "element": occurrence.element,
             "division": occurrence.division or "",
-            "heading": headings.get(occurrence.division, ""),
+            "heading": headings.get(occurrence.division or "", ""),
             "block": extracted.blocks[occurrence.block].locator,
             "date": occurrence.date.iso() if occurrence.date else "",
             "date_kind": occurrence.date.kind if occurrence.date else "",
@@ -57,7 +64,7 @@ def occurrence_rows(extracted: Extract) -> list[dict[str, object]]:
     return rows
 
 
-def _register_row(entity: Entity, mentions: int) -> dict[str, object]:
+def _register_row(entity: Entity, mentions: int, speeches: int | None = None) -> dict[str, object]:
     row: dict[str, object] = {
         "id": entity.id,
         "type": entity.type,
@@ -71,6 +78,7 @@ def _register_row(entity: Entity, mentions: int) -> dict[str, object]:
         "dates": "; ".join(f"{d.label} {d.value.iso()}" for d in entity.dates),
         "location": entity.location or "",
         "level": entity.level or "",
+        "speeches": "" if speeches is None else speeches,
     }
     for column, scheme in AUTHORITY_COLUMNS.items():
         row[column] = " ".join(a.value for a in entity.authorities if a.scheme == scheme)
@@ -79,17 +87,23 @@ def _register_row(entity: Entity, mentions: int) -> dict[str, object]:
 
 def render(extracted: Extract) -> dict[str, bytes]:
     counts = extracted.mention_counts()
-    register = [_register_row(entity, counts[entity.id]) for entity in extracted.register]
+    speeches = extracted.genres.speeches
+    register = [_register_row(entity, counts[entity.id], speeches.get(entity.id, 0) if speeches else None)
+                for entity in extracted.register]
+    document: dict[str, object] = {"document": extracted.document.source, "title": extracted.document.title,
+                                   **extracted.genres.manuscript}
     return {
         "entities.csv": _table(OCCURRENCE_COLUMNS, occurrence_rows(extracted)),
         "register.csv": _table(REGISTER_COLUMNS, register),
+        "document.csv": _table(DOCUMENT_COLUMNS, [document]),
     }
 
 
 EXPORTER = Exporter(
     name="csv",
-    description="entity occurrences and the register as two CSV tables (spreadsheets, Palladio)",
-    suffixes=("entities.csv", "register.csv"),
-    needs="entities",
+    description="entity occurrences, the register (a play's cast with its speeches) and the document (its msDesc) "
+    "as CSV tables",
+    suffixes=("entities.csv", "register.csv", "document.csv"),
+    needs="entities or a register",
     render=render,
 )

@@ -3,7 +3,10 @@
 The structure is described by ``teikit-export.schema.json`` (JSON Schema draft
 2020-12) beside this module: ``document``, ``divisions``, ``register`` and
 ``occurrences``, each occurrence pointing to its entity by ``entity`` (a
-register id) and carrying its sentence, so the file stands on its own.
+register id) and carrying its sentence, so the file stands on its own; and what
+the genre adds: a play's ``cast`` (speakers and their speeches) and ``scenes``,
+``letters`` (correspDesc), the ``manuscript`` (msDesc fields) and the header's
+dated events (``header_dates``: origDate, correspDesc, creation).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 from importlib import resources
 
 from . import Exporter
+from .genre_records import Letter
 from .records import Authority, DateValue, Entity, Extract
 
 FORMAT_VERSION = 1
@@ -93,6 +97,35 @@ def build(extracted: Extract) -> dict[str, object]:
                       for d in extracted.divisions],
         "register": [entity_json(entity, counts[entity.id]) for entity in extracted.register],
         "occurrences": occurrences,
+        "cast": cast_json(extracted),
+        "scenes": [{"id": s.locator, "heading": s.heading, "speakers": list(s.speakers)}
+                   for s in extracted.genres.scenes],
+        "letters": [letter_json(letter) for letter in extracted.genres.letters],
+        "manuscript": extracted.genres.manuscript or None,
+        "header_dates": [{"source": d.source, "text": d.text, "element": d.element, "date": date_json(d.value)}
+                         for d in extracted.genres.header_dates],
+    }
+
+
+def cast_json(extracted: Extract) -> list[dict[str, object]]:
+    """The characters who speak, with their register name and number of speeches, most speeches first."""
+    cast: list[dict[str, object]] = []
+    for who, speeches in sorted(extracted.genres.speeches.items(), key=lambda item: (-item[1], item[0])):
+        try:
+            name: str | None = extracted.entity(who).name
+        except KeyError:
+            name = None
+        cast.append({"id": who, "name": name, "speeches": speeches})
+    return cast
+
+
+def letter_json(letter: Letter) -> dict[str, object]:
+    return {
+        "senders": [{"id": p.id, "name": p.name} for p in letter.senders],
+        "addressees": [{"id": p.id, "name": p.name} for p in letter.addressees],
+        "place": letter.place,
+        "date": date_json(letter.date) if letter.date else None,
+        "date_text": letter.date_text,
     }
 
 
@@ -108,7 +141,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="json",
-    description="metadata, register and occurrences in one JSON document (schema: teikit-export.schema.json)",
+    description="metadata, register, occurrences, cast, letters and msDesc in one JSON document "
+    "(schema: teikit-export.schema.json)",
     suffixes=("json",),
     needs=None,
     render=render,

@@ -150,13 +150,13 @@ def document_node(extracted: Extract) -> dict[str, object]:
         "@type": "CreativeWork",
         "name": info.title,
     }
-    authors = []
+    authors: list[dict[str, object]] = []
     for author in info.authors:
         ref = (author.ref or "")[1:] if (author.ref or "").startswith("#") else None
         if ref in known:
             authors.append({"@id": node_id(ref)})
         else:
-            person = {"name": author.name}
+            person: dict[str, object] = {"name": author.name}
             uris = [a.uri for a in author.authorities if a.uri]
             if uris:
                 person["sameAs"] = uris
@@ -180,13 +180,42 @@ def document_node(extracted: Extract) -> dict[str, object]:
         node["license"] = info.licence
     if info.keywords:
         node["keywords"] = list(info.keywords)
-    dates = [o.date for o in extracted.occurrences if o.date is not None and o.date.earliest]
-    if dates:
-        node["temporalCoverage"] = f"{min(d.earliest for d in dates)}/{max(d.latest for d in dates)}"
+    earliest = [o.date.earliest for o in extracted.occurrences if o.date is not None and o.date.earliest]
+    latest = [o.date.latest for o in extracted.occurrences if o.date is not None and o.date.earliest]
+    if earliest:
+        node["temporalCoverage"] = f"{min(earliest)}/{max(d for d in latest if d)}"
     mentioned = extracted.mention_counts()
     mentions = [node_id(entity.id) for entity in extracted.register if mentioned[entity.id]]
     if mentions:
         node["mentions"] = mentions
+    manuscript = manuscript_node(extracted)
+    if manuscript:
+        node["isBasedOn"] = manuscript
+    return node
+
+
+def manuscript_node(extracted: Extract) -> dict[str, object] | None:
+    """The msDesc as the schema.org ArchiveComponent the text is based on (shelfmark, archive, material, size, date)."""
+    ms = extracted.genres.manuscript
+    if not ms:
+        return None
+    node: dict[str, object] = {"@type": "ArchiveComponent"}
+    shelfmark = ms.get("idno") or ms.get("ms_name")
+    if shelfmark:
+        node["name"] = shelfmark
+        node["identifier"] = shelfmark
+    if ms.get("repository"):
+        archive: dict[str, object] = {"@type": "ArchiveOrganization", "name": ms["repository"]}
+        place = ", ".join(ms[key] for key in ("settlement", "country") if ms.get(key))
+        if place:
+            archive["location"] = {"@type": "Place", "name": place}
+        node["holdingArchive"] = archive
+    for key, term in (("material", "material"), ("dimensions", "size"), ("summary", "description")):
+        if ms.get(key):
+            node[term] = ms[key]
+    origin = [d.value for d in extracted.genres.header_dates if d.source == "origDate"]
+    if origin:
+        node["temporalCoverage"] = origin[0].iso()
     return node
 
 
@@ -207,7 +236,7 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="jsonld",
-    description="the document and its register as schema.org linked data (JSON-LD)",
+    description="the document, its register and its manuscript (msDesc) as schema.org linked data (JSON-LD)",
     suffixes=("jsonld",),
     needs=None,
     render=render,

@@ -37,6 +37,7 @@ from lxml import etree
 
 from ..xmlio import check_tei_root
 from .blocks import RawMention, read_blocks
+from .genres import read_genres
 from .metadata import authority_from_uri, expand_pointer, prefix_definitions, read_date, read_document, read_register
 from .records import Block, Entity, Extract, Occurrence
 from .xmltext import Locators, slug
@@ -134,7 +135,7 @@ def _occurrence(block: Block, mention: RawMention, mentions: list[RawMention], n
 def extract(tree: etree._ElementTree | etree._Element, source: str) -> Extract:
     """Read one TEI document (any TEI P5, teikit's or not) into an :class:`Extract`."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    check_tei_root(root, source)
+    check_tei_root(root, root.getroottree().docinfo.URL or source)
     locate = Locators()
     reading = read_blocks(root, locate)
     register = read_register(root)
@@ -151,4 +152,5 @@ def extract(tree: etree._ElementTree | etree._Element, source: str) -> Extract:
         divisions=reading.divisions,
         blocks=reading.blocks,
         occurrences=tuple(replace(o, index=i) for i, o in enumerate(occurrences)),
+        genres=read_genres(root, locate),
     )

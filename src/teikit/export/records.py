@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .genre_records import Genres
 from .sentences import Span
 
 
@@ -202,6 +203,7 @@ class Extract:
     divisions: tuple[Division, ...]
     blocks: tuple[Block, ...]
     occurrences: tuple[Occurrence, ...]
+    genres: Genres = field(default_factory=Genres)  # scenes, letters, manuscript, header dates
     _by_id: dict[str, Entity] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

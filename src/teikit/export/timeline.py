@@ -7,6 +7,14 @@ the date stands in (HTML, the date in bold); the headline adds the entities
 named in that sentence. ``group`` is the heading of the
 division, so TimelineJS draws one row per part of the text. Dates whose value
 is not ISO 8601 (``<date>about then</date>``) are left out.
+
+The header's dates are events too: when the object was made (``origDate`` of an
+inscription or manuscript), when a letter was sent and received (``correspDesc``),
+when the work was created (``creation/date``). Every event says where its date came
+from: an event of the text has the sentence the date stands in as its text; a header
+event says which element in its headline ("(date of the object)"), its group and its
+text ("origDate in the header"). A bibliography's dates (years of publication) are not
+events.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import json
 import re
 
 from . import Exporter
+from .genre_records import HeaderDate
 from .records import Entity, Extract, Occurrence
 
 _ISO = re.compile(r"^(-?\d{1,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
@@ -69,6 +78,8 @@ def event(extracted: Extract, occurrence: Occurrence, group: str,
           names: list[tuple[int, str]]) -> dict[str, object] | None:
     """One TimelineJS slide for a dated occurrence; None when its value is not an ISO 8601 date."""
     value = occurrence.date
+    if value is None:
+        return None
     start = timeline_date(value.when or value.start or value.not_before)
     if start is None:
         return None
@@ -117,14 +128,50 @@ def register_event(entity: Entity) -> dict[str, object] | None:
     return slide
 
 
+SOURCE_WORDS = {"origDate": "date of the object", "correspDesc/sent": "letter sent",
+                "correspDesc/received": "letter received", "creation": "date of creation"}
+
+
+def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str, object] | None:
+    """One slide for a date of the header; None when its value is not an ISO 8601 date."""
+    value = date.value
+    start = timeline_date(value.when or value.start or value.not_before)
+    if start is None:
+        return None
+    end = None if value.when else timeline_date(value.end or value.not_after)
+    slide: dict[str, object] = {"start_date": start}
+    if end is not None:
+        slide["end_date"] = end
+    slide["display_date"] = date.text
+    slide["text"] = {"headline": f"{date.text} ({SOURCE_WORDS[date.source]})",
+                     "text": f"{_html(extracted.document.title)}: <i>{date.source}</i> in the header"}
+    slide["group"] = SOURCE_WORDS[date.source]
+    plain_id = re.fullmatch(r"[\w.-]+", date.element)
+    slide["unique_id"] = date.element if plain_id else f"header-date-{number}"
+    slide["autolink"] = False
+    return slide
+
+
+def _slide_order(item: tuple[int, dict[str, object]]) -> tuple[tuple[int, int, int], tuple[int, int, int], int]:
+    """Slides by start, then end, then document order (header dates, numbered below zero, first on a tie)."""
+    position, slide = item
+    start, end = slide["start_date"], slide.get("end_date")
+    return (_sort_key(start if isinstance(start, dict) else None), _sort_key(end if isinstance(end, dict) else None),
+            position)
+
+
 def build(extracted: Extract) -> dict[str, object]:
     """The TimelineJS document as plain data."""
     headings = {division.locator: division.heading or division.type for division in extracted.divisions}
     names = _names_by_sentence(extracted)
     slides = []
+    # A bibliography's dates are years of publication, not events of the text.
+    bibliographies = {d.locator for d in extracted.divisions if d.type == "bibliography"}
     for occurrence in extracted.occurrences:
+        if occurrence.division in bibliographies:
+            continue
         if occurrence.type == "date" and occurrence.date is not None:
-            slide = event(extracted, occurrence, headings.get(occurrence.division, ""),
+            slide = event(extracted, occurrence, headings.get(occurrence.division or "", ""),
                           names.get((occurrence.block, occurrence.sentence), []))
             if slide is not None:
                 slides.append((occurrence.index, slide))
@@ -132,7 +179,11 @@ def build(extracted: Extract) -> dict[str, object]:
         slide = register_event(entity)
         if slide is not None:
             slides.append((len(extracted.occurrences) + number, slide))
-    slides.sort(key=lambda item: (_sort_key(item[1]["start_date"]), _sort_key(item[1].get("end_date")), item[0]))
+    for number, date in enumerate(extracted.genres.header_dates):
+        slide = header_event(extracted, date, number)
+        if slide is not None:
+            slides.append((-len(extracted.genres.header_dates) + number, slide))
+    slides.sort(key=_slide_order)
     info = extracted.document
     byline = "; ".join(author.name for author in info.authors)
     title = {"text": {"headline": info.title, "text": _html(byline)}}
@@ -146,7 +197,8 @@ def render(extracted: Extract) -> dict[str, bytes]:
 
 EXPORTER = Exporter(
     name="timeline",
-    description="TimelineJS JSON: one event per dated passage, with its sentence",
+    description="TimelineJS JSON: one event per dated passage and per header date (origDate, correspDesc, creation), "
+    "each with the source of its date",
     suffixes=("timeline.json",),
     needs="dates",
     render=render,

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import TeikitError, UsageError
 from ..files import write_atomic
-from ..xmlio import parse_xml
+from ..xmlio import check_tei_root, parse_tei_tolerant
 from . import stylesheets
 from .html import IndexEntry, render_html, render_index
 from .stylesheets import Stylesheet
@@ -35,6 +35,7 @@ class RenderOptions:
     text_stylesheet: str | None = None
     notes: bool = True
     width: int | None = None
+    leiden: str = "auto"  # the Leiden conventions of EpiDoc: auto, yes, no
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,13 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {
     "html": OutputFormat(
         ".html",
-        lambda tree, o: render_html(tree, stylesheet=o.html_stylesheet, notes=o.notes),
+        lambda tree, o: render_html(tree, stylesheet=o.html_stylesheet, notes=o.notes, leiden=o.leiden),
         lambda o: (o.html_stylesheet, "html.xsl"),
     ),
     "text": OutputFormat(
         ".txt",
-        lambda tree, o: render_text(tree, notes=o.notes, width=o.width, stylesheet=o.text_stylesheet),
+        lambda tree, o: render_text(tree, notes=o.notes, width=o.width, stylesheet=o.text_stylesheet,
+                                    leiden=o.leiden),
         lambda o: (o.text_stylesheet, "text.xsl"),
     ),
 }
@@ -70,6 +72,7 @@ class FileResult:
     size: int = 0
     entry: IndexEntry | None = None
     error: TeikitError | None = None
+    warnings: tuple[TeikitError, ...] = ()  # bad xml:ids: rendered all the same
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class RenderReport:
     @property
     def failures(self) -> tuple[TeikitError, ...]:
         return tuple(result.error for result in self.results if result.error is not None)
+
+    @property
+    def warnings(self) -> tuple[TeikitError, ...]:
+        return tuple(warning for result in self.results for warning in result.warnings)
 
     @property
     def bytes_read(self) -> int:
@@ -137,7 +144,8 @@ def _render_one(source: Path) -> FileResult:
     options, out_dir, index = _JOB
     try:
         size = source.stat().st_size
-        tree = parse_xml(source)
+        tree, id_warnings = parse_tei_tolerant(source)  # bad xml:ids do not stop a rendering
+        check_tei_root(tree, str(source), unnamespaced=True)
         written = []
         for name in options.formats:
             output_format = FORMATS[name]
@@ -148,7 +156,7 @@ def _render_one(source: Path) -> FileResult:
         if index and "html" in options.formats:
             text = f"{source.stem}.txt" if "text" in options.formats else None
             entry = IndexEntry.from_tree(tree, f"{source.stem}.html", text)
-        return FileResult(source, tuple(written), size, entry)
+        return FileResult(source, tuple(written), size, entry, warnings=tuple(id_warnings))
     except TeikitError as exc:
         if exc.path is None:
             exc.path = str(source)
@@ -166,6 +174,7 @@ def render_many(
     width: int | None = None,
     jobs: int | None = None,
     index: bool = False,
+    leiden: str = "auto",
 ) -> RenderReport:
     """Render TEI files (or folders of them) into ``out_dir`` as NAME.html and NAME.txt, in parallel."""
     unknown = [name for name in formats if name not in FORMATS]
@@ -179,6 +188,7 @@ def render_many(
         text_stylesheet=str(text_stylesheet) if text_stylesheet else None,
         notes=notes,
         width=width,
+        leiden=leiden,
     )
     out_dir = Path(out_dir)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))

@@ -17,6 +17,10 @@ from lxml import etree
 
 from ..xmlio import NS, TEI_NS, check_tei_root, parse_xml_bytes
 from . import stylesheets
+from .direction import document_directions
+from .leiden import leiden_parameters
+from .prepare import prepared
+from .rendition import rendition_css
 from .stylesheets import GENERATOR, Stylesheet
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -26,7 +30,8 @@ INDEX_NS = "urn:teikit"
 @functools.lru_cache(maxsize=1)
 def default_css() -> str:
     """teikit's page stylesheet (inlined into every page)."""
-    return (ASSETS / "teikit.css").read_text(encoding="utf-8")
+    # genres.css: the numbering, apparatus, Leiden, manuscript and letter parts of the page.
+    return "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("teikit.css", "genres.css"))
 
 
 def _page(result: etree._XSLTResultTree) -> str:
@@ -41,25 +46,44 @@ def render_html(
     css: str | None = None,
     notes: bool = True,
     downloads: Sequence[tuple[str, str]] = (),
+    leiden: str = "auto",
+    number_apparatus: bool = True,
 ) -> str:
     """One TEI document as one HTML page (CSS inlined); ``stylesheet`` may be a user's XSLT importing teikit's.
 
-    ``downloads`` are (label, relative href) pairs the page links to: its TEI and its exports.
+    ``downloads`` are (label, relative href) pairs the page links to: its TEI and its exports. ``leiden`` is
+    ``auto`` (Leiden conventions in EpiDoc editions), ``yes`` or ``no``; ``number_apparatus=False`` lets the
+    stylesheet number the apparatus itself (same page, quadratic time: see teikit.render.prepare).
     """
     for label, href in downloads:
         if not label or not href or any(c.isspace() or c == "=" for c in label + href):
             raise ValueError(f"a download needs a label and an href without spaces or '=': {label!r} {href!r}")
     check_tei_root(tree, unnamespaced=True)  # DocBook or TEI P4 would give a page of loose words: refuse them
     xslt = stylesheets.load(stylesheet, "html.xsl")
+    tei = prepared(stylesheets.as_tei(tree), number_apparatus=number_apparatus)
+    rtl, auto = document_directions(tei.getroot())
+    page_css = default_css() if css is None else css
+    own = rendition_css(tei.getroot())
     result = stylesheets.run(
         xslt,
-        tree,
-        css=default_css() if css is None else css,
+        tei,
+        css=f"{page_css}\n{own}" if own and page_css else page_css,
         generator=GENERATOR,
         notes="yes" if notes else "no",
         downloads=" ".join(f"{label}={href}" for label, href in downloads),
+        leiden=_leiden(leiden),
+        **{"rtl-languages": rtl, "auto-languages": auto, **leiden_parameters()},
     )
     return _page(result)
+
+
+LEIDEN_CHOICES = ("auto", "yes", "no")
+
+
+def _leiden(value: str) -> str:
+    if value not in LEIDEN_CHOICES:
+        raise ValueError(f"leiden must be one of {LEIDEN_CHOICES}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

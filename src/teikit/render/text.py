@@ -18,6 +18,8 @@ from lxml import etree
 from ..errors import UsageError
 from ..xmlio import check_tei_root
 from . import stylesheets
+from .leiden import leiden_parameters
+from .prepare import prepared
 from .stylesheets import GENERATOR, Stylesheet
 
 OPEN, CLOSE, SEP, LINE_BREAK, JOIN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
@@ -184,11 +186,20 @@ def render_text(
     notes: bool = True,
     width: int | None = None,
     stylesheet: Stylesheet = None,
+    leiden: str = "auto",
+    number_apparatus: bool = True,
 ) -> str:
-    """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given."""
+    """The reading text of a TEI document: notes as numbered endnotes (or none), wrapped to ``width`` if given.
+
+    ``leiden`` (``auto``, ``yes``, ``no``): the Leiden signs of EpiDoc editions, as in render_html.
+    """
     if width is not None and width < 10:
         raise UsageError(f"a width of {width} columns is too narrow", hint="give 10 columns or more, or no width")
     check_tei_root(tree, unnamespaced=True)  # DocBook or TEI P4 would give loose words: refuse them
     xslt = stylesheets.load(stylesheet, "text.xsl")
-    result = stylesheets.run(xslt, tree, notes="yes" if notes else "no", generator=GENERATOR)
+    if leiden not in ("auto", "yes", "no"):
+        raise ValueError(f"leiden must be auto, yes or no, not {leiden!r}")
+    tei = prepared(stylesheets.as_tei(tree), number_apparatus=number_apparatus)  # see teikit.render.prepare
+    result = stylesheets.run(xslt, tei, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden,
+                             **leiden_parameters())
     return layout(str(result), width)

@@ -33,9 +33,11 @@
   <xsl:variable name="tk:word.event-where" select="'at'"/>
   <xsl:variable name="tk:word.provenance" select="'Provenance of the source'"/>
 
-  <xsl:variable name="tk:works" select="$tk:register//tei:listBibl/tei:bibl[@xml:id]"/>
-  <xsl:variable name="tk:events" select="$tk:register/descendant::tei:event[@xml:id][not(parent::tei:org or parent::tei:person
-                                         or parent::tei:place)]"/>
+  <!-- Works and events of the register in standOff or the header; a bibliography in <back> is rendered where
+       it stands (with its ids), so it is not indexed a second time. -->
+  <xsl:variable name="tk:works" select="$tk:register[not(self::tei:back)]/descendant::tei:listBibl/tei:bibl[@xml:id]"/>
+  <xsl:variable name="tk:events" select="$tk:register[not(self::tei:back)]/descendant::tei:event[@xml:id]
+                                         [not(parent::tei:org or parent::tei:person or parent::tei:place)]"/>
 
   <!-- ================================================================ cite this -->
 

@@ -30,6 +30,13 @@
 
   <xsl:import href="common.xsl"/>
   <xsl:include href="citation.xsl"/>
+  <!-- Genre modules: numbering, apparatus, Leiden, manuscripts, letters, rendition and direction. -->
+  <xsl:include href="verse.xsl"/>
+  <xsl:include href="apparatus.xsl"/>
+  <xsl:include href="epidoc.xsl"/>
+  <xsl:include href="msdesc.xsl"/>
+  <xsl:include href="letters.xsl"/>
+  <xsl:include href="rendition.xsl"/>
 
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
 
@@ -56,7 +63,8 @@
   <xsl:variable name="tk:word.image" select="'image'"/>
 
   <!-- The register: entries in standOff or the header, by kind. -->
-  <xsl:variable name="tk:register" select="/*/tei:standOff | /*/tei:teiHeader | /tei:teiCorpus/tei:TEI/tei:standOff"/>
+  <xsl:variable name="tk:register" select="/*/tei:standOff | /*/tei:teiHeader | /tei:teiCorpus/tei:TEI/tei:standOff
+                                             | /*/tei:text/tei:back"/>
   <xsl:variable name="tk:persons" select="$tk:register/descendant::*[self::tei:person or self::tei:personGrp][@xml:id]"/>
   <xsl:variable name="tk:orgs" select="$tk:register/descendant::tei:org[@xml:id]"/>
   <xsl:variable name="tk:places" select="$tk:register/descendant::tei:place[@xml:id]"/>
@@ -76,6 +84,7 @@
   <xsl:template name="tk:page">
     <html>
       <xsl:attribute name="lang"><xsl:call-template name="tk:page-language"/></xsl:attribute>
+      <xsl:call-template name="tk:page-dir"/>
       <xsl:text>&#10;</xsl:text>
       <xsl:call-template name="tk:html-head"/>
       <xsl:text>&#10;</xsl:text>
@@ -89,8 +98,11 @@
         <main id="tk-main">
           <xsl:text>&#10;</xsl:text>
           <xsl:call-template name="tk:toolbar"/>
+          <xsl:call-template name="tk:letter-head"/>
+          <xsl:call-template name="tk:msdesc-section"/>
           <xsl:call-template name="tk:text"/>
           <xsl:call-template name="tk:notes-section"/>
+          <xsl:call-template name="tk:apparatus-section"/>
           <xsl:call-template name="tk:register-section"/>
           <xsl:call-template name="tk:dates-section"/>
           <xsl:call-template name="tk:about-section"/>
@@ -106,9 +118,11 @@
   <xsl:template name="tk:page-language">
     <!-- In this order: the root's, the text's, the first language the header declares. -->
     <xsl:variable name="declared" select="(/*/@xml:lang | /*[not(@xml:lang)]/tei:text/@xml:lang
-        | /*[not(@xml:lang) and not(tei:text/@xml:lang)]/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[1]"/>
+        | /*[not(@xml:lang) and not(tei:text/@xml:lang)]/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident
+        | /*[not(@xml:lang) and not(tei:text/@xml:lang) and not(tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language)]
+          /tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc[1]/@xml:lang)[1]"/>
     <xsl:choose>
-      <xsl:when test="$declared">
+      <xsl:when test="normalize-space($declared) != ''">
         <xsl:call-template name="tk:html-lang"><xsl:with-param name="value" select="$declared"/></xsl:call-template>
       </xsl:when>
       <xsl:otherwise>und</xsl:otherwise>
@@ -145,7 +159,7 @@
     <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:titleStmt"/>
     <header class="tk-title-block">
       <xsl:text>&#10;</xsl:text>
-      <h1><xsl:call-template name="tk:main-title"><xsl:with-param name="header" select="$header"/></xsl:call-template></h1>
+      <h1 dir="auto"><xsl:call-template name="tk:main-title"><xsl:with-param name="header" select="$header"/></xsl:call-template></h1>
       <xsl:text>&#10;</xsl:text>
       <xsl:for-each select="$stmt/tei:title[@type = 'sub' or @type = 'subtitle' or @type = 'alt']">
         <p class="tk-subtitle"><xsl:apply-templates mode="tk:plain"/></p>
@@ -284,7 +298,8 @@
 
   <xsl:template name="tk:toc">
     <xsl:variable name="headed" select="//tei:text/descendant::*[self::tei:div or self::tei:div1 or self::tei:div2
-        or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head]"/>
+        or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head or @n
+        or @type = 'edition' or @type = 'apparatus' or @type = 'translation' or @type = 'commentary']"/>
     <nav class="tk-toc" aria-labelledby="tk-toc-heading">
       <xsl:text>&#10;</xsl:text>
       <h2 id="tk-toc-heading"><xsl:value-of select="$tk:word.contents"/></h2>
@@ -299,6 +314,7 @@
         <xsl:if test="$tk:collected-notes">
           <li><a href="#tk-notes"><xsl:value-of select="$tk:word.notes"/></a></li>
         </xsl:if>
+        <xsl:call-template name="tk:genre-toc-entries"/>
         <xsl:if test="$tk:persons | $tk:orgs | $tk:places | $tk:works | $tk:events">
           <li><a href="#tk-register"><xsl:value-of select="$tk:word.register"/></a></li>
         </xsl:if>
@@ -466,8 +482,12 @@
   <xsl:template name="tk:attributes">
     <xsl:param name="class" select="''"/>
     <xsl:param name="id" select="@xml:id"/>
-    <xsl:if test="string($id) != ''"><xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute></xsl:if>
+    <!-- A repeated xml:id (a warning when the file is read) is the id of its first element only: HTML ids are unique. -->
+    <xsl:if test="string($id) != '' and (string($id) != string(@xml:id) or count(key('tk:id', @xml:id)[1] | .) = 1)">
+      <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
+    </xsl:if>
     <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:call-template name="tk:html-lang"/></xsl:attribute></xsl:if>
+    <xsl:call-template name="tk:dir-and-style"/>
     <xsl:attribute name="class">
       <xsl:value-of select="concat('tei-', local-name())"/>
       <xsl:if test="@type and translate(@type, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_', '') = ''">
@@ -475,6 +495,7 @@
       </xsl:if>
       <xsl:call-template name="tk:rend-classes"><xsl:with-param name="rend" select="normalize-space(@rend)"/></xsl:call-template>
       <xsl:if test="$class != ''"><xsl:value-of select="concat(' ', $class)"/></xsl:if>
+      <xsl:call-template name="tk:rendition-classes"/>
     </xsl:attribute>
   </xsl:template>
 
@@ -547,14 +568,8 @@
                                           | parent::tei:div4 | parent::tei:div5 | parent::tei:div6 | parent::tei:div7"/>
     <xsl:choose>
       <xsl:when test="$division and $flow = '1' and not(preceding-sibling::tei:head)">
-        <xsl:variable name="depth" select="count(ancestor::*[self::tei:div or self::tei:div1 or self::tei:div2
-            or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7][tei:head])
-            + count(ancestor::tei:TEI[parent::tei:teiCorpus])"/>
         <xsl:variable name="level">
-          <xsl:choose>
-            <xsl:when test="$depth + 1 > 6">6</xsl:when>
-            <xsl:otherwise><xsl:value-of select="$depth + 1"/></xsl:otherwise>
-          </xsl:choose>
+          <xsl:for-each select="$division"><xsl:call-template name="tk:heading-level"/></xsl:for-each>
         </xsl:variable>
         <xsl:element name="h{$level}">
           <xsl:call-template name="tk:attributes"/>
@@ -1071,7 +1086,7 @@
 
   <xsl:template match="tei:lb">
     <xsl:if test="preceding-sibling::node()[self::* or normalize-space()]"><br/></xsl:if>
-    <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-lb"></span></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:pb">
@@ -1085,7 +1100,7 @@
   </xsl:template>
 
   <xsl:template match="tei:cb | tei:anchor | tei:milestone[not(@unit = 'section' or @rend)] | tei:space | tei:caesura">
-    <xsl:if test="@xml:id"><span id="{@xml:id}" class="tei-{local-name()}"></span></xsl:if>
+    <xsl:if test="@xml:id and count(key('tk:id', @xml:id)[1] | .) = 1"><span id="{@xml:id}" class="tei-{local-name()}"></span></xsl:if>
     <xsl:if test="self::tei:space and not(@dim = 'vertical')"><xsl:text> </xsl:text></xsl:if>
     <xsl:if test="self::tei:caesura"><xsl:text>  </xsl:text></xsl:if>
   </xsl:template>
@@ -1131,7 +1146,8 @@
         </a>
         <xsl:call-template name="tk:note-preview"><xsl:with-param name="note" select="key('tk:id', $note)"/></xsl:call-template>
       </xsl:when>
-      <xsl:when test="$in-link = '1' or not(@target) or ($local != '' and not(key('tk:id', $local)))">
+      <xsl:when test="$in-link = '1' or not(@target) or ($local != '' and not(key('tk:id', $local)))
+                      or translate($first, '0123456789-', '') = '' or starts-with($first, 'file:')">
         <span><xsl:call-template name="tk:attributes"/><xsl:call-template name="tk:pointer-text"/></span>
       </xsl:when>
       <xsl:otherwise>
@@ -1143,7 +1159,7 @@
   <!-- What a pointer shows: a ref its content; a ptr the number of the note or the head of the division it points to. -->
   <xsl:template name="tk:pointer-text">
     <xsl:choose>
-      <xsl:when test="self::tei:ref"><xsl:apply-templates/></xsl:when>
+      <xsl:when test="self::tei:ref and (normalize-space() or *)"><xsl:apply-templates/></xsl:when>
       <xsl:otherwise>
         <xsl:variable name="local">
           <xsl:call-template name="tk:local-target"><xsl:with-param name="pointer" select="@target"/></xsl:call-template>

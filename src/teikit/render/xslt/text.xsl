@@ -25,6 +25,8 @@
     exclude-result-prefixes="tei tk">
 
   <xsl:import href="common.xsl"/>
+  <!-- Genre modules: the apparatus criticus and the Leiden conventions. -->
+  <xsl:include href="genres-text.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -65,6 +67,7 @@
       </xsl:otherwise>
     </xsl:choose>
     <xsl:call-template name="tk:endnotes"/>
+    <xsl:call-template name="tk:apparatus-text"/>
   </xsl:template>
 
   <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | tei:sourceDoc[../tei:text] | tei:fw | tei:figDesc
