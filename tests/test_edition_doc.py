@@ -93,3 +93,56 @@ def test_the_seed_edition_file_uses_only_documented_keys():
 def test_a_table_written_as_an_array_is_one_clear_line(key):
     with pytest.raises(InputError, match=rf"'{key}' must be a table \(\[{key}\]\)"):
         _edition_from_data(Path("e.toml"), "", {"source": "e.txt", key: [{"text": "x"}]})
+
+
+# Keys whose value goes into the TEI as text: a value of another type was read as is and broke the TEI writer
+# (an internal error, "Argument must be bytes or unicode"). Each is now one line naming the key.
+STRING_KEYS = [
+    ("title", {}), ("subtitle", {}), ("language", {}), ("language_name", {}), ("project", {}), ("register", {}),
+    ("availability", {"table": "publication"}), ("note", {"table": "source_description"}),
+    ("text", {"table": "creation"}), ("ref", {"array": "author", "name": "x"}),
+    ("role", {"array": "author", "name": "x"}),
+    ("reason", {"array": "tag", "line": 1, "text": "1923", "element": "date", "when": "1923"}),
+]
+
+
+def _with(key: str, value, where: dict) -> dict:
+    fixed = {k: v for k, v in where.items() if k not in {"table", "array"}}
+    if "table" in where:
+        return {where["table"]: {**fixed, key: value}}
+    if "array" in where:
+        return {where["array"]: [{**fixed, key: value}]}
+    return {key: value}
+
+
+@pytest.mark.parametrize(("key", "where"), STRING_KEYS, ids=[f"{w.get('table') or w.get('array') or 'top'}.{k}"
+                                                             for k, w in STRING_KEYS])
+@pytest.mark.parametrize("value", [5, [1], {"a": 1}], ids=["number", "array", "table"])
+def test_a_text_key_given_another_type_is_one_clear_line(key, where, value):
+    with pytest.raises(InputError, match=rf"'{key}' must be a non-empty string"):
+        _edition_from_data(Path("e.toml"), "", {"source": "e.txt", **_with(key, value, where)})
+
+
+@pytest.mark.parametrize("table", ["author", "editor"])
+def test_org_must_be_a_boolean_not_a_quoted_word(table):
+    entry = {"name": "n", "org": "false"} | ({"id": "e", "resp": "r"} if table == "editor" else {})
+    with pytest.raises(InputError, match=r"'org' must be true or false"):
+        _edition_from_data(Path("e.toml"), "", {"source": "e.txt", table: [entry]})
+    entry["org"] = False
+    edition = _edition_from_data(Path("e.toml"), "", {"source": "e.txt", table: [entry]})
+    assert not (edition.authors or edition.editors)[0].is_org
+
+
+def test_a_wrong_type_in_the_edition_file_is_an_error_line_from_the_cli_not_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from teikit.cli import cli
+
+    (tmp_path / "t.txt").write_text("A title\n\nSome text of 1923.\n", encoding="utf-8")
+    (tmp_path / "t.toml").write_text('source = "t.txt"\n\n[publication]\ndistributor = "d"\navailability = 5\n',
+                                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "t.txt"), "-o", str(tmp_path / "t.xml")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"{tmp_path / 't.toml'}:5: error: [publication]: 'availability' must be a "
+                                     "non-empty string (fix the edition file)")
+    assert not (tmp_path / "t.xml").exists()

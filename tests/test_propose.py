@@ -240,7 +240,8 @@ def test_without_a_gazetteer_places_come_from_contexts_and_the_report_says_so():
 
 def test_suggest_still_proposes_on_a_text_that_does_not_convert_yet(tmp_path):
     source = tmp_path / "draft.txt"
-    source.write_text("A Draft\n\nComrade Bervoski spoke.[1]\n", encoding="utf-8")  # note [1] is missing
+    # A note nothing refers to stops the conversion (a reference to a missing note is now text, which converts).
+    source.write_text("A Draft\n\nComrade Bervoski spoke.\n\n[1]. A note nothing refers to.\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["suggest", str(source), "--no-gazetteer"])
     assert result.exit_code == 0, result.output
     assert "person  Bervoski" in result.stdout

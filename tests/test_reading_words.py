@@ -161,6 +161,10 @@ def test_every_word_of_the_text_is_in_every_output(path):
     except TeikitError as exc:  # a malformed file is refused with a located reason, not rendered
         assert exc.line is not None
         return
+    if etree.QName(tree.getroot()).localname not in ("TEI", "teiCorpus"):
+        # A corpus's own catalogue files (Perseus's __cts__.xml, an Ant build file among the TEI tests): every
+        # renderer refuses them in one line (test_render.py), so there is no reading to compare.
+        pytest.skip(f"{path.name} is not TEI: its root is <{etree.QName(tree.getroot()).localname}>")
     losses = check(tree, path.stem)
     assert {output: words[:20] for output, words in losses.items() if words} == {}
 
@@ -239,7 +243,10 @@ def test_the_notes_of_an_apparatus_are_kept():
     html, text, markdown = _outputs(tree)
     for output in (text, markdown):
         assert "Text from photograph" in output and "Mommsen reads vix" in output and "vixit" in output
-        assert "vixt" not in output
+    # The reading text ends with an apparatus criticus (the lemma, "]", then the readings); the running text and
+    # the Markdown keep the lemma only.
+    assert "vixt" not in markdown
+    assert [line for line in text.splitlines() if "vixt" in line] == ["4 vixit ] vixt Mommsen reads vix."]
 
 
 @pytest.mark.skipif(not list(DATA.glob("tei-guidelines/*.xml")), reason=f"no TEI Guidelines sources under {DATA}")

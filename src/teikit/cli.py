@@ -106,9 +106,8 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     Example:
       teikit convert seeds/workers-group-manifesto-1.txt -o /tmp/manifesto.xml
     """
-    from .convert import DEFAULT_REGISTER, edition_for, left_as_text_warnings, register_path
+    from .convert import DEFAULT_REGISTER, edition_for, left_as_text_warnings, register_path, undeclared_furniture
     from .convert import convert as convert_text
-    from .convert import undeclared_furniture
     from .edition import load_edition
     from .files import check_input, refuse_output_over_input, write_atomic
     from .xmlio import serialize

@@ -328,6 +328,13 @@ class _Reader:
             raise self.fail(f"{where}: '{key}' must be a non-empty string", f"{key} =")
         return value
 
+    def boolean(self, table: dict, key: str, where: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            # bool("false") is True: a quoted value must not pass for a switch.
+            raise self.fail(f"{where}: '{key}' must be true or false (unquoted)", f"{key} =")
+        return value
+
     def integer(self, table: dict, key: str, where: str, default: int | None = None) -> int:
         value = table.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -401,16 +408,16 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         path=str(path),
         id=edition_id,
         source=source,
-        language=data.get("language", "en"),
-        language_name=data.get("language_name", "English"),
-        title=data.get("title"),
-        subtitle=data.get("subtitle"),
+        language=reader.string(data, "language", "edition file", required=False) or "en",
+        language_name=reader.string(data, "language_name", "edition file", required=False) or "English",
+        title=reader.string(data, "title", "edition file", required=False),
+        subtitle=reader.string(data, "subtitle", "edition file", required=False),
         authors=tuple(_authors(reader, data)),
         responsibility=tuple(_responsibility(reader, data)),
         publisher=reader.string(publication, "publisher", "[publication]", required=False),
         distributor=reader.string(publication, "distributor", "[publication]", required=False),
         pub_date=pub_date,
-        availability=publication.get("availability"),
+        availability=reader.string(publication, "availability", "[publication]", required=False),
         licence=reader.string(publication, "licence", "[publication]", required=False),
         licence_url=reader.string(publication, "licence_url", "[publication]", required=False),
         address=reader.string(publication, "address", "[publication]", required=False),
@@ -425,11 +432,11 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
         division_labels=tuple((d.line, d.label) for d in _outline_labels(reader, data)),
         notes_by=reader.string(source_desc, "notes_by", "[source_description]", required=False),
         source_bibl=tuple(_source_bibl(reader, source_desc)),
-        source_note=source_desc.get("note"),
-        creation=creation.get("text"),
+        source_note=reader.string(source_desc, "note", "[source_description]", required=False),
+        creation=reader.string(creation, "text", "[creation]", required=False),
         creation_date=str(creation_date) if creation_date is not None else None,
-        project=data.get("project"),
-        register=data.get("register"),
+        project=reader.string(data, "project", "edition file", required=False),
+        register=reader.string(data, "register", "edition file", required=False),
         default_century=century,
         furniture=tuple(_furniture(reader, data)),
         outline=tuple(_outline(reader, data)),
@@ -476,9 +483,9 @@ def _authors(reader: _Reader, data: dict):
         reader.known_keys(entry, {"name", "ref", "role", "org"}, "[[author]]")
         yield Person(
             name=reader.string(entry, "name", "[[author]]"),
-            ref=entry.get("ref"),
-            role=entry.get("role"),
-            is_org=bool(entry.get("org", False)),
+            ref=reader.string(entry, "ref", "[[author]]", required=False),
+            role=reader.string(entry, "role", "[[author]]", required=False),
+            is_org=reader.boolean(entry, "org", "[[author]]"),
         )
 
 
@@ -610,7 +617,7 @@ def _editors(reader: _Reader, data: dict):
             raise reader.fail(f"{where}: orcid must be the bare identifier 0000-0000-0000-0000", "orcid =",
                               hint="write only an ORCID iD you have checked")
         yield Editor(id=editor_id, name=reader.string(entry, "name", where), resp=reader.string(entry, "resp", where),
-                     orcid=orcid, is_org=bool(entry.get("org", False)))
+                     orcid=orcid, is_org=reader.boolean(entry, "org", where))
 
 
 def _series(reader: _Reader, data: dict) -> Series | None:
@@ -734,7 +741,7 @@ def _tag_decisions(reader: _Reader, data: dict):
             text=reader.string(entry, "text", where),
             element=element,
             attrs=tuple(attrs),
-            reason=entry.get("reason", ""),
+            reason=reader.string(entry, "reason", where, required=False) or "",
             kind=kind,
         )
 

@@ -40,14 +40,14 @@
 
   <!--
     An app's number in the apparatus: tk:n when teikit numbered the entries before the stylesheet ran
-    (teikit.render.prepare: xsl:number walks every preceding node, quadratic on a large edition), else counted.
+    (teikit.render.prepare), else its serial in common.xsl's table (one pass over the document; xsl:number
+    level="any" would walk every preceding node, quadratic on a large edition).
   -->
   <xsl:template name="tk:app-number">
     <xsl:choose>
       <xsl:when test="@tk:n"><xsl:value-of select="@tk:n"/></xsl:when>
       <xsl:otherwise>
-        <xsl:number level="any" count="tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader)
-                                                and not(ancestor::tei:listApp)]"/>
+        <xsl:call-template name="tk:serial"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -185,6 +185,11 @@
     <xsl:for-each select="//tei:div"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
     <xsl:for-each select="//*[self::tei:div1 or self::tei:div2 or self::tei:div3 or self::tei:div4 or self::tei:div5
                               or self::tei:div6 or self::tei:div7]"><tk:s g="{generate-id()}" n="{position()}"/></xsl:for-each>
+    <!-- Apparatus entries of the running text (apparatus-core.xsl numbers them from here when teikit has not). -->
+    <xsl:for-each select="/descendant::tei:app[not(ancestor::tei:app) and not(ancestor::tei:teiHeader)
+                                              and not(ancestor::tei:listApp)]">
+      <tk:s g="{generate-id()}" n="{position()}"/>
+    </xsl:for-each>
   </xsl:variable>
   <!-- Notes numbered within their text: one pass per text (or TEI) over the notes whose nearest such scope it is. -->
   <xsl:variable name="tk:note-serials">

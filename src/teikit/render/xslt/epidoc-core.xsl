@@ -23,7 +23,7 @@
 
   <xsl:param name="leiden" select="'auto'"/>
   <xsl:variable name="tk:leiden" select="$leiden = 'yes'
-      or ($leiden = 'auto' and boolean(/*/tei:text//tei:div[@type = 'edition']))"/>
+      or ($leiden = 'auto' and boolean(/*/tei:text/descendant::tei:div[@type = 'edition']))"/>
   <xsl:variable name="tk:word.vacat" select="'vac.'"/>
   <!-- Letters with a precomposed dot-below form, and those forms (teikit.render.leiden fills them from Unicode). -->
   <xsl:param name="underdot-from" select="''"/>

@@ -72,8 +72,10 @@
   </xsl:template>
 
   <!-- A register in the back is in the index of names; in the text a pointer to it. -->
-  <xsl:template match="tei:back//tei:listPerson[.//tei:person[@xml:id] or .//tei:personGrp[@xml:id]]
-                       | tei:back//tei:listPlace[.//tei:place[@xml:id]] | tei:back//tei:listOrg[.//tei:org[@xml:id]]"
+  <xsl:template match="tei:listPerson[ancestor::tei:back][descendant::tei:person[@xml:id]
+                                                            or descendant::tei:personGrp[@xml:id]]
+                       | tei:listPlace[ancestor::tei:back][descendant::tei:place[@xml:id]]
+                       | tei:listOrg[ancestor::tei:back][descendant::tei:org[@xml:id]]"
                 priority="2">
     <xsl:variable name="flow"><xsl:call-template name="tk:in-flow"/></xsl:variable>
     <xsl:if test="not(ancestor::tei:listPerson or ancestor::tei:listPlace or ancestor::tei:listOrg)

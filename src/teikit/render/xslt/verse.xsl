@@ -175,7 +175,7 @@
       <xsl:when test="$name != ''"><xsl:value-of select="$name"/></xsl:when>
       <xsl:otherwise>
         <xsl:value-of select="concat($tk:word.section, ' ')"/>
-        <xsl:number level="any" count="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5"/>
+        <xsl:call-template name="tk:serial"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
