@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,24 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory):
+    """Every test run uses a fresh grammar cache, never the user's ~/.cache/teikit."""
+    path = tmp_path_factory.mktemp("teikit-cache")
+    old = os.environ.get("TEIKIT_CACHE_DIR")
+    os.environ["TEIKIT_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        del os.environ["TEIKIT_CACHE_DIR"]
+    else:
+        os.environ["TEIKIT_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def tei_all_schema():
-    """The official tei_all RELAX NG schema, compiled once per test session (it takes several seconds)."""
+    """The official tei_all RELAX NG schema, compiled once per test session (it takes several seconds).
+
+    Every test that needs the whole grammar compiled uses this one fixture."""
     if not TEI_ALL.is_file():
         pytest.skip(f"official TEI schema not found at {TEI_ALL}")
     from lxml import etree

@@ -274,8 +274,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     "grammars",
     multiple=True,
     metavar="FILE",
-    help="RELAX NG (.rng, XML syntax) or XML Schema (.xsd) to validate against; repeatable. "
-    "teikit:NAME names a schema shipped with teikit.",
+    help="RELAX NG (.rng, XML syntax), XML Schema (.xsd) or Schematron (.sch) to validate every file against; "
+    "repeatable. teikit:NAME names a schema shipped with teikit.",
 )
 @click.option(
     "--schematron",
@@ -308,28 +308,32 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     is_flag=True,
     help="Compile RELAX NG grammars whole instead of restricted to the names in use.",
 )
-def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar):
-    """Validate TEI files and folders (*.xml, recursively) against RELAX NG and Schematron.
+@click.option("--xinclude", is_flag=True,
+              help="Expand xi:include of local files inside the folders validated; problems at their own lines.")
+@click.option("--allow-empty", is_flag=True, help="Finding no .xml file is not an error.")
+def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
+             xinclude, allow_empty):
+    """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
-    Without --schema, --schematron or --tei-all, teikit's own schemas are used
-    (teikit:teikit.rng and teikit:teikit.sch). Any of those options replaces the
-    defaults; name a shipped schema to keep it, e.g. --schematron teikit:teikit.sch.
+    Each file's schemas, first that applies: --schema, --schematron or --tei-all
+    (for every file); the file's <?xml-model?> lines (local files or teikit:NAME;
+    remote schemas are never fetched); schemas = [...] under [tool.teikit.validate]
+    in a pyproject.toml (or [validate] in a teikit.toml) beside or above the file;
+    teikit's own schemas for teikit's own editions. Otherwise: an error.
 
     Exit status: 0 all files valid; 1 some file invalid or malformed; 2 usage
-    error (unknown option, missing path or schema, unreadable file).
+    error (unknown option, missing path or schema, no file found, unreadable
+    file) or a file that could not be checked.
     """
     from .files import write_atomic
-    from .report import format_file_text, format_report
     from .validate import load_schemas, validate_paths
+    from .validate.formats import format_file_text, format_report
 
-    rng = list(grammars) + ([tei_all] if tei_all else [])
-    schemas = load_schemas(
-        rng=[g for g in rng if not g.endswith(".xsd")],
-        xsd=[g for g in rng if g.endswith(".xsd")],
-        schematron=schematrons,
-        restrict=not full_grammar,
-        use_cache=not no_cache,
-    )
+    given = list(grammars) + ([tei_all] if tei_all else [])
+    schemas = None
+    if given or schematrons:
+        schemas = load_schemas(schemas=given, schematron=schematrons, restrict=not full_grammar,
+                               use_cache=not no_cache)
     # Text on a terminal streams file by file, so a long run shows progress.
     stream = format_name == "text" and not output
 
@@ -337,9 +341,14 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
         if stream and file_report.problems:
             click.echo(format_file_text(file_report), nl=False)
 
-    report = validate_paths(paths, schemas, jobs=jobs, on_file=echo_file)
+    report = validate_paths(paths, schemas, jobs=jobs, on_file=echo_file, xinclude=xinclude,
+                            allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
+                            chosen_by="option")
     if stream:
         if not quiet:
+            judged = report.judged_by()
+            if judged:
+                click.echo(judged)
             click.echo(report.summary())
     else:
         text = format_report(report, format_name)

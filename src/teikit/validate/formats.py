@@ -17,7 +17,7 @@ from dataclasses import asdict
 
 from lxml import etree
 
-from .validate import FileReport, Problem, Report
+from .report import FileReport, Problem, Report
 
 
 def _location(problem: Problem) -> str:

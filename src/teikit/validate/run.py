@@ -1,0 +1,262 @@
+"""A validation run: files → the schemas that judge each → one verdict per file, in parallel, in file order.
+
+The flow of :func:`validate_paths`:
+
+1. collect the files (:mod:`.collect`: folders recursively, ``*.xml``, sorted; none at all is an error);
+2. choose the schemas of each file (:mod:`.choose`) and load each distinct set once;
+3. scan each set's files for the element names they use, so that a RELAX NG grammar is compiled once
+   per set, restricted to those names (:mod:`teikit.relaxng`);
+4. check the files with :func:`teikit.parallel.map_in_order` (in this process with ``jobs=1``, else in
+   worker processes that compile the schemas once each, or in the caller's executor);
+5. gather one :class:`FileReport` per file, in the order of the files.
+
+Every verdict comes from lxml on the parsed tree. A malformed file is a :class:`Problem` like any other, so
+one bad file never stops a corpus run; a file above the parser's size limit and a file whose worker died
+get a problem that says they were not checked (exit 2); a path that cannot be read or a schema that cannot
+be loaded is a :class:`~teikit.errors.UsageError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .. import parallel, relaxng
+from ..errors import TeikitError, XMLInputError
+from ..xmlio import is_duplicate_id_error, max_xml_bytes, parse_xml, parse_xml_with_duplicate_ids
+from .choose import Chooser, SchemaChoice
+from .collect import collect_files
+from .locate import Locator
+from .report import ERROR, FileReport, Problem, Report
+from .schemas import SCHEMA_LOADERS, SchemaSet, load_schema
+from .xinclude import expand_includes
+
+
+def element_names(tree: etree._ElementTree) -> frozenset[str]:
+    """The local element names and "@"-attribute names in a tree (what grammars are restricted to)."""
+    return relaxng.names_in_tree(tree)
+
+
+def validate_tree(
+    tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tree>", names: frozenset[str] | None = None
+) -> FileReport:
+    """Check one parsed tree against every schema of the set.
+
+    ``names`` (local element names, a superset of those in the tree) saves a walk
+    over the tree when the caller knows them already.
+    """
+    if names is None:
+        names = element_names(tree) if schemas.needs_element_names else frozenset()
+    problems: list[Problem] = []
+    locator = Locator(tree, path)
+    for schema in schemas.schemas:
+        problems.extend(schema.check(tree, path, names, locator))
+    return FileReport(path, tuple(_sorted_problems(problems)), schemas.names)
+
+
+def validate_file(
+    path: str | Path,
+    schemas: SchemaSet,
+    names: frozenset[str] | None = None,
+    *,
+    xinclude_roots: tuple[Path, ...] | None = None,
+) -> FileReport:
+    """Check one file; malformed XML becomes a Problem, not an exception.
+
+    ``names``: a superset of the element and attribute names in the file, if known.
+    ``xinclude_roots``: expand ``xi:include`` of files inside these folders first (None: do not expand).
+    """
+    parsed = _parse_for_validation(path, xinclude_roots)
+    if parsed.failure is not None:
+        return parsed.failure
+    if schemas.needs_element_names and (names is None or parsed.included):
+        # Included files bring names a scan of the document's bytes did not see: take them from the tree.
+        tree_names = element_names(parsed.tree)
+        names = tree_names if names is None or not tree_names <= names else names
+    report = validate_tree(parsed.tree, schemas, parsed.source, names)
+    extra = [_problem_from_error(exc, parsed.source, "unique-id") for exc in parsed.repeats]
+    if any(problem.rule == "unique-id" for problem in report.problems):
+        extra = []  # a Schematron rule already reports every repeat, at both places
+    extra += [_problem_from_error(exc, exc.path or parsed.source, "xinclude") for exc in parsed.include_problems]
+    if not extra:
+        return report
+    return FileReport(parsed.source, tuple(_sorted_problems(extra + list(report.problems))), report.schemas)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A file as parsed for validation: its tree, or the report that it cannot be parsed."""
+
+    source: str
+    tree: etree._ElementTree | None
+    repeats: tuple[XMLInputError, ...] = ()
+    failure: FileReport | None = None
+    include_problems: tuple[TeikitError, ...] = ()
+    included: bool = False
+
+
+def _parse_for_validation(path: str | Path, xinclude_roots: tuple[Path, ...] | None = None) -> _Parsed:
+    source = str(path)
+    repeats: tuple[XMLInputError, ...] = ()
+    try:
+        tree = parse_xml(path)
+    except XMLInputError as exc:
+        if not is_duplicate_id_error(exc):
+            return _Parsed(source, None, failure=_unparsed_report(exc, source))
+        try:
+            tree, found = parse_xml_with_duplicate_ids(path)
+        except XMLInputError as again:
+            return _Parsed(source, None, failure=_unparsed_report(again, source))
+        repeats = tuple(found)
+    if xinclude_roots is None:
+        return _Parsed(source, tree, repeats)
+    include_problems = expand_includes(tree, Path(path), xinclude_roots)
+    return _Parsed(source, tree, repeats, include_problems=tuple(include_problems), included=True)
+
+
+def _unparsed_report(exc: XMLInputError, source: str) -> FileReport:
+    """A file the parser refused: malformed XML, or too big to parse (which is no verdict at all)."""
+    too_big = exc.message.startswith("the file is ") and "teikit's limit" in exc.message
+    if too_big:
+        message = f"not validated: {exc.message}"
+        hint = f"raise TEIKIT_MAX_XML_MB (now {max_xml_bytes() / 1048576:g}) if the machine has the memory"
+        problem = Problem(source, None, None, ERROR, f"{message} ({hint})", "too-big", None)
+        return FileReport(source, (problem,))
+    return FileReport(source, (_problem_from_error(exc, source, "well-formed"),))
+
+
+def _problem_from_error(exc: TeikitError, path: str, rule: str) -> Problem:
+    message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return Problem(path, exc.line, exc.column, ERROR, message, rule, None)
+
+
+def _sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
+
+
+# ---------------------------------------------------------------------------
+# Many files
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class CheckFiles:
+    """The work of a run for the files one schema set judges: picklable, compiled once per worker.
+
+    Equal (and hashed) by a token made at creation, so that a worker recognises the work it has
+    compiled already, whichever copy of it a task brings.
+    """
+
+    schemas: SchemaSet
+    names: frozenset[str] | None
+    chosen_by: str | None = None
+    xinclude_roots: tuple[Path, ...] | None = None
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CheckFiles) and other.token == self.token
+
+    def prepare(self) -> Callable[[Path], FileReport]:
+        if self.names is not None:
+            self.schemas.prepare(self.names)
+        return self.check
+
+    def check(self, path: Path) -> FileReport:
+        report = validate_file(path, self.schemas, self.names, xinclude_roots=self.xinclude_roots)
+        return FileReport(report.path, report.problems, self.schemas.names, self.chosen_by)
+
+
+def _crash_report(path: Path, reason: str) -> FileReport:
+    message = f"internal error: {reason}; this file has no verdict (please report it to teikit's maintainers)"
+    return FileReport(str(path), (Problem(str(path), None, None, ERROR, message, "internal-error", None),))
+
+
+def _names_in_files(files: Iterable[Path]) -> frozenset[str]:
+    found: set[str] = set()
+    for file in files:
+        found |= relaxng.element_names_in_file(file)
+    return frozenset(found)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    return parallel.default_jobs()
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    schemas: SchemaSet | None = None,
+    jobs: int | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+    *,
+    executor: Executor | None = None,
+    xinclude: bool = False,
+    allow_empty: bool = False,
+    restrict: bool = True,
+    use_cache: bool = True,
+    chosen_by: str | None = None,
+) -> Report:
+    """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
+
+    ``schemas`` judges every file; without it each file's schemas are chosen (see :mod:`.choose`:
+    ``xml-model`` lines, project configuration, teikit's own schemas for teikit editions), loaded with
+    ``restrict`` and ``use_cache``. ``jobs`` is the number of worker processes (default: all cores); 1
+    validates in this process. ``executor`` runs the checks instead (any ``concurrent.futures.Executor``).
+    ``xinclude`` expands local ``xi:include`` inside the folders given. ``on_file`` is called with each
+    FileReport in order.
+    """
+    paths = list(paths)
+    given = SchemaChoice((), chosen_by or "given") if schemas is not None else None
+    chooser = Chooser(given)
+    files = [file for file in collect_files(paths, allow_empty=allow_empty) if not chooser.excluded(file)]
+    roots = _xinclude_roots(paths) if xinclude else None
+    groups: dict[SchemaChoice, list[Path]] = {}
+    for file in files:
+        groups.setdefault(chooser.choose(file), []).append(file)
+    works: dict[SchemaChoice, CheckFiles] = {}
+    for choice, members in groups.items():
+        schema_set = schemas if given is not None else _load_choice(choice, restrict, use_cache)
+        assert schema_set is not None
+        # One grammar per set of schemas: restricted to the names used anywhere in its files, so that
+        # every file is checked against the same compiled grammar. A single file takes its names from its tree.
+        names = _names_in_files(members) if schema_set.needs_element_names and len(files) > 1 else None
+        works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
+    work_of = {file: works[choice] for choice, members in groups.items() for file in members}
+    pairs = [(work_of[file], file) for file in files]
+    reports = parallel.map_in_order(
+        pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=_crash_report, order=None
+    )
+    names: dict[str, None] = {}
+    for work in works.values():
+        names.update(dict.fromkeys(work.schemas.names))
+    return Report(tuple(reports), tuple(names))
+
+
+def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:
+    loaded = [load_schema(spec, SCHEMA_LOADERS[kind], restrict=restrict, use_cache=use_cache)
+              for spec, kind in choice.specs]
+    return SchemaSet(loaded)
+
+
+def _xinclude_roots(paths: list[str | Path]) -> tuple[Path, ...]:
+    """The folders includes may reach: each folder given, and the folder of each file given."""
+    roots = []
+    for path in map(Path, paths):
+        roots.append(path.resolve() if path.is_dir() else path.resolve().parent)
+    return tuple(dict.fromkeys(roots))
