@@ -53,3 +53,38 @@ def tei_all_schema():
     from teikit.xmlio import parse_xml
 
     return etree.RelaxNG(parse_xml(TEI_ALL))
+
+
+def teikit_imports(path: Path, text: str | None = None) -> set[str]:
+    """Every teikit module a source file imports, dotted (``teikit.read``), whatever the import's form.
+
+    ``import teikit.x``, ``from teikit.x import y``, ``from . import a, b`` and ``from ..x import y`` at any
+    relative level: each name of a ``from … import`` may itself be a module, so each is counted.
+    ``text`` is the code to read as if it were at ``path`` (default: the file's own text).
+    """
+    import ast
+
+    src = REPO / "src"
+    package = list(path.relative_to(src).parent.parts)  # a module's package; an __init__'s package is itself
+    found: set[str] = set()
+    code = path.read_text(encoding="utf-8") if text is None else text
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "teikit"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+            else:
+                base = []
+            module = base + (node.module.split(".") if node.module else [])
+            if not module or module[0] != "teikit":
+                continue
+            found.add(".".join(module))
+            found |= {".".join([*module, alias.name]) for alias in node.names}
+    return found
+
+
+def imports_a_stage(path: Path, stages: set[str], text: str | None = None) -> set[str]:
+    """The imports of ``path`` that reach one of teikit's ``stages`` (first-level module names): ``teikit.read``…"""
+    reached = {".".join(name.split(".")[:2]) for name in teikit_imports(path, text) if len(name.split(".")) > 1}
+    return {name for name in reached if name.split(".")[1] in stages}
