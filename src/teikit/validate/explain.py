@@ -23,6 +23,7 @@ MAX_EXPECTED = 10
 # How many structural problems one file reports at most (beyond libxml2's own).
 MAX_FINDINGS = 100
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+TEI_NS = "http://www.tei-c.org/ns/1.0"
 
 
 def _tag(node: etree._Element) -> str:
@@ -130,12 +131,29 @@ def explain_relaxng(
         # libxml2's other messages are those of the document with these values corrected: the
         # ones about the same mistake go, the ones about other mistakes stay.
         entries = _entries_with_values_corrected(tree, outside, validator)
+    # libxml2 backtracks through the ancestors of a mistake and blames them too ("Element front has extra
+    # content: docTitle" for a bad date further down): a message is kept only when teikit can confirm it (the
+    # replay of a content model, an attribute, a datatype, stray text, a namespace); the unconfirmed ones
+    # are shown only when nothing else explains why the document is invalid.
+    unconfirmed: list[tuple[etree._Element | None, int | None, str, str]] = []
     for entry in entries:
         node = _node_at(tree, entry.path)
         kind = entry.type_name.replace("RELAXNG_ERR_", "relaxng-").lower().replace("_", "-")
         attribute = _INVALID_ATTRIBUTE.match(entry.message)
         if attribute and node is not None:
-            add(node, entry.line, _attribute_message(node, attribute.group(1), models), "relaxng-attribute")
+            message = _attribute_message(node, attribute.group(1), models, tree)
+            rule = "relaxng-id" if message.startswith("xml:id '") else "relaxng-attribute"
+            add(node, entry.line, message, rule)
+            continue
+        confirmed = _confirmed_message(entry, node, models)
+        if confirmed is not None:
+            target, message, rule, line = confirmed
+            if id(target) not in explained:
+                explained.add(id(target))
+                if line is None:
+                    add(target, entry.line, message, rule)
+                else:  # text has no node of its own: its line, no column
+                    problems.append(Problem(locator.source_of(target), line, None, ERROR, message, rule, schema))
             continue
         # Which element's children to replay: the parent of an unexpected element, or the element itself.
         subject = node
@@ -156,7 +174,7 @@ def explain_relaxng(
             continue
         if node is not None and id(node) in explained:
             continue
-        add(node, entry.line, _plain_message(entry.message, node), kind)
+        unconfirmed.append((node, entry.line, _unconfirmed_message(entry.message, node), kind))
     # libxml2 stops inside a subtree at its first error (and says nothing at all when the
     # restricted grammar is notAllowed); replaying every element finds the others, as jing would.
     for target, message in _all_findings(tree.getroot(), models):
@@ -164,9 +182,82 @@ def explain_relaxng(
             explained.add(id(target))
             add(target, None, message, "relaxng-content")
     if not problems:
+        for node, line, message, kind in unconfirmed[:1]:
+            add(node, line, message, kind)
+    if not problems:
         root = tree.getroot()
         add(root, None, f"the document (root <{_tag(root)}>) does not match the schema", "relaxng")
     return problems
+
+
+_TYPE_VALUE = re.compile(r"Type (\S+) doesn't allow value '(.*)'")
+_EXTRA_CONTENT = re.compile(r"Element (\S+) has extra content: (\S+)")
+
+
+def _confirmed_message(
+    entry, node: etree._Element | None, models: relaxng.ContentModels
+) -> tuple[etree._Element, str, str, int | None] | None:
+    """(where, message, rule, line if not the node's) for the errors whose cause teikit can name exactly."""
+    if node is None:
+        return None
+    message = entry.message
+    if entry.type_name == "RELAXNG_ERR_ELEMNONS":
+        expected = _expected_namespace(node, models)
+        where = f'add xmlns="{expected}" to the root element' if expected else "declare its namespace"
+        message = f"element <{_tag(node)}> is in no namespace, but the schema expects one ({where})"
+        return node, message, "relaxng-namespace", None
+    if "expect text" in message or message.endswith("has extra content: text"):
+        text_node, line, text = _stray_text(node)
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        return text_node, f'<{_tag(node)}> may not contain text here; found "{shown}"', "relaxng-text", line
+    typed = _TYPE_VALUE.match(message)
+    if typed:
+        datatype, value = typed.groups()
+        key = next((k for k, v in node.items() if v == value), None)
+        where = f"@{_attribute_display_name(key, node)} on <{_tag(node)}>" if key else f"<{_tag(node)}>"
+        return node, (f'the value "{value}" of {where} is not valid there (the schema\'s datatype, '
+                      f"{datatype} or another it allows, does not accept it)"), "relaxng-datatype", None
+    return None
+
+
+def _expected_namespace(node: etree._Element, models: relaxng.ContentModels) -> str | None:
+    """The TEI namespace, when the grammar has elements of this local name there (the usual slip)."""
+    return TEI_NS if models.patterns_for((TEI_NS, _tag(node))) else None
+
+
+def _stray_text(node: etree._Element) -> tuple[etree._Element, int | None, str]:
+    """The first non-blank text directly inside ``node``, and the line it starts on (counted from neighbours)."""
+    children = list(node)
+    pieces = [(node.text, None, children[0] if children else None)]
+    pieces += [(child.tail, child, children[i + 1] if i + 1 < len(children) else None)
+               for i, child in enumerate(children)]
+    for text, before, after in pieces:
+        if not text or not text.strip():
+            continue
+        stripped = text.lstrip()
+        start = len(text) - len(stripped)
+        if after is not None and after.sourceline:
+            line = after.sourceline - text[start:].count("\n")
+        elif before is None and node.sourceline:
+            line = node.sourceline + text[:start].count("\n")
+        elif before is not None and before.sourceline:
+            inside = etree.tostring(before, with_tail=False).count(b"\n")
+            line = before.sourceline + inside + text[:start].count("\n")
+        else:
+            line = None
+        return node, line, " ".join(stripped.split())
+    return node, None, ""
+
+
+def _unconfirmed_message(message: str, node: etree._Element | None) -> str:
+    extra = _EXTRA_CONTENT.match(message)
+    if extra and node is not None:
+        parent = node.getparent()
+        inside = f" in <{_tag(parent)}>" if parent is not None else ""
+        values = ", ".join(f'@{_attribute_display_name(k, node)}="{v}"' for k, v in node.items())
+        check = f"check the values of its attributes ({values}) and its content" if values else "check its content"
+        return f"element <{_tag(node)}> may appear here{inside}, but does not match the schema as written: {check}"
+    return _plain_message(message, node)
 
 
 def _all_findings(root: etree._Element, models: relaxng.ContentModels, limit: int = MAX_FINDINGS):
@@ -182,7 +273,22 @@ def _all_findings(root: etree._Element, models: relaxng.ContentModels, limit: in
                     return
 
 
-def _attribute_message(node: etree._Element, attribute: str, models: relaxng.ContentModels) -> str:
+_NCNAME = re.compile(r"^[^\W\d][\w.-]*$")
+
+
+def bad_id_message(value: str) -> str:
+    """Why an xml:id is not an identifier: it must be an XML name without a colon (XML Namespaces, NCName)."""
+    suggestion = re.sub(r"[^\w.-]", "_", value)
+    if not re.match(r"^[^\W\d]", suggestion):
+        suggestion = "id_" + suggestion
+    return (f"xml:id '{value}' is not a valid identifier: an xml:id is a name that starts with a letter or _ "
+            f"and has no colon or space (for example '{suggestion}')")
+
+
+def _attribute_message(
+    node: etree._Element, attribute: str, models: relaxng.ContentModels, tree: etree._ElementTree | None = None
+) -> str:
+    """What is wrong with an attribute libxml2 calls invalid (an xml:id problem starts "xml:id '")."""
     declared, any_name = models.attribute_names(_name(node))
     local = attribute.split(":")[-1]
     # libxml2 names an attribute by its local name; find it to show its prefix (xml:id, not id).
@@ -193,10 +299,19 @@ def _attribute_message(node: etree._Element, attribute: str, models: relaxng.Con
     )
     shown = _attribute_display_name(key, node)
     value = node.get(key)
+    namespace = etree.QName(key).namespace if key.startswith("{") else None
+    if key == f"{{{XML_NS}}}id" and value is not None:
+        if not _NCNAME.match(value):
+            return bad_id_message(value)
+        if tree is not None and len(tree.xpath("//@xml:id[. = $v]", v=value)) > 1:
+            return f"xml:id '{value}' is used more than once (give every element its own xml:id)"
+    if namespace and namespace != XML_NS and local in declared:
+        return (f"attribute @{shown} is not allowed on <{_tag(node)}>: its attributes are in no namespace "
+                f"(write @{local}, without a prefix)")
     allowed = models.closed_values(_name(node), _split_tag(key)) if value is not None else None
     if allowed is not None and not allowed.allows(value):
         return _value_not_in_list_message(node, key, allowed)
-    if local in declared or any_name:
+    if (local in declared and namespace in (None, XML_NS)) or any_name:
         return f'the value "{value}" of @{shown} on <{_tag(node)}> is not valid for that attribute'
     return f"attribute @{shown} is not allowed on <{_tag(node)}>"
 

@@ -18,6 +18,7 @@ be loaded is a :class:`~teikit.errors.UsageError` (exit 2).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
@@ -28,9 +29,10 @@ from lxml import etree
 
 from .. import parallel, relaxng
 from ..errors import TeikitError, XMLInputError
-from ..xmlio import is_duplicate_id_error, max_xml_bytes, parse_xml, parse_xml_with_duplicate_ids
+from ..xmlio import max_xml_bytes, parse_xml, safe_parser
 from .choose import Chooser, SchemaChoice
 from .collect import collect_files
+from .explain import bad_id_message
 from .locate import Locator
 from .report import ERROR, FileReport, Problem, Report
 from .schemas import SCHEMA_LOADERS, SchemaSet, load_schema
@@ -79,13 +81,19 @@ def validate_file(
         tree_names = element_names(parsed.tree)
         names = tree_names if names is None or not tree_names <= names else names
     report = validate_tree(parsed.tree, schemas, parsed.source, names)
-    extra = [_problem_from_error(exc, parsed.source, "unique-id") for exc in parsed.repeats]
-    if any(problem.rule == "unique-id" for problem in report.problems):
-        extra = []  # a Schematron rule already reports every repeat, at both places
-    extra += [_problem_from_error(exc, exc.path or parsed.source, "xinclude") for exc in parsed.include_problems]
-    if not extra:
+    problems = list(report.problems)
+    id_problems = [_problem_from_error(exc, parsed.source, rule) for rule, exc in parsed.id_problems]
+    if id_problems:
+        # The parse found these identifiers first, at the attribute itself: the grammar's word on them goes.
+        lines = {problem.line for problem in id_problems}
+        problems = [p for p in problems if not (p.rule == "relaxng-id" and p.line in lines)]
+        if any(problem.rule == "unique-id" for problem in problems):  # a Schematron rule reports repeats
+            id_problems = [problem for problem in id_problems if problem.rule != "unique-id"]
+    extra = id_problems + [_problem_from_error(exc, exc.path or parsed.source, "xinclude")
+                           for exc in parsed.include_problems]
+    if not extra and len(problems) == len(report.problems):
         return report
-    return FileReport(parsed.source, tuple(_sorted_problems(extra + list(report.problems))), report.schemas)
+    return FileReport(parsed.source, tuple(_sorted_problems(extra + problems)), report.schemas)
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ class _Parsed:
 
     source: str
     tree: etree._ElementTree | None
-    repeats: tuple[XMLInputError, ...] = ()
+    id_problems: tuple[tuple[str, XMLInputError], ...] = ()  # (rule, error): repeated or malformed xml:ids
     failure: FileReport | None = None
     include_problems: tuple[TeikitError, ...] = ()
     included: bool = False
@@ -102,21 +110,62 @@ class _Parsed:
 
 def _parse_for_validation(path: str | Path, xinclude_roots: tuple[Path, ...] | None = None) -> _Parsed:
     source = str(path)
-    repeats: tuple[XMLInputError, ...] = ()
+    id_problems: tuple[tuple[str, XMLInputError], ...] = ()
     try:
         tree = parse_xml(path)
     except XMLInputError as exc:
-        if not is_duplicate_id_error(exc):
+        if _id_error(exc.message) is None:
             return _Parsed(source, None, failure=_unparsed_report(exc, source))
         try:
-            tree, found = parse_xml_with_duplicate_ids(path)
+            tree, id_problems = _parse_keeping_id_errors(path)
         except XMLInputError as again:
             return _Parsed(source, None, failure=_unparsed_report(again, source))
-        repeats = tuple(found)
     if xinclude_roots is None:
-        return _Parsed(source, tree, repeats)
+        return _Parsed(source, tree, id_problems)
     include_problems = expand_includes(tree, Path(path), xinclude_roots)
-    return _Parsed(source, tree, repeats, include_problems=tuple(include_problems), included=True)
+    return _Parsed(source, tree, id_problems, include_problems=tuple(include_problems), included=True)
+
+
+# libxml2 checks xml:id while parsing (XML ID 1.0) and calls a repeat or a malformed value an error of the
+# parse, although the document is well-formed: those are validity problems, reported as such.
+_DUPLICATE_ID = re.compile(r"ID (\S+) already defined")
+_BAD_ID = re.compile(r"xml:id : attribute value (.*) is not an NCName")
+
+
+def _id_error(message: str) -> tuple[str, str] | None:
+    """(rule, message) when a parse error is only about an xml:id; else None."""
+    if message.startswith("xml:id '") and message.endswith("is used more than once"):
+        return "unique-id", message
+    duplicate = _DUPLICATE_ID.search(message)
+    if duplicate:
+        return "unique-id", f"xml:id '{duplicate.group(1)}' is used more than once"
+    bad = _BAD_ID.search(message)
+    if bad:
+        return "xml-id", bad_id_message(bad.group(1))
+    return None
+
+
+def _parse_keeping_id_errors(path: str | Path) -> tuple[etree._ElementTree, tuple[tuple[str, XMLInputError], ...]]:
+    """Parse a file whose only faults are xml:id values; one problem per fault. Any other fault is raised."""
+    source = str(path)
+    parser = safe_parser(recover=True)
+    with open(path, "rb") as handle:
+        tree = etree.parse(handle, parser, base_url=source)
+    found = []
+    for entry in parser.error_log.filter_from_errors():
+        message = (entry.message or "unreadable XML").strip()
+        kind = _id_error(message)
+        if kind is None:
+            raise XMLInputError(f"malformed XML: {message}", source, entry.line, entry.column,
+                                "fix the XML so that it is well-formed")
+        rule, text = kind
+        hint = "give every element its own xml:id" if rule == "unique-id" else None
+        found.append((rule, XMLInputError(text, source, entry.line, entry.column, hint)))
+    dtd = tree.docinfo.internalDTD
+    for entity in dtd.entities() if dtd is not None else ():
+        raise XMLInputError(f"the document declares the entity '{entity.name}'; teikit never expands DTD entities",
+                            source, hint="replace entity references with the characters themselves")
+    return tree, tuple(found)
 
 
 def _unparsed_report(exc: XMLInputError, source: str) -> FileReport:
