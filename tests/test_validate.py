@@ -531,18 +531,21 @@ def mixed_report(letter_schemas):
 
 def test_text_format_groups_per_file_and_ends_with_the_summary(mixed_report):
     lines = format_report(mixed_report, "text").splitlines()
-    assert lines[-1] == "5 files, 4 invalid, 4 errors"
+    assert lines[-2:] == ["judged by letter.rng (given)", "5 files, 4 invalid, 4 errors"]
     assert any(
         re.fullmatch(r".+closer-first\.xml:3:3: error: element <closer> .+ \[relaxng-content\]", x)
         for x in lines
     )
-    paths = [line.split(":")[0] for line in lines[:-1]]
+    paths = [line.split(":")[0] for line in lines[:-2]]
     assert paths == sorted(paths)
 
 
 def test_json_format_parses_back(mixed_report):
     data = json.loads(format_report(mixed_report, "json"))
-    assert data["summary"] == {"files": 5, "invalid": 4, "errors": 4, "warnings": 0, "valid": False}
+    assert data["summary"] == {"files": 5, "invalid": 4, "errors": 4, "warnings": 0, "valid": False,
+                               "not_checked": 0}
+    assert {(tuple(f["schemas"]), f["chosen_by"], f["checked"]) for f in data["files"]} == {
+        (("letter.rng",), "given", True)}
     first = data["files"][0]["problems"][0]
     assert set(first) == {"path", "line", "column", "severity", "message", "rule", "schema"}
 
@@ -555,6 +558,7 @@ def test_junit_format_parses_back(mixed_report):
     closer_first = next(c for c in cases if c.get("name").endswith("closer-first.xml"))
     assert "expected <opener>" in closer_first.find("failure").text
     assert closer_first.find("failure").get("type") == "relaxng-content"
+    assert {c.find("properties/property[@name='schemas']").get("value") for c in cases} == {"letter.rng (given)"}
 
 
 def test_github_format_is_workflow_commands(mixed_report):
@@ -565,7 +569,7 @@ def test_github_format_is_workflow_commands(mixed_report):
     )
     assert any(re.fullmatch(pattern, line) for line in lines)
     assert all(line.startswith("::error file=") for line in lines[:-1])
-    assert lines[-1] == "::notice title=teikit validate::5 files, 4 invalid, 4 errors"
+    assert lines[-1] == "::notice title=teikit validate::5 files, 4 invalid, 4 errors; judged by letter.rng (given)"
 
 
 def test_every_registered_format_is_a_cli_choice():

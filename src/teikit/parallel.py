@@ -26,12 +26,11 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import UsageError
 
 Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 # Works compiled in this thread, by the work itself (works are hashable; see Work).
 _PREPARED = threading.local()
@@ -40,12 +39,12 @@ _PREPARED = threading.local()
 START_METHOD = "spawn"
 
 
-class Work(Protocol[Item, Result]):
+class Work(Protocol):
     """What to do with each item: hashable and picklable, compiled once per worker by ``prepare``."""
 
     def __hash__(self) -> int: ...
 
-    def prepare(self) -> Callable[[Item], Result]: ...
+    def prepare(self) -> Callable[[Any], Any]: ...
 
 
 class Crash(Generic[Item]):
@@ -129,14 +128,14 @@ def batch_size(count: int, jobs: int) -> int:
 
 
 def map_in_order(
-    pairs: Sequence[tuple[Work, Item]],
+    pairs: Sequence[tuple[Work, Any]],
     *,
     jobs: int | None = None,
     executor: Executor | None = None,
-    on_result: Callable[[object], None] | None = None,
-    on_crash: Callable[[Item, str], Result],
-    order: Callable[[Item], int] | None = None,
-) -> list[Result]:
+    on_result: Callable[[Any], None] | None = None,
+    on_crash: Callable[[Any, str], Any],
+    order: Callable[[Any], int] | None = None,
+) -> list[Any]:
     """Run every ``(work, item)``; the results in the order of ``pairs``, ``on_result`` called in that order.
 
     ``on_crash(item, reason)`` makes the result of an item whose worker died or raised an unexpected
@@ -149,10 +148,10 @@ def map_in_order(
         raw: Iterator[object] = _in_this_process(pairs)
     else:
         raw = _in_pool(pairs, jobs, executor, order)
-    results: list[Result] = []
+    results: list[Any] = []
     for (_, item), outcome in zip(pairs, raw, strict=True):
         result = on_crash(item, outcome.reason) if isinstance(outcome, Crash) else outcome
-        results.append(result)  # type: ignore[arg-type]
+        results.append(result)
         if on_result:
             on_result(result)
     return results

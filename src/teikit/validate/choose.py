@@ -87,8 +87,8 @@ class Chooser:
         config = self.config_for(file)
         return config is not None and config.excludes(file)
 
-    def choose(self, file: Path) -> SchemaChoice | None:
-        """The schemas for ``file``; None when it is not well-formed enough to tell (its report will say so)."""
+    def choose(self, file: Path) -> SchemaChoice:
+        """The schemas for ``file`` (none when it is not well-formed enough to tell: its report will say so)."""
         if self.given is not None:
             return self.given
         head = read_head(file)

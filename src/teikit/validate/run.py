@@ -45,17 +45,23 @@ def element_names(tree: etree._ElementTree) -> frozenset[str]:
 
 
 def validate_tree(
-    tree: etree._ElementTree, schemas: SchemaSet, path: str = "<tree>", names: frozenset[str] | None = None
+    tree: etree._ElementTree,
+    schemas: SchemaSet,
+    path: str = "<tree>",
+    names: frozenset[str] | None = None,
+    *,
+    origins: list | tuple = (),
 ) -> FileReport:
     """Check one parsed tree against every schema of the set.
 
     ``names`` (local element names, a superset of those in the tree) saves a walk
-    over the tree when the caller knows them already.
+    over the tree when the caller knows them already. ``origins``: (element, file)
+    for elements an ``xi:include`` brought in (see :mod:`.xinclude`).
     """
     if names is None:
         names = element_names(tree) if schemas.needs_element_names else frozenset()
     problems: list[Problem] = []
-    locator = Locator(tree, path)
+    locator = Locator(tree, path, origins)
     for schema in schemas.schemas:
         problems.extend(schema.check(tree, path, names, locator))
     return FileReport(path, tuple(_sorted_problems(problems)), schemas.names)
@@ -80,7 +86,7 @@ def validate_file(
         # Included files bring names a scan of the document's bytes did not see: take them from the tree.
         tree_names = element_names(parsed.tree)
         names = tree_names if names is None or not tree_names <= names else names
-    report = validate_tree(parsed.tree, schemas, parsed.source, names)
+    report = validate_tree(parsed.tree, schemas, parsed.source, names, origins=parsed.origins)
     problems = list(report.problems)
     id_problems = [_problem_from_error(exc, parsed.source, rule) for rule, exc in parsed.id_problems]
     if id_problems:
@@ -106,6 +112,7 @@ class _Parsed:
     failure: FileReport | None = None
     include_problems: tuple[TeikitError, ...] = ()
     included: bool = False
+    origins: tuple = ()
 
 
 def _parse_for_validation(path: str | Path, xinclude_roots: tuple[Path, ...] | None = None) -> _Parsed:
@@ -122,8 +129,9 @@ def _parse_for_validation(path: str | Path, xinclude_roots: tuple[Path, ...] | N
             return _Parsed(source, None, failure=_unparsed_report(again, source))
     if xinclude_roots is None:
         return _Parsed(source, tree, id_problems)
-    include_problems = expand_includes(tree, Path(path), xinclude_roots)
-    return _Parsed(source, tree, id_problems, include_problems=tuple(include_problems), included=True)
+    include_problems, origins = expand_includes(tree, Path(path), xinclude_roots)
+    return _Parsed(source, tree, id_problems, include_problems=tuple(include_problems), included=True,
+                   origins=tuple(origins))
 
 
 # libxml2 checks xml:id while parsing (XML ID 1.0) and calls a repeat or a malformed value an error of the
@@ -291,10 +299,10 @@ def validate_paths(
     reports = parallel.map_in_order(
         pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=_crash_report, order=None
     )
-    names: dict[str, None] = {}
+    used: dict[str, None] = {}
     for work in works.values():
-        names.update(dict.fromkeys(work.schemas.names))
-    return Report(tuple(reports), tuple(names))
+        used.update(dict.fromkeys(work.schemas.names))
+    return Report(tuple(reports), tuple(used))
 
 
 def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:

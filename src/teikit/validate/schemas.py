@@ -362,7 +362,9 @@ def load_schemas(
     ``use_cache`` keeps those restricted grammars on disk between runs.
     """
     kinds = SCHEMA_LOADERS
-    specs = [(spec, kinds["relaxng"]) for spec in rng] + [(spec, kinds["xsd"]) for spec in xsd]
+    specs: list[tuple[str | Path, SchemaKind | None]] = []
+    specs += [(spec, kinds["relaxng"]) for spec in rng]
+    specs += [(spec, kinds["xsd"]) for spec in xsd]
     specs += [(spec, None) for spec in schemas]
     specs += [(spec, kinds["schematron"]) for spec in schematron]
     if not specs:

@@ -3,8 +3,9 @@
 Only files inside the folders being validated are included (resolved through symbolic links, so no
 ``../`` or link escapes them); a remote ``href`` is never fetched. Each included file is parsed by teikit's
 one safe parser, so it obeys the same rules as any document (no entities, no DTD, size limit). The
-included elements keep their own ``sourceline``, and carry an ``xml:base`` naming their file (the base-URI
-fixup XInclude 1.0 asks for), so a problem inside them is reported at the included file's line.
+included elements keep their own ``sourceline``, and the run keeps which file each included element came
+from, so a problem inside them is reported at the included file's line. No ``xml:base`` is added (XInclude's
+base-URI fixup): a grammar that does not allow ``xml:base`` would reject every included element.
 
 Supported: ``parse="xml"`` (the default) and ``parse="text"``; ``xpointer`` as a bare ``xml:id`` or as
 ``xmlns(p=uri)…xpointer(XPath)``; ``xi:fallback`` when the target is missing.
@@ -19,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import TeikitError, XMLInputError
-from ..xmlio import XML_NS, parse_xml
+from ..xmlio import parse_xml
 
 XI_NS = "http://www.w3.org/2001/XInclude"
 INCLUDE = f"{{{XI_NS}}}include"
@@ -34,28 +35,50 @@ class XIncludeError(TeikitError):
     """An ``xi:include`` that cannot be followed: where it is and why."""
 
 
-def expand_includes(tree: etree._ElementTree, source: Path, roots: tuple[Path, ...]) -> list[XIncludeError]:
-    """Replace every ``xi:include`` in ``tree`` by what it names; the includes that could not be followed."""
+Origins = list[tuple[etree._Element, str]]
+
+
+def expand_includes(tree: etree._ElementTree, source: Path, roots: tuple[Path, ...]) -> tuple[
+        list[XIncludeError], Origins]:
+    """Replace every ``xi:include`` in ``tree`` by what it names.
+
+    Returns the includes that could not be followed, and (element, file) for each element brought in: the
+    elements themselves, kept alive, so that a problem's node can be traced back to its file.
+    """
     problems: list[XIncludeError] = []
-    _expand(tree.getroot(), source.resolve(), roots, (source.resolve(),), problems)
-    return problems
-
-
-def _expand(root: etree._Element, source: Path, roots: tuple[Path, ...], stack: tuple[Path, ...],
-            problems: list[XIncludeError]) -> None:
-    for include in list(root.iter(INCLUDE)):
+    origins: Origins = []
+    source = source.resolve()
+    root = tree.getroot()
+    queue: list[tuple[etree._Element, Path, tuple[Path, ...]]] = [
+        (include, source, (source,)) for include in root.iter(INCLUDE)]
+    while queue:
+        include, base, stack = queue.pop(0)
+        inner_stack: tuple[Path, ...]
         try:
-            replacement = _included(include, source, roots, stack, problems)
+            nodes, target = _included(include, base, roots, stack)
+            inner_base, inner_stack = target, (*stack, target)
         except XIncludeError as exc:
             fallback = include.find(FALLBACK)
-            replacement = list(fallback) if fallback is not None else []
+            nodes = list(fallback) if fallback is not None else []
+            inner_base, inner_stack = base, stack
             if fallback is None:
                 problems.append(exc)
-        _replace(include, replacement, fallback_text=None)
+        if include is tree.getroot():
+            raise_root = XIncludeError("the root element is an xi:include: nothing to validate", source, None)
+            problems.append(raise_root)
+            continue
+        _replace(include, nodes)
+        for node in nodes:
+            if isinstance(node, etree._Element):
+                if inner_base != base:
+                    origins.append((node, str(inner_base)))
+                queue.extend((inner, inner_base, inner_stack) for inner in node.iter(INCLUDE))
+    return problems, origins
 
 
-def _included(include: etree._Element, source: Path, roots: tuple[Path, ...], stack: tuple[Path, ...],
-              problems: list[XIncludeError]) -> list:
+def _included(include: etree._Element, source: Path, roots: tuple[Path, ...], stack: tuple[Path, ...]) -> tuple[
+        list, Path]:
+    """Copies of what an include names (elements and strings), and the file they come from."""
     href = include.get("href", "")
     line = include.sourceline
     if not href:
@@ -75,21 +98,17 @@ def _included(include: etree._Element, source: Path, roots: tuple[Path, ...], st
     if target in stack or len(stack) > MAX_DEPTH:
         raise XIncludeError(f"xi:include of {href} includes itself (a loop)", source, line)
     if include.get("parse", "xml") == "text":
-        return [target.read_text(encoding=include.get("encoding") or "utf-8", errors="replace")]
+        return [target.read_text(encoding=include.get("encoding") or "utf-8", errors="replace")], target
     try:
         included = parse_xml(target)
     except XMLInputError as exc:
         raise XIncludeError(f"xi:include of {href}: {exc.message}", exc.path, exc.line, exc.column) from None
-    _expand(included.getroot(), target, roots, (*stack, target), problems)
-    selected = _select(included, include.get("xpointer"), href, source, line)
     nodes = []
-    for node in selected:
+    for node in _select(included, include.get("xpointer"), href, source, line):
         twin = copy.deepcopy(node)  # keeps each element's sourceline
         twin.tail = None
-        if isinstance(twin.tag, str):
-            twin.set(f"{{{XML_NS}}}base", str(target))
         nodes.append(twin)
-    return nodes
+    return nodes, target
 
 
 def _select(document: etree._ElementTree, pointer: str | None, href: str, source: Path, line: int | None) -> list:
@@ -109,16 +128,10 @@ def _select(document: etree._ElementTree, pointer: str | None, href: str, source
     return [node for node in found if isinstance(node, etree._Element)]
 
 
-def _replace(include: etree._Element, nodes: list, fallback_text: str | None) -> None:
+def _replace(include: etree._Element, nodes: list) -> None:
     """Put ``nodes`` (elements and strings) where ``include`` is, keeping the text that followed it."""
     parent = include.getparent()
     tail = include.tail or ""
-    if parent is None:  # the root itself is an include: only one element can take its place
-        elements = [node for node in nodes if isinstance(node, etree._Element)]
-        if elements:
-            root_tree = include.getroottree()
-            root_tree._setroot(elements[0])
-        return
     position = parent.index(include)
     parent.remove(include)
     previous = parent[position - 1] if position > 0 else None
