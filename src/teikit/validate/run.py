@@ -296,9 +296,13 @@ def validate_paths(
         works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
     work_of = {file: works[choice] for choice, members in groups.items() for file in members}
     pairs = [(work_of[file], file) for file in files]
-    reports = parallel.map_in_order(
-        pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=_crash_report, order=None
-    )
+
+    def crashed(file: Path, reason: str) -> FileReport:
+        restricted = work_of[file].schemas.needs_element_names
+        return _crash_report(file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason
+                                             else ""))
+
+    reports = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=crashed)
     used: dict[str, None] = {}
     for work in works.values():
         used.update(dict.fromkeys(work.schemas.names))
