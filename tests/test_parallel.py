@@ -149,6 +149,38 @@ def test_a_render_worker_that_dies_fails_its_file_only(tmp_path, monkeypatch):
     assert written == ["a.html", "a.txt", "b.html", "b.txt", "c.html", "c.txt"]
 
 
+class KilledByCompiling(KillingSchema):
+    """A schema whose compilation kills its process, as the restricted grammar of a crash in libxml2 would."""
+
+    def __reduce__(self):
+        return (KilledByCompiling, ())
+
+    def prepare(self, names):
+        if os.environ.get("TEIKIT_TEST_PARENT") != str(os.getpid()):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_schemas_whose_compilation_kills_every_worker_give_every_file_an_internal_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEIKIT_TEST_PARENT", str(os.getpid()))  # the killer spares this process
+    corpus = letters_copy(tmp_path, copies=3)
+    schemas = SchemaSet([*load_schemas(rng=[LETTER_RNG]).schemas, KilledByCompiling()])
+    report = validate_paths([corpus], schemas, jobs=2)
+    assert report.file_count == 12 and report.unchecked_count == 12 and report.exit_code == 2
+    assert all("while compiling the schemas" in f.problems[0].message and "--full-grammar" in f.problems[0].message
+               for f in report.files)
+
+
+def test_two_files_that_kill_their_workers_are_both_found(tmp_path):
+    corpus = letters_copy(tmp_path, copies=2)
+    for name in ("part0/kill-me.xml", "part1/kill-me.xml"):
+        shutil.copy(LETTERS / "good.xml", corpus / name)
+    schemas = SchemaSet([*load_schemas(rng=[LETTER_RNG]).schemas, KillingSchema()])
+    report = validate_paths([corpus], schemas, jobs=2)
+    unchecked = sorted(Path(f.path).relative_to(corpus).as_posix() for f in report.files if not f.checked)
+    assert unchecked == ["part0/kill-me.xml", "part1/kill-me.xml"]
+    assert report.file_count == 10 and report.invalid_count == 2 + 2 * 3  # the 2 unchecked, 3 invalid letters a copy
+
+
 # --------------------------------------------------------------------------- threads
 
 

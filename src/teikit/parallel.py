@@ -34,6 +34,9 @@ Item = TypeVar("Item")
 
 # Works compiled in this thread, by the work itself (works are hashable; see Work).
 _PREPARED = threading.local()
+# How many prepared works a thread keeps: a caller's long-lived executor serves run after run, and each
+# run's work holds compiled schemas; the oldest are let go.
+KEEP_PREPARED = 4
 # "spawn" everywhere: the workers start from a fresh interpreter, so the caller's threads, locks and open files
 # are never copied into them, and the behaviour is the one macOS and Windows have anyway.
 START_METHOD = "spawn"
@@ -70,6 +73,8 @@ def _prepared(work: Hashable) -> Callable:
     function = cache.get(work)
     if function is None:
         function = cache[work] = work.prepare()  # type: ignore[attr-defined]
+        while len(cache) > KEEP_PREPARED and getattr(_PREPARED, "by_index", None) is None:
+            del cache[next(iter(cache))]
     if isinstance(function, _Failed):
         raise function.error
     return function
@@ -165,6 +170,15 @@ def _in_this_process(pairs: list[tuple[Work, object]]) -> Iterator[object]:
         yield _run_one(work, item, prepared[work])
 
 
+def _own_pool(jobs: int, works: tuple) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=_initialise,
+        initargs=(works,),
+    )
+
+
 def _in_pool(
     pairs: list[tuple[Work, object]], jobs: int, executor: Executor | None, order: Callable | None
 ) -> Iterator[object]:
@@ -176,68 +190,87 @@ def _in_pool(
     batches = _batches(indexed, size)
     works = tuple(dict.fromkeys(work for work, _ in pairs))
     own = executor is None
-    pool: Executor = executor or ProcessPoolExecutor(
-        max_workers=min(jobs, len(batches)),
-        mp_context=multiprocessing.get_context(START_METHOD),
-        initializer=_initialise,
-        initargs=(works,),
-    )
+    pool: Executor = executor or _own_pool(min(jobs, len(batches)), works)
     results: dict[int, object] = {}
+    position = 0
+    suspects: list[tuple[int, tuple]] = []
     try:
         index_of = {work: number for number, work in enumerate(works)}
         futures: list[tuple[list, Future]] = [
             (batch, pool.submit(_run_batch, [(index_of[work] if own else work, item) for _, (work, item) in batch]))
             for batch in batches
         ]
-        position = 0
-        suspects: list[tuple[int, tuple]] = []
         for batch, future in futures:
             try:
                 for (index, _), outcome in zip(batch, future.result(), strict=True):
                     results[index] = outcome
+            except UsageError:
+                raise
             except BrokenProcessPool:
-                suspects.extend(batch)  # some worker died: who, is found below
+                suspects.extend(batch)  # some worker died: which file killed it is found below
+            except Exception as exc:  # a caller's executor failed in its own way (a lost worker, a timeout…)
+                if own:
+                    raise
+                for index, (_, item) in batch:
+                    results[index] = Crash(item, f"the executor failed on this file: {type(exc).__name__}: {exc}")
             while position in results:
                 yield results.pop(position)
                 position += 1
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
-    for index, outcome in _isolate(sorted(suspects), works, own):
-        results[index] = outcome
+    if own:
+        results.update(_rerun(sorted(suspects), works, jobs))
+    else:  # not ours, so not ours to start again
+        results.update((index, Crash(item, "the executor's worker stopped while working on this file"))
+                       for index, (_, item) in suspects)
     while position in results:
         yield results.pop(position)
         position += 1
 
 
-def _isolate(suspects: list[tuple[int, tuple]], works: tuple, retry: bool) -> Iterator[tuple[int, object]]:
-    """Run again, one at a time, the items a dead worker may have held; a new worker after each death."""
-    pool: ProcessPoolExecutor | None = None
-    dead_works: set = set()  # works whose compilation alone kills a worker: no file of theirs can be checked
-    try:
-        for index, (work, item) in suspects:
-            if not retry:  # the caller's executor is broken: we do not own it, so cannot start it again
-                yield index, Crash(item, "the executor's worker stopped while working on this file")
-                continue
-            if work in dead_works:
-                yield index, Crash(item, "the worker process died while compiling the schemas for this file")
-                continue
-            if pool is None:
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(START_METHOD))
+def _rerun(suspects: list[tuple[int, tuple]], works: tuple, jobs: int) -> Iterator[tuple[int, object]]:
+    """Run again the items a dead worker may have held, until each has a result or is known to kill.
+
+    Each round runs the remaining items one per task in a fresh pool; the items that complete are done.
+    A round that completes none runs its first item alone: if that kills its worker, it is the culprit
+    (and if compiling its work alone kills a worker, so is every item of that work).
+    """
+    index_of = {work: number for number, work in enumerate(works)}
+    remaining = suspects
+    fatal: set = set()  # works whose compilation alone kills a worker: no item of theirs can be checked
+    while remaining:
+        for index, (_, item) in [entry for entry in remaining if entry[1][0] in fatal]:
+            yield index, Crash(item, "the worker process died while compiling the schemas for this file")
+        remaining = [entry for entry in remaining if entry[1][0] not in fatal]
+        if not remaining:
+            return
+        still: list[tuple[int, tuple]] = []
+        with _own_pool(min(jobs, len(remaining)), works) as pool:
+            futures = [(entry, pool.submit(_run_batch, [(index_of[entry[1][0]], entry[1][1])]))
+                       for entry in remaining]
+            for entry, future in futures:
                 try:
-                    pool.submit(_warm, work).result()
+                    yield entry[0], future.result()[0]
                 except BrokenProcessPool:
-                    dead_works.add(work)
-                    pool.shutdown(wait=True)
-                    pool = None
-                    yield index, Crash(item, "the worker process died while compiling the schemas for this file")
-                    continue
-            try:
-                yield index, pool.submit(_run_one, work, item).result()
-            except BrokenProcessPool:
-                yield index, Crash(item, "the worker process died while working on this file")
-                pool.shutdown(wait=True)
-                pool = None
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+                    still.append(entry)
+        if len(still) == len(remaining):  # no progress: try the first alone
+            (index, (work, item)), still = still[0], still[1:]
+            outcome, compiles = _alone(work, item)
+            if not compiles:
+                fatal.add(work)
+            yield index, outcome
+        remaining = still
+
+
+def _alone(work: Work, item: object) -> tuple[object, bool]:
+    """An item's outcome in a worker of its own, and whether its work compiles without killing a worker."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(START_METHOD)) as pool:
+        try:
+            pool.submit(_warm, work).result()
+        except BrokenProcessPool:
+            return Crash(item, "the worker process died while compiling the schemas for this file"), False
+        try:
+            return pool.submit(_run_one, work, item).result(), True
+        except BrokenProcessPool:
+            return Crash(item, "the worker process died while working on this file"), True
