@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -93,6 +94,9 @@ def _initialise(works: tuple) -> None:
 
     The works arrive here once per worker; tasks then name them by their index in ``works``, so that
     a batch does not carry (and unpickle) the schemas again."""
+    # When a worker dies, the pool terminates the others (SIGTERM): make that an exception, so that a file
+    # being written is cleaned up by the atomic writer instead of leaving its temporary file behind.
+    signal.signal(signal.SIGTERM, _stop)
     cache = _PREPARED.works = {}
     _PREPARED.by_index = works
     for work in works:
@@ -100,6 +104,10 @@ def _initialise(works: tuple) -> None:
             cache[work] = work.prepare()
         except Exception as exc:
             cache[work] = _Failed(exc)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _warm(work: Hashable) -> bool:
