@@ -73,13 +73,15 @@ class Faulty:
             if item == 3:
                 raise RuntimeError("a bug on item 3")
             return item
+
         return run
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_unexpected_exception_is_reported_on_its_item_and_the_others_go_on(jobs):
-    got = parallel.map_in_order([(Faulty(), n) for n in range(6)], jobs=jobs,
-                                on_crash=lambda item, reason: f"crash {item}: {reason}")
+    got = parallel.map_in_order(
+        [(Faulty(), n) for n in range(6)], jobs=jobs, on_crash=lambda item, reason: f"crash {item}: {reason}"
+    )
     assert got == [0, 1, 2, "crash 3: RuntimeError: a bug on item 3", 4, 5]
 
 
@@ -141,7 +143,9 @@ def test_a_render_worker_that_dies_fails_its_file_only(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(SRC)]))
     run = subprocess.run(
         [sys.executable, "-m", "teikit", "render", str(sources), "-o", str(tmp_path / "out"), "--jobs", "2"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 2, run.stderr
     assert "kill-me.xml" in run.stderr and "internal error" in run.stderr
@@ -166,8 +170,10 @@ def test_schemas_whose_compilation_kills_every_worker_give_every_file_an_interna
     schemas = SchemaSet([*load_schemas(rng=[LETTER_RNG]).schemas, KilledByCompiling()])
     report = validate_paths([corpus], schemas, jobs=2)
     assert report.file_count == 12 and report.unchecked_count == 12 and report.exit_code == 2
-    assert all("while compiling the schemas" in f.problems[0].message and "--full-grammar" in f.problems[0].message
-               for f in report.files)
+    assert all(
+        "while compiling the schemas" in f.problems[0].message and "--full-grammar" in f.problems[0].message
+        for f in report.files
+    )
 
 
 def test_two_files_that_kill_their_workers_are_both_found(tmp_path):
@@ -221,8 +227,13 @@ def test_validating_from_two_threads_warns_of_nothing(tmp_path):
         "assert len(set(out)) == 1 and len(out) == 3, out\n"
         "print(out[0])\n"
     )
-    run = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", code], capture_output=True,
-                         text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(SRC)})
+    run = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "12 files, 9 invalid, 9 errors"
 
@@ -245,4 +256,6 @@ def test_render_passes_its_work_to_a_callers_executor(tmp_path):
     with ThreadPoolExecutor(2) as executor:
         report = render_many(files, tmp_path, executor=executor)
     assert not report.failures and sorted(p.name for p in tmp_path.iterdir()) == [
-        "workers-group-manifesto-1.html", "workers-group-manifesto-1.txt"]
+        "workers-group-manifesto-1.html",
+        "workers-group-manifesto-1.txt",
+    ]

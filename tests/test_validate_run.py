@@ -78,7 +78,9 @@ def test_an_xml_model_line_chooses_the_schema_relative_to_the_document(tmp_path)
     data = json.loads(result.output)
     assert result.exit_code == 1
     assert [(Path(f["path"]).name, f["valid"], f["schemas"], f["chosen_by"]) for f in data["files"]] == [
-        ("bad.xml", False, ["letter.rng"], "xml-model"), ("good.xml", True, ["letter.rng"], "xml-model")]
+        ("bad.xml", False, ["letter.rng"], "xml-model"),
+        ("good.xml", True, ["letter.rng"], "xml-model"),
+    ]
 
 
 def test_an_xml_model_line_may_name_a_schema_teikit_ships(tmp_path):
@@ -95,8 +97,11 @@ def test_a_remote_schema_is_never_fetched(tmp_path):
     result = run(str(tmp_path))
     assert result.exit_code == 2
     line = one_line(result.output)
-    assert re.fullmatch(r".+play\.xml:2: error: the schema https://\S+ is remote and teikit never fetches schemas "
-                        r"\(download it and pass --tei-all FILE\)", line)
+    assert re.fullmatch(
+        r".+play\.xml:2: error: the schema https://\S+ is remote and teikit never fetches schemas "
+        r"\(download it and pass --tei-all FILE\)",
+        line,
+    )
 
 
 def test_options_override_the_documents_own_choice(tmp_path):
@@ -110,8 +115,9 @@ def test_without_any_schema_one_line_says_so(tmp_path):
     (tmp_path / "someone-elses.xml").write_text(letter(), encoding="utf-8")
     result = run(str(tmp_path))
     assert result.exit_code == 2
-    assert re.fullmatch(r".+someone-elses\.xml: error: no schema given for this file \(pass --schema FILE .+\)",
-                        one_line(result.output))
+    assert re.fullmatch(
+        r".+someone-elses\.xml: error: no schema given for this file \(pass --schema FILE .+\)", one_line(result.output)
+    )
 
 
 def test_a_teikit_edition_without_xml_model_lines_gets_teikits_schemas(tmp_path):
@@ -128,8 +134,9 @@ def test_a_project_configuration_gives_schemas_and_excludes(tmp_path, config):
     (project / "schema").mkdir(parents=True)
     shutil.copy(LETTER_RNG, project / "schema" / "letter.rng")
     table = "[tool.teikit.validate]" if config == "pyproject.toml" else "[validate]"
-    (project / config).write_text(f'{table}\nschemas = ["schema/letter.rng"]\nexclude = ["drafts/*"]\n',
-                                  encoding="utf-8")
+    (project / config).write_text(
+        f'{table}\nschemas = ["schema/letter.rng"]\nexclude = ["drafts/*"]\n', encoding="utf-8"
+    )
     (project / "texts" / "deep").mkdir(parents=True)
     (project / "drafts").mkdir()
     (project / "texts" / "deep" / "one.xml").write_text(letter(), encoding="utf-8")
@@ -158,7 +165,8 @@ def test_a_schematron_xml_model_line_is_run_too(tmp_path):
     (tmp_path / "a.xml").write_text(letter(f"<letter {TEI_NS}><p>x</p></letter>", model), encoding="utf-8")
     report = validate_paths([tmp_path])
     assert [(p.line, p.rule, p.message) for p in report.files[0].problems] == [
-        (3, "has-opener", "a letter opens with an opener")]
+        (3, "has-opener", "a letter opens with an opener")
+    ]
 
 
 # --------------------------------------------------------------------------- --xinclude
@@ -201,7 +209,8 @@ def test_xinclude_never_leaves_the_folders_validated(tmp_path):
     (root / "main.xml").write_text(
         f'<letter {TEI_NS} xmlns:xi="http://www.w3.org/2001/XInclude"><opener><salute>x</salute></opener>'
         '<xi:include href="../secret.xml"/><xi:include href="http://example.org/p.xml"/></letter>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     report = validate_paths([root], load_schemas(rng=[LETTER_RNG]), xinclude=True, jobs=1)
     messages = [p.message for p in report.files[0].problems if p.rule == "xinclude"]
     assert any("outside the folders being validated" in m for m in messages)
@@ -219,8 +228,10 @@ def test_xinclude_parses_included_files_as_safely_as_any(tmp_path):
 
 @needs_tei_all
 def test_lines_past_65535_are_right(tmp_path):
-    header = ("<teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p>"
-              "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>")
+    header = (
+        "<teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p>"
+        "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
+    )
     lines = [f'<TEI xmlns="http://www.tei-c.org/ns/1.0">{header}', "<text><body>"]
     lines += ["<p>line</p>"] * 70_000 + ["<p><bogus/></p>", "<p>x<p/></p>", "</body></text></TEI>"]
     path = tmp_path / "long.xml"
@@ -249,7 +260,7 @@ def test_one_bad_date_is_one_problem_per_schema_at_its_own_line(tmp_path):
     where = text.rindex('when="1923"')
     line = text.count("\n", 0, where) + 1
     path = tmp_path / "edition.xml"
-    path.write_text(text[:where] + 'when="1923-13"' + text[where + len('when="1923"'):], encoding="utf-8")
+    path.write_text(text[:where] + 'when="1923-13"' + text[where + len('when="1923"') :], encoding="utf-8")
     report = validate_paths([path])
     assert [(p.line, p.schema) for p in report.files[0].problems] == [(line, "teikit.rng"), (line, "teikit.sch")]
     assert '"1923-13" of @when on <date>' in report.files[0].problems[0].message

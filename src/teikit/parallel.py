@@ -230,8 +230,10 @@ def _in_pool(
     if own:
         results.update(_rerun(sorted(suspects), works, jobs))
     else:  # not ours, so not ours to start again
-        results.update((index, Crash(item, "the executor's worker stopped while working on this file"))
-                       for index, (_, item) in suspects)
+        results.update(
+            (index, Crash(item, "the executor's worker stopped while working on this file"))
+            for index, (_, item) in suspects
+        )
     while position in results:
         yield results.pop(position)
         position += 1
@@ -255,8 +257,7 @@ def _rerun(suspects: list[tuple[int, tuple]], works: tuple, jobs: int) -> Iterat
             return
         still: list[tuple[int, tuple]] = []
         with _own_pool(min(jobs, len(remaining)), works) as pool:
-            futures = [(entry, pool.submit(_run_batch, [(index_of[entry[1][0]], entry[1][1])]))
-                       for entry in remaining]
+            futures = [(entry, pool.submit(_run_batch, [(index_of[entry[1][0]], entry[1][1])])) for entry in remaining]
             for entry, future in futures:
                 try:
                     yield entry[0], future.result()[0]

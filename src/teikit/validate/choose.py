@@ -55,8 +55,9 @@ class ProjectConfig:
             relative = file.resolve().relative_to(self.path.parent.resolve()).as_posix()
         except ValueError:
             return False
-        return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(file.name, pattern)
-                   for pattern in self.exclude)
+        return any(
+            fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(file.name, pattern) for pattern in self.exclude
+        )
 
 
 @dataclass
@@ -96,8 +97,7 @@ class Chooser:
             return SchemaChoice((), "nothing: the file is not well-formed")
         models, teikit_made = head
         if models:
-            return SchemaChoice(tuple(_model_spec(file, line, attributes) for line, attributes in models),
-                                "xml-model")
+            return SchemaChoice(tuple(_model_spec(file, line, attributes) for line, attributes in models), "xml-model")
         config = self.config_for(file)
         if config is not None and config.schemas:
             base = config.path.parent
@@ -145,8 +145,11 @@ def _strings(table: dict, key: str, path: Path) -> tuple[str, ...]:
 def _config_spec(config: ProjectConfig, base: Path, spec: str) -> tuple[str, str]:
     target = spec if spec.startswith("teikit:") else str(base / spec)
     if not spec.startswith("teikit:") and not Path(target).is_file():
-        raise UsageError(f"the schema '{spec}' named in the configuration does not exist", config.path,
-                         hint="paths are relative to the configuration file")
+        raise UsageError(
+            f"the schema '{spec}' named in the configuration does not exist",
+            config.path,
+            hint="paths are relative to the configuration file",
+        )
     return target, schema_kind(target).name
 
 
@@ -171,8 +174,11 @@ def _model_spec(file: Path, line: int | None, attributes: dict[str, str]) -> tup
     else:
         target = str((file.parent / href).resolve()) if not Path(href).is_absolute() else href
         if not Path(target).is_file():
-            raise UsageError(f"the <?xml-model?> schema {href} does not exist", where,
-                             hint="fix the href (relative to the document) or pass --schema FILE")
+            raise UsageError(
+                f"the <?xml-model?> schema {href} does not exist",
+                where,
+                hint="fix the href (relative to the document) or pass --schema FILE",
+            )
     kind = schema_kind(target, attributes.get("schematypens"))
     return target, kind.name
 
@@ -187,8 +193,14 @@ def read_head(file: Path) -> tuple[list[tuple[int | None, dict[str, str]]], bool
     depth = 0
     try:
         with open(file, "rb") as handle:
-            events = etree.iterparse(handle, events=("start", "end", "pi"), resolve_entities=False,
-                                     load_dtd=False, no_network=True, huge_tree=False)
+            events = etree.iterparse(
+                handle,
+                events=("start", "end", "pi"),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+                huge_tree=False,
+            )
             for event, node in events:
                 if event == "pi":
                     if depth == 0 and node.target == "xml-model":

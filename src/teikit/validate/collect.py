@@ -32,8 +32,9 @@ def collect_files(paths: Iterable[str | Path], *, allow_empty: bool = False) -> 
     files = sorted(found.values(), key=lambda p: str(p))
     if not files and not allow_empty:
         where = str(given[0]) if len(given) == 1 else None
-        raise UsageError("no .xml file found", where,
-                         hint="check the path (folders are searched recursively), or pass --allow-empty")
+        raise UsageError(
+            "no .xml file found", where, hint="check the path (folders are searched recursively), or pass --allow-empty"
+        )
     for file in files:
         if not os.access(file, os.R_OK):
             raise UsageError("permission denied", str(file), hint="make the file readable")

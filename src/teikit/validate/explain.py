@@ -60,9 +60,7 @@ def _names_list(names: Sequence[str], end_of: str | None = None) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _children_finding(
-    node: etree._Element, models: relaxng.ContentModels
-) -> tuple[etree._Element, str] | None:
+def _children_finding(node: etree._Element, models: relaxng.ContentModels) -> tuple[etree._Element, str] | None:
     """Replay a node's children against its content model; a (node, message) when they do not fit."""
     children = _element_children(node)
     verdict = models.check_children(_name(node), [_name(child) for child in children])
@@ -81,9 +79,7 @@ def _children_finding(
     return node, f"element <{name}> is incomplete: expected {_names_list(verdict.expected)} {where}"
 
 
-def _first_finding_below(
-    node: etree._Element, models: relaxng.ContentModels
-) -> tuple[etree._Element, str] | None:
+def _first_finding_below(node: etree._Element, models: relaxng.ContentModels) -> tuple[etree._Element, str] | None:
     """The first element at or below ``node`` (document order) whose children do not fit its content model."""
     for element in node.iter():
         if isinstance(element.tag, str):
@@ -220,8 +216,15 @@ def _confirmed_message(
         datatype, value = typed.groups()
         key = next((k for k, v in node.items() if v == value), None)
         where = f"@{_attribute_display_name(key, node)} on <{_tag(node)}>" if key else f"<{_tag(node)}>"
-        return node, (f'the value "{value}" of {where} is not valid there (the schema\'s datatype, '
-                      f"{datatype} or another it allows, does not accept it)"), "relaxng-datatype", None
+        return (
+            node,
+            (
+                f'the value "{value}" of {where} is not valid there (the schema\'s datatype, '
+                f"{datatype} or another it allows, does not accept it)"
+            ),
+            "relaxng-datatype",
+            None,
+        )
     return None
 
 
@@ -234,8 +237,9 @@ def _stray_text(node: etree._Element) -> tuple[etree._Element, int | None, str]:
     """The first non-blank text directly inside ``node``, and the line it starts on (counted from neighbours)."""
     children = list(node)
     pieces = [(node.text, None, children[0] if children else None)]
-    pieces += [(child.tail, child, children[i + 1] if i + 1 < len(children) else None)
-               for i, child in enumerate(children)]
+    pieces += [
+        (child.tail, child, children[i + 1] if i + 1 < len(children) else None) for i, child in enumerate(children)
+    ]
     for text, before, after in pieces:
         if not text or not text.strip():
             continue
@@ -286,8 +290,10 @@ def bad_id_message(value: str) -> str:
     suggestion = re.sub(r"[^\w.-]", "_", value)
     if not re.match(r"^[^\W\d]", suggestion):
         suggestion = "id_" + suggestion
-    return (f"xml:id '{value}' is not a valid identifier: an xml:id is a name that starts with a letter or _ "
-            f"and has no colon or space (for example '{suggestion}')")
+    return (
+        f"xml:id '{value}' is not a valid identifier: an xml:id is a name that starts with a letter or _ "
+        f"and has no colon or space (for example '{suggestion}')"
+    )
 
 
 def _attribute_message(
@@ -311,8 +317,10 @@ def _attribute_message(
         if tree is not None and len(tree.xpath("//@xml:id[. = $v]", v=value)) > 1:
             return f"xml:id '{value}' is used more than once (give every element its own xml:id)"
     if namespace and namespace != XML_NS and local in declared:
-        return (f"attribute @{shown} is not allowed on <{_tag(node)}>: its attributes are in no namespace "
-                f"(write @{local}, without a prefix)")
+        return (
+            f"attribute @{shown} is not allowed on <{_tag(node)}>: its attributes are in no namespace "
+            f"(write @{local}, without a prefix)"
+        )
     allowed = models.closed_values(_name(node), _split_tag(key)) if value is not None else None
     if allowed is not None and not allowed.allows(value):
         return _value_not_in_list_message(node, key, allowed)
@@ -407,5 +415,3 @@ def _plain_message(message: str, node: etree._Element | None) -> str:
                 text += f" in <{_tag(node.getparent())}>"
             return text
     return message
-
-

@@ -95,16 +95,15 @@ def format_junit(report: Report) -> str:
     for schema in report.schemas:
         etree.SubElement(properties, "property", name="schema", value=schema)
     for file in report.files:
-        case = etree.SubElement(
-            suite, "testcase", classname="teikit.validate", name=file.path, file=file.path
-        )
+        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=file.path, file=file.path)
         if file.schemas:
             judged = " + ".join(file.schemas) + (f" ({file.chosen_by})" if file.chosen_by else "")
             etree.SubElement(etree.SubElement(case, "properties"), "property", name="schemas", value=judged)
         if not file.checked:
             first = file.problems[0]
-            etree.SubElement(case, "error", type=first.rule or "internal-error", message=first.message).text = (
-                format_file_text(file))
+            etree.SubElement(
+                case, "error", type=first.rule or "internal-error", message=first.message
+            ).text = format_file_text(file)
         elif not file.valid:
             first = next(p for p in file.problems if p.severity == "error")
             failure = etree.SubElement(
@@ -116,9 +115,7 @@ def format_junit(report: Report) -> str:
             failure.text = format_file_text(file)
         elif file.problems:
             etree.SubElement(case, "system-out").text = format_file_text(file)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
-        suite, encoding="unicode", pretty_print=True
-    )
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(suite, encoding="unicode", pretty_print=True)
 
 
 def _plural(number: int, noun: str) -> str:

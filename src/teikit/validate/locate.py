@@ -134,4 +134,3 @@ def _preceding(node: etree._Element):
             current = previous
         if isinstance(current.tag, str):
             yield current
-

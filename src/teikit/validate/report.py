@@ -104,10 +104,7 @@ class Report:
 
     def summary(self) -> str:
         """``N files, M invalid, K errors`` (and warnings when there are any)."""
-        text = (
-            f"{_count(self.file_count, 'file')}, {self.invalid_count} invalid, "
-            f"{_count(self.error_count, 'error')}"
-        )
+        text = f"{_count(self.file_count, 'file')}, {self.invalid_count} invalid, {_count(self.error_count, 'error')}"
         if self.warning_count:
             text += f", {_count(self.warning_count, 'warning')}"
         if self.unchecked_count:
@@ -126,4 +123,3 @@ class Report:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-

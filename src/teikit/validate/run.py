@@ -97,8 +97,9 @@ def validate_file(
         problems = [p for p in problems if not (p.rule == "relaxng-id" and p.line in lines)]
         if any(problem.rule == "unique-id" for problem in problems):  # a Schematron rule reports repeats
             id_problems = [problem for problem in id_problems if problem.rule != "unique-id"]
-    extra = id_problems + [_problem_from_error(exc, exc.path or parsed.source, "xinclude")
-                           for exc in parsed.include_problems]
+    extra = id_problems + [
+        _problem_from_error(exc, exc.path or parsed.source, "xinclude") for exc in parsed.include_problems
+    ]
     if not extra and len(problems) == len(report.problems):
         return report
     return FileReport(parsed.source, tuple(_sorted_problems(extra + problems)), report.schemas)
@@ -132,8 +133,9 @@ def _parse_for_validation(path: str | Path, xinclude_roots: tuple[Path, ...] | N
     if xinclude_roots is None:
         return _Parsed(source, tree, id_problems)
     include_problems, origins = expand_includes(tree, Path(path), xinclude_roots)
-    return _Parsed(source, tree, id_problems, include_problems=tuple(include_problems), included=True,
-                   origins=tuple(origins))
+    return _Parsed(
+        source, tree, id_problems, include_problems=tuple(include_problems), included=True, origins=tuple(origins)
+    )
 
 
 # libxml2 checks xml:id while parsing (XML ID 1.0) and calls a repeat or a malformed value an error of the
@@ -166,15 +168,19 @@ def _parse_keeping_id_errors(path: str | Path) -> tuple[etree._ElementTree, tupl
         message = (entry.message or "unreadable XML").strip()
         kind = _id_error(message)
         if kind is None:
-            raise XMLInputError(f"malformed XML: {message}", source, entry.line, entry.column,
-                                "fix the XML so that it is well-formed")
+            raise XMLInputError(
+                f"malformed XML: {message}", source, entry.line, entry.column, "fix the XML so that it is well-formed"
+            )
         rule, text = kind
         hint = "give every element its own xml:id" if rule == "unique-id" else None
         found.append((rule, XMLInputError(text, source, entry.line, entry.column, hint)))
     dtd = tree.docinfo.internalDTD
     for entity in dtd.entities() if dtd is not None else ():
-        raise XMLInputError(f"the document declares the entity '{entity.name}'; teikit never expands DTD entities",
-                            source, hint="replace entity references with the characters themselves")
+        raise XMLInputError(
+            f"the document declares the entity '{entity.name}'; teikit never expands DTD entities",
+            source,
+            hint="replace entity references with the characters themselves",
+        )
     return tree, tuple(found)
 
 
@@ -301,8 +307,9 @@ def validate_paths(
 
     def crashed(file: Path, reason: str) -> FileReport:
         restricted = work_of[file].schemas.needs_element_names
-        return _crash_report(file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason
-                                             else ""))
+        return _crash_report(
+            file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason else "")
+        )
 
     reports = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=crashed)
     used: dict[str, None] = {}
@@ -312,8 +319,9 @@ def validate_paths(
 
 
 def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:
-    loaded = [load_schema(spec, SCHEMA_LOADERS[kind], restrict=restrict, use_cache=use_cache)
-              for spec, kind in choice.specs]
+    loaded = [
+        load_schema(spec, SCHEMA_LOADERS[kind], restrict=restrict, use_cache=use_cache) for spec, kind in choice.specs
+    ]
     return SchemaSet(loaded)
 
 

@@ -176,6 +176,7 @@ class SchematronSchema(_Compiled):
             report = self.transform(tree)
         return schematron_problems(report, tree, path, self.name, locator)
 
+
 def _with_attribute_locations(validator: etree._ElementTree) -> etree._ElementTree:
     """Make the SVRL ``@location`` of an attribute a full path.
 
@@ -239,8 +240,6 @@ def _node_of(tree: etree._ElementTree, location: str | None) -> etree._Element |
     return node
 
 
-
-
 # ---------------------------------------------------------------------------
 # The registry: which class loads which kind of schema
 # ---------------------------------------------------------------------------
@@ -279,12 +278,16 @@ def schema_kind(path: str | Path, schematypens: str | None = None) -> SchemaKind
         for kind in SCHEMA_LOADERS.values():
             if schematypens in kind.namespaces:
                 return kind
-        raise UsageError(f"teikit cannot validate against schemas of type {schematypens}", str(path),
-                         hint="RELAX NG, XML Schema and ISO Schematron are supported")
+        raise UsageError(
+            f"teikit cannot validate against schemas of type {schematypens}",
+            str(path),
+            hint="RELAX NG, XML Schema and ISO Schematron are supported",
+        )
     suffix = Path(str(path)).suffix.lower()
     if suffix == ".rnc":
-        raise UsageError("compact-syntax RELAX NG (.rnc) is not supported", str(path),
-                         hint="convert it: trang schema.rnc schema.rng")
+        raise UsageError(
+            "compact-syntax RELAX NG (.rnc) is not supported", str(path), hint="convert it: trang schema.rnc schema.rng"
+        )
     for kind in SCHEMA_LOADERS.values():
         if suffix in kind.suffixes:
             return kind

@@ -38,8 +38,9 @@ class XIncludeError(TeikitError):
 Origins = list[tuple[etree._Element, str]]
 
 
-def expand_includes(tree: etree._ElementTree, source: Path, roots: tuple[Path, ...]) -> tuple[
-        list[XIncludeError], Origins]:
+def expand_includes(
+    tree: etree._ElementTree, source: Path, roots: tuple[Path, ...]
+) -> tuple[list[XIncludeError], Origins]:
     """Replace every ``xi:include`` in ``tree`` by what it names.
 
     Returns the includes that could not be followed, and (element, file) for each element brought in: the
@@ -50,7 +51,8 @@ def expand_includes(tree: etree._ElementTree, source: Path, roots: tuple[Path, .
     source = source.resolve()
     root = tree.getroot()
     queue: list[tuple[etree._Element, Path, tuple[Path, ...]]] = [
-        (include, source, (source,)) for include in root.iter(INCLUDE)]
+        (include, source, (source,)) for include in root.iter(INCLUDE)
+    ]
     while queue:
         include, base, stack = queue.pop(0)
         inner_stack: tuple[Path, ...]
@@ -76,23 +78,28 @@ def expand_includes(tree: etree._ElementTree, source: Path, roots: tuple[Path, .
     return problems, origins
 
 
-def _included(include: etree._Element, source: Path, roots: tuple[Path, ...], stack: tuple[Path, ...]) -> tuple[
-        list, Path]:
+def _included(
+    include: etree._Element, source: Path, roots: tuple[Path, ...], stack: tuple[Path, ...]
+) -> tuple[list, Path]:
     """Copies of what an include names (elements and strings), and the file they come from."""
     href = include.get("href", "")
     line = include.sourceline
     if not href:
-        raise XIncludeError("xi:include without href (includes within the same file are not supported)",
-                            source, line)
+        raise XIncludeError("xi:include without href (includes within the same file are not supported)", source, line)
     if _REMOTE.match(href) and not href.startswith("file:"):
-        raise XIncludeError(f"xi:include of {href} is remote and teikit never fetches it", source, line,
-                            hint="include local files only")
+        raise XIncludeError(
+            f"xi:include of {href} is remote and teikit never fetches it", source, line, hint="include local files only"
+        )
     if href.startswith("file://"):
         href = href[len("file://") :]
     target = (source.parent / href).resolve()
     if not any(target == root or root in target.parents for root in roots):
-        raise XIncludeError(f"xi:include of {href} points outside the folders being validated", source, line,
-                            hint="validate a folder that holds both files")
+        raise XIncludeError(
+            f"xi:include of {href} points outside the folders being validated",
+            source,
+            line,
+            hint="validate a folder that holds both files",
+        )
     if not target.is_file():
         raise XIncludeError(f"xi:include of {href}: no such file", source, line)
     if target in stack or len(stack) > MAX_DEPTH:
