@@ -221,6 +221,17 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+_executor_option = click.option(
+    "--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+    help="Where files are checked: local worker processes (--jobs), a local Dask cluster of --jobs workers on "
+    "127.0.0.1, or the Dask scheduler at HOST:PORT (needs pip install 'teikit[dask]'). Dask workers read the "
+    "files by path (a shared file system) unless --send-bytes.")
+_send_bytes_option = click.option(
+    "--send-bytes", is_flag=True,
+    help="Send each file's bytes to the workers instead of its path (workers without this file system; "
+    "schemas are still read by path on the workers).")
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", default="output", show_default=True,
@@ -233,8 +244,12 @@ def _count(number: int, noun: str) -> str:
 @click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--index", is_flag=True, help="Also write OUTPUT_DIR/index.html listing the editions.")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where files are rendered: local worker processes (--jobs), a local Dask cluster on 127.0.0.1, "
+              "or the Dask scheduler at HOST:PORT (pip install 'teikit[dask]'). Dask workers read the files and "
+              "write OUTPUT_DIR by path: a shared file system.")
 def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, stylesheet: Path | None,
-           no_notes: bool, width: int | None, jobs: int | None, index: bool) -> None:
+           no_notes: bool, width: int | None, jobs: int | None, index: bool, executor: str) -> None:
     """Render TEI files (or folders of *.xml) as HTML reading editions and reading texts.
 
     Any TEI P5 works, teikit's or anyone's: elements the stylesheets do not know keep
@@ -247,15 +262,18 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
       teikit render edition ../shared/tei/samples --format html --index
       teikit render hamlet.xml --stylesheet my-edition.xsl
     """
+    from .executors import check_spec, open_executor
     from .render.batch import FORMATS, render_many
 
     formats = tuple(FORMATS) if output_format == "both" else (output_format,)
-    report = render_many(
-        sources, output_dir, formats=formats,
-        html_stylesheet=stylesheet if "html" in formats else None,
-        text_stylesheet=stylesheet if formats == ("text",) else None,
-        notes=not no_notes, width=width, jobs=jobs, index=index,
-    )
+    check_spec(executor)
+    with open_executor(executor, jobs) as pool:
+        report = render_many(
+            sources, output_dir, formats=formats,
+            html_stylesheet=stylesheet if "html" in formats else None,
+            text_stylesheet=stylesheet if formats == ("text",) else None,
+            notes=not no_notes, width=width, jobs=jobs, index=index, executor=pool,
+        )
     for path in report.written:
         click.echo(f"wrote {path}")
     for failure in report.failures:
@@ -303,7 +321,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
 @click.option(
     "--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid."
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of restricted grammars.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the caches (restricted grammars; --changed-only verdicts: check all).")
 @click.option(
     "--full-grammar",
     is_flag=True,
@@ -312,8 +331,16 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
 @click.option("--xinclude", is_flag=True,
               help="Expand xi:include of local files inside the folders validated; problems at their own lines.")
 @click.option("--allow-empty", is_flag=True, help="Finding no .xml file is not an error.")
+@_executor_option
+@_send_bytes_option
+@click.option("--changed-only", is_flag=True,
+              help="Check only files whose bytes or schemas changed since the last run; report every file "
+              "(verdicts kept in --verdict-cache).")
+@click.option("--verdict-cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The verdict cache of --changed-only (default: $TEIKIT_CACHE_DIR/verdicts.json); "
+              "persist it between CI runs.")
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
-             xinclude, allow_empty):
+             xinclude, allow_empty, executor, send_bytes, changed_only, verdict_cache):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
     Each file's schemas, first that applies: --schema, --schematron or --tei-all
@@ -340,11 +367,29 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
 
     def echo_file(file_report):
         if stream and file_report.problems:
-            click.echo(format_file_text(file_report), nl=False)
+            progress.echo(format_file_text(file_report))
 
-    report = validate_paths(paths, schemas, jobs=jobs, on_file=echo_file, xinclude=xinclude,
-                            allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
-                            chosen_by="option")
+    from .executors import check_spec, open_executor
+    from .progress import Progress
+    from .validate.verdicts import VerdictCache
+
+    check_spec(executor)
+    verdicts = VerdictCache(verdict_cache) if changed_only and not no_cache else None
+    if verdicts is not None and verdicts.warning:
+        click.echo(verdicts.warning, err=True)
+    progress = Progress(enabled=not quiet)
+
+    def each_file(file_report):
+        progress.done(file_report.path)
+        echo_file(file_report)
+
+    with open_executor(executor, jobs) as pool, progress:
+        report = validate_paths(paths, schemas, jobs=jobs, on_file=each_file, xinclude=xinclude,
+                                allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
+                                chosen_by="option", executor=pool, send_bytes=send_bytes, verdicts=verdicts,
+                                on_plan=progress.start)
+    if verdicts is not None:
+        verdicts.save()
     if stream:
         if not quiet:
             judged = report.judged_by()

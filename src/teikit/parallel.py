@@ -13,6 +13,10 @@ and is compiled once per worker by :meth:`Work.prepare`; the prepared function i
 Prepared works are kept per thread (``threading.local``), never in a module global that two runs would share,
 so two threads running validations at once each get their own.
 
+A caller's executor gets batches of consecutive items sized by their cost (``order``: bytes), at most
+:data:`IN_FLIGHT` batches submitted at a time, results handed on in the order of the items as they come: the
+caller holds a bounded number of results whatever the size of the run (see :func:`_in_executor`).
+
 A worker process that dies (a crash in C code, a kill) breaks the pool: the files it was working on are run
 again one at a time in a fresh single-worker pool, so the file that kills its worker is found and reported
 through ``on_crash`` while every other file still gets its result.
@@ -159,6 +163,8 @@ def map_in_order(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if executor is None and (jobs == 1 or len(pairs) <= 1):
         raw: Iterator[object] = _in_this_process(pairs)
+    elif executor is not None:
+        raw = _in_executor(pairs, executor, order)
     else:
         raw = _in_pool(pairs, jobs, executor, order)
     results: list[Any] = []
@@ -283,3 +289,77 @@ def _alone(work: Work, item: object) -> tuple[object, bool]:
             return pool.submit(_run_one, work, item).result(), True
         except BrokenProcessPool:
             return Crash(item, "the worker process died while working on this file"), True
+
+
+# A caller's executor (a Dask cluster): how much work one task carries, and how many tasks are out at once.
+# A task costs the scheduler about a millisecond, a small TEI file about as much to check: batches of a few
+# hundred kilobytes keep the scheduler's share small, and a bounded number of them out keeps the caller's
+# memory flat for a million files (results wait only for the slowest of the batches out).
+BATCH_BYTES = 512 * 1024
+BATCH_ITEMS = 64
+IN_FLIGHT = 64
+
+
+def cost_batches(pairs: Sequence[tuple], cost: Callable[[Any], int] | None) -> Iterator[list[tuple[int, tuple]]]:
+    """Consecutive ``(index, pair)`` in batches of at most BATCH_ITEMS items and about BATCH_BYTES of cost."""
+    batch: list[tuple[int, tuple]] = []
+    spent = 0
+    for index, pair in enumerate(pairs):
+        weight = cost(pair[1]) if cost is not None else 0
+        if batch and (len(batch) >= BATCH_ITEMS or spent + weight > BATCH_BYTES):
+            yield batch
+            batch, spent = [], 0
+        batch.append((index, pair))
+        spent += weight
+    if batch:
+        yield batch
+
+
+def _in_executor(pairs: list[tuple[Work, object]], executor: Executor, cost: Callable | None) -> Iterator[object]:
+    """Results in the order of ``pairs``, from batches run by the caller's executor, IN_FLIGHT at most at once.
+
+    A batch whose task fails in the executor (its worker died, twice for Dask) is run again one item per task,
+    so that the item that kills is the only one reported, as a Crash naming it, and the others get their results.
+    """
+    from collections import deque
+
+    batches = cost_batches(pairs, cost)
+    out: deque[tuple[list, Future]] = deque()
+
+    def submit_next() -> bool:
+        batch = next(batches, None)
+        if batch is None:
+            return False
+        out.append((batch, executor.submit(_run_batch, [pair for _, pair in batch])))
+        return True
+
+    while len(out) < IN_FLIGHT and submit_next():
+        pass
+    while out:
+        batch, future = out.popleft()
+        submit_next()
+        try:
+            outcomes = future.result()
+        except UsageError:
+            raise
+        except Exception as exc:
+            if len(batch) > 1:
+                outcomes = [_alone_in_executor(executor, pair) for _, pair in batch]
+            else:
+                outcomes = [Crash(batch[0][1][1], _executor_failure(exc))]
+        yield from outcomes
+
+
+def _alone_in_executor(executor: Executor, pair: tuple[Work, object]) -> object:
+    try:
+        return executor.submit(_run_batch, [pair]).result()[0]
+    except UsageError:
+        raise
+    except Exception as exc:
+        return Crash(pair[1], _executor_failure(exc))
+
+
+def _executor_failure(exc: Exception) -> str:
+    if type(exc).__name__ == "KilledWorker":  # Dask: every worker that ran it died
+        return "the worker processes that ran this file died (twice); the file may crash the validator"
+    return f"the executor failed on this file: {type(exc).__name__}: {exc}"

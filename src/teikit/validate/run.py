@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import parallel, relaxng
-from ..errors import TeikitError, XMLInputError
+from ..errors import TeikitError, UsageError, XMLInputError
 from ..xmlio import max_xml_bytes, parse_xml, safe_parser
 from .choose import Chooser, SchemaChoice
 from .collect import collect_files
@@ -36,6 +36,8 @@ from .explain import bad_id_message
 from .locate import Locator
 from .report import ERROR, FileReport, Problem, Report
 from .schemas import SCHEMA_LOADERS, SchemaSet, load_schema
+from .sent import CheckSentFiles, SentFile
+from .verdicts import VerdictCache, verdict_key, work_key
 from .xinclude import expand_includes
 
 
@@ -287,6 +289,9 @@ def validate_paths(
     restrict: bool = True,
     use_cache: bool = True,
     chosen_by: str | None = None,
+    verdicts: VerdictCache | None = None,
+    send_bytes: bool = False,
+    on_plan: Callable[[list[Path]], None] | None = None,
 ) -> Report:
     """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
 
@@ -296,6 +301,11 @@ def validate_paths(
     validates in this process. ``executor`` runs the checks instead (any ``concurrent.futures.Executor``).
     ``xinclude`` expands local ``xi:include`` inside the folders given. ``on_file`` is called with each
     FileReport in order.
+
+    ``verdicts`` (a :class:`~.verdicts.VerdictCache`): files whose verdict it holds (same bytes, same schemas)
+    are not checked again, the others are and their verdicts kept. ``send_bytes`` sends each file's bytes to
+    the workers (for an executor whose workers cannot read these paths). ``on_plan`` is called with the files
+    once they are known, before any is checked (a progress bar's total).
     """
     paths = list(paths)
     given = SchemaChoice((), chosen_by or "given") if schemas is not None else None
@@ -314,21 +324,91 @@ def validate_paths(
         names = _names_in_files(members) if schema_set.needs_element_names and len(files) > 1 else None
         works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
     work_of = {file: works[choice] for choice, members in groups.items() for file in members}
-    pairs = [(work_of[file], file) for file in files]
+    if on_plan is not None:
+        on_plan(files)
+    if verdicts is not None and xinclude:
+        raise UsageError("--changed-only cannot tell when an included file changed", hint="drop --xinclude or it")
+    if send_bytes and xinclude:
+        raise UsageError("--send-bytes sends the documents, not the files they include", hint="drop --xinclude")
+    known = _known_verdicts(files, work_of, verdicts) if verdicts is not None else {}
+    to_check = [file for file in files if known.get(file, (None, None))[1] is None]
+    if send_bytes:
+        sent = {work: CheckSentFiles(work) for work in works.values()}
+        pairs: list[tuple] = [(sent[work_of[file]], SentFile(file)) for file in to_check]
+    else:
+        pairs = [(work_of[file], file) for file in to_check]
 
-    def crashed(file: Path, reason: str) -> FileReport:
+    def crashed(item: Path | SentFile, reason: str) -> FileReport:
+        file = item.path if isinstance(item, SentFile) else item
         restricted = work_of[file].schemas.needs_element_names
         return _crash_report(
             file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason else "")
         )
 
     if jobs is None and executor is None:
-        jobs = default_jobs_for(files)
-    reports = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=crashed)
+        jobs = default_jobs_for(to_check)
+    merged = _Merge(files, known, on_file, verdicts)
+    checked = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=merged.add, on_crash=crashed,
+                                    order=_size_of_item if executor is not None else None)
+    reports = merged.finish(checked)
     used: dict[str, None] = {}
     for work in works.values():
         used.update(dict.fromkeys(work.schemas.names))
     return Report(tuple(reports), tuple(used))
+
+
+def _size_of_item(item: Path | SentFile) -> int:
+    return _size(item.path if isinstance(item, SentFile) else item)
+
+
+def _known_verdicts(
+    files: list[Path], work_of: dict[Path, CheckFiles], verdicts: VerdictCache
+) -> dict[Path, tuple[str, FileReport | None]]:
+    """Each file's cache key, and its report when the cache holds its verdict (else None: to check)."""
+    keys = {work: work_key(work.schemas.schemas, work.chosen_by) for work in dict.fromkeys(work_of.values())}
+    known: dict[Path, tuple[str, FileReport | None]] = {}
+    for file in files:
+        work = work_of[file]
+        key = verdict_key(file, keys[work])
+        known[file] = (key, verdicts.get(key, file, work.schemas.names, work.chosen_by))
+    return known
+
+
+class _Merge:
+    """The run's reports in file order: the cache's and the checked ones, ``on_file`` called as they come."""
+
+    def __init__(self, files: list[Path], known: dict, on_file: Callable[[FileReport], None] | None,
+                 verdicts: VerdictCache | None) -> None:
+        self.files = files
+        self.known = known
+        self.on_file = on_file
+        self.verdicts = verdicts
+        self.position = 0
+        self.reports: list[FileReport] = []
+
+    def _emit(self, report: FileReport) -> None:
+        self.reports.append(report)
+        self.position += 1
+        if self.on_file:
+            self.on_file(report)
+
+    def _emit_known(self) -> None:
+        while self.position < len(self.files):
+            entry = self.known.get(self.files[self.position])
+            if entry is None or entry[1] is None:
+                return
+            self._emit(entry[1])
+
+    def add(self, report: FileReport) -> None:
+        self._emit_known()
+        if self.verdicts is not None:
+            self.verdicts.put(self.known[self.files[self.position]][0], report)
+        self._emit(report)
+
+    def finish(self, checked: list[FileReport]) -> list[FileReport]:
+        self._emit_known()
+        assert self.position == len(self.files)
+        return self.reports
 
 
 def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:
