@@ -5,7 +5,7 @@ takes (``None`` for its own process pool, or a ``concurrent.futures.Executor``):
 
 * ``local`` (the default): teikit's own pool of worker processes (``--jobs`` of them; 1: this process);
 * ``dask``: a Dask ``LocalCluster`` started for the run, on loopback (127.0.0.1) only, one single-threaded
-  worker process per job, no dashboard; closed when the run ends;
+  worker process per job, its HTTP endpoint on loopback too (a free port); closed when the run ends;
 * ``dask://HOST:PORT``: the scheduler of an existing Dask cluster (``tcp://HOST:PORT``).
 
 Dask is reached only through its ``concurrent.futures`` face (``Client.get_executor()``), so the run is the same
@@ -64,7 +64,7 @@ def open_executor(spec: str | None, jobs: int | None = None) -> Iterator[Executo
 
             cluster = distributed.LocalCluster(
                 n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, silence_logs=50,
+                dashboard_address="127.0.0.1:0", silence_logs=50,
             )
             with cluster, distributed.Client(cluster) as client:
                 yield client.get_executor()

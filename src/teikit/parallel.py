@@ -337,16 +337,18 @@ def _in_executor(pairs: list[tuple[Work, object]], executor: Executor, cost: Cal
         pass
     while out:
         batch, future = out.popleft()
-        submit_next()
         try:
             outcomes = future.result()
         except UsageError:
             raise
         except Exception as exc:
+            submit_next()
             if len(batch) > 1:
                 outcomes = [_alone_in_executor(executor, pair) for _, pair in batch]
             else:
                 outcomes = [Crash(batch[0][1][1], _executor_failure(exc))]
+        else:
+            submit_next()  # one out of the way: the next one in
         yield from outcomes
 
 

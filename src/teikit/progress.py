@@ -17,7 +17,8 @@ import click
 class Progress:
     """Progress of one run: ``start(files)``, ``done(path)`` per file; usable as a context manager."""
 
-    def __init__(self, enabled: bool = True, stream: Any = None) -> None:
+    def __init__(self, enabled: bool = True, stream: Any = None, interval: float = 0.25) -> None:
+        self.interval = interval  # seconds between redraws at most
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and _is_terminal(self.stream)
         self._bar: Any = None
@@ -31,7 +32,7 @@ class Progress:
 
         self._sizes = {str(file): _size(file) for file in files}
         self._bar = tqdm(total=sum(self._sizes.values()), unit="B", unit_scale=True, unit_divisor=1000,
-                         file=self.stream, leave=False, dynamic_ncols=True, mininterval=0.25)
+                         file=self.stream, leave=False, dynamic_ncols=True, mininterval=self.interval, miniters=1)
         self._count = len(files)
         self._bar.set_postfix_str(f"0/{self._count} files", refresh=False)
 
