@@ -378,3 +378,30 @@ def test_the_cli_on_a_local_dask_cluster_writes_the_same_report_byte_for_byte(tm
         dask_run = CliRunner().invoke(cli, [*base, "--format", format_name, "-j", "2", "--executor", "dask"])
         assert dask_run.exit_code == pool.exit_code == 1
         assert dask_run.stdout == pool.stdout
+
+
+def test_export_hands_its_files_to_the_callers_executor_and_writes_the_same_bytes(tmp_path):
+    from teikit.export import ExportFiles, export_files
+
+    files = sorted((REPO / "edition").glob("*.xml")) + [REPO / "tests" / "fixtures" / "render" / "features.xml"]
+    files = [file for file in files if file.is_file()]
+    executor = RecordingExecutor()
+    plain = export_files(files, ["json", "csv"], tmp_path / "plain", jobs=1)
+    through = export_files(files, ["json", "csv"], tmp_path / "executor", executor=executor)
+    assert sorted(map(str, executor.items)) == sorted(map(str, files))
+    assert all(isinstance(work, ExportFiles) for _, batch in executor.calls for work, _ in batch)
+    assert [p.name for p in plain.written] == [p.name for p in through.written] and plain.written
+    for made in plain.written:
+        assert (tmp_path / "executor" / made.name).read_bytes() == made.read_bytes()
+
+
+def test_an_export_error_in_a_worker_is_the_same_one_line_and_nothing_is_written(tmp_path):
+    bare = tmp_path / "bare.xml"
+    bare.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>No names.</p></body></text></TEI>')
+    good = REPO / "edition" / "workers-group-manifesto-1.xml"
+    base = ["export", str(good), str(bare), "--format", "gexf", "-o", str(tmp_path / "out")]
+    alone = CliRunner().invoke(cli, [*base, "-j", "1"])
+    pooled = CliRunner().invoke(cli, [*base, "-j", "2"])
+    assert alone.exit_code == pooled.exit_code == 1
+    assert alone.output == pooled.output and "bare.xml" in pooled.output
+    assert not (tmp_path / "out").exists()

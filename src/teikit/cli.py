@@ -159,8 +159,14 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
 @click.option("-o", "--output-dir", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where to write the files (<file stem>.<suffix>).")
 @click.option("--list", "list_only", is_flag=True, help="List the export formats and exit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where files are exported: local worker processes, a local Dask cluster on 127.0.0.1, or the "
+              "Dask scheduler at HOST:PORT (pip install 'teikit[dask]'); workers read the files by path "
+              "(a shared file system), the exports come back here and are written here.")
 def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: bool, out_dir: Path,
-           list_only: bool) -> None:
+           list_only: bool, jobs: int | None, executor: str) -> None:
     """Export TEI files (teikit's or anyone's) for other tools: CSV, JSON, JSON-LD, GEXF, TimelineJS, CoNLL, Markdown.
 
     Nothing is written unless every export succeeds; a format that needs tagged
@@ -185,7 +191,11 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
     if all_formats and formats:
         raise UsageError("give --format or --all, not both")
     chosen = [e.name for e in list_formats()] if all_formats else list(formats)
-    result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats)
+    from .executors import check_spec, open_executor
+
+    check_spec(executor)
+    with open_executor(executor, jobs) as pool:
+        result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats, jobs=jobs, executor=pool)
     for line in result.skipped:
         click.echo(line, err=True)
     for path in result.written:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, TeikitError, UsageError
 from ..files import write_atomic
+from ..parallel import map_in_order
 from ..xmlio import parse_xml
 from .occurrences import extract
 from .records import Extract
@@ -161,17 +163,56 @@ class ExportResult:
     skipped: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ExportFiles:
+    """The work of an export run for :mod:`teikit.parallel`: picklable; each file's exports, or its error."""
+
+    formats: tuple[str, ...]
+    skip_unmet: bool
+
+    def prepare(self) -> Callable[[Path], tuple[dict[str, bytes], list[str]] | TeikitError]:
+        return self.export_one
+
+    def export_one(self, path: Path) -> tuple[dict[str, bytes], list[str]] | TeikitError:
+        try:
+            return _export(parse_xml(path), self.formats, path.stem, self.skip_unmet)
+        except TeikitError as exc:  # returned, not raised: the run reports the first in file order
+            return exc
+
+
+def _export_crashed(path: Path, reason: str) -> TeikitError:
+    error = TeikitError(f"internal error: {reason}; nothing was exported", str(path),
+                        hint="please report it to teikit's maintainers")
+    error.exit_code = 2
+    return error
+
+
+# Starting a worker process costs about what exporting a megabyte of TEI does: no more workers than megabytes.
+_BYTES_PER_WORKER = 1024 * 1024
+
+
+def _default_jobs(paths: list[Path]) -> int:
+    from ..parallel import default_jobs
+
+    total = sum(path.stat().st_size for path in paths if path.is_file())
+    return max(1, min(default_jobs(), -(-total // _BYTES_PER_WORKER)))
+
+
 def export_files(
     paths: Iterable[str | Path],
     formats: Iterable[str],
     out_dir: str | Path,
     *,
     skip_unmet: bool = False,
+    jobs: int | None = None,
+    executor: Executor | None = None,
 ) -> ExportResult:
     """Export TEI files into ``out_dir`` as ``<file stem>.<suffix>``.
 
     Everything is made in memory first and written (each file atomically) only
-    when every export succeeded, so a failure writes nothing.
+    when every export succeeded, so a failure writes nothing. The files are exported
+    through :func:`teikit.parallel.map_in_order`: ``jobs`` worker processes (default:
+    at most one per megabyte of input; 1: this process), or the caller's ``executor``.
     """
     formats = list(formats)
     if not formats:
@@ -188,7 +229,17 @@ def export_files(
             raise UsageError(f"two input files are both called '{name}'", path,
                              hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
         sources[name] = path
-        files, left_out = _export(parse_xml(path), formats, name, skip_unmet)
+    for name in formats:
+        get_format(name)  # an unknown format is a usage error before any file is read
+    work = ExportFiles(tuple(formats), skip_unmet)
+    if jobs is None and executor is None:
+        jobs = _default_jobs(paths)
+    results = map_in_order([(work, path) for path in paths], jobs=jobs, executor=executor,
+                           on_crash=_export_crashed)
+    for outcome in results:
+        if isinstance(outcome, TeikitError):
+            raise outcome
+        files, left_out = outcome
         skipped.extend(left_out)
         planned.update({Path(out_dir) / filename: data for filename, data in files.items()})
     written = tuple(write_atomic(target, data) for target, data in planned.items())
@@ -198,6 +249,6 @@ def export_files(
 FORMATS: dict[str, Exporter] = _discover()
 
 __all__ = [
-    "FORMATS", "NEEDS", "ExportResult", "Exporter", "Need",
+    "FORMATS", "NEEDS", "ExportFiles", "ExportResult", "Exporter", "Need",
     "export", "export_files", "export_many", "get_format", "list_formats", "unmet_need",
 ]
