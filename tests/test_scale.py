@@ -405,3 +405,17 @@ def test_an_export_error_in_a_worker_is_the_same_one_line_and_nothing_is_written
     assert alone.exit_code == pooled.exit_code == 1
     assert alone.output == pooled.output and "bare.xml" in pooled.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_run_that_keeps_only_files_with_problems_formats_text_and_github_the_same(tmp_path):
+    from teikit.validate.formats import format_report
+
+    corpus = letters_copy(tmp_path)
+    (corpus / "teikit.toml").write_text(f'[validate]\nschemas = ["{SCHEMAS / "letter.rng"}"]\n')
+    shutil.copytree(REPO / "edition", tmp_path / "edition")  # a second group of files, judged by xml-model
+    full = validate_paths([corpus, tmp_path / "edition"], jobs=1)
+    kept = validate_paths([corpus, tmp_path / "edition"], jobs=1, keep=lambda report: bool(report.problems))
+    assert len(kept.files) < len(full.files) and kept.file_count == full.file_count
+    assert kept.schema_groups() == full.schema_groups() and len(full.schema_groups()) == 2
+    for format_name in ("text", "github"):
+        assert format_report(kept, format_name) == format_report(full, format_name)

@@ -152,12 +152,14 @@ def map_in_order(
     on_result: Callable[[Any], None] | None = None,
     on_crash: Callable[[Any, str], Any],
     order: Callable[[Any], int] | None = None,
+    collect: bool = True,
 ) -> list[Any]:
     """Run every ``(work, item)``; the results in the order of ``pairs``, ``on_result`` called in that order.
 
     ``on_crash(item, reason)`` makes the result of an item whose worker died or raised an unexpected
     exception. ``order`` (a cost, e.g. the file size) submits the costliest items first in a pool, so that
     no worker is left with a run of big ones at the end; results stay in the order of ``pairs``.
+    ``collect=False`` keeps no list of results (an empty list is returned): ``on_result`` has them all.
     """
     pairs = list(pairs)
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -170,7 +172,8 @@ def map_in_order(
     results: list[Any] = []
     for (_, item), outcome in zip(pairs, raw, strict=True):
         result = on_crash(item, outcome.reason) if isinstance(outcome, Crash) else outcome
-        results.append(result)
+        if collect:
+            results.append(result)
         if on_result:
             on_result(result)
     return results

@@ -62,10 +62,14 @@ class Report:
 
     files: tuple[FileReport, ...]
     schemas: tuple[str, ...] = ()
+    # A run that keeps only some reports (a streamed text or github report keeps those with problems) counts
+    # the others here: how many, and (schemas, chosen by, files) of every file in order of first use.
+    unlisted: int = 0
+    counted_groups: tuple[tuple[tuple[str, ...], str | None, int], ...] = ()
 
     @property
     def file_count(self) -> int:
-        return len(self.files)
+        return len(self.files) + self.unlisted
 
     @property
     def invalid_count(self) -> int:
@@ -96,6 +100,8 @@ class Report:
 
     def schema_groups(self) -> list[tuple[tuple[str, ...], str | None, int]]:
         """(schemas, chosen by, number of files) for each distinct choice, in order of first use."""
+        if self.counted_groups:
+            return list(self.counted_groups)
         counts: dict[tuple[tuple[str, ...], str | None], int] = {}
         for file in self.files:
             key = (file.schemas, file.chosen_by)

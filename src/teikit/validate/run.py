@@ -292,6 +292,7 @@ def validate_paths(
     verdicts: VerdictCache | None = None,
     send_bytes: bool = False,
     on_plan: Callable[[list[Path]], None] | None = None,
+    keep: Callable[[FileReport], bool] | None = None,
 ) -> Report:
     """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
 
@@ -305,7 +306,9 @@ def validate_paths(
     ``verdicts`` (a :class:`~.verdicts.VerdictCache`): files whose verdict it holds (same bytes, same schemas)
     are not checked again, the others are and their verdicts kept. ``send_bytes`` sends each file's bytes to
     the workers (for an executor whose workers cannot read these paths). ``on_plan`` is called with the files
-    once they are known, before any is checked (a progress bar's total).
+    once they are known, before any is checked (a progress bar's total). ``keep``: only the reports it
+    keeps are in the Report (the others are counted), so that a run whose reports were written as they came
+    (``on_file``) does not hold a million of them.
     """
     paths = list(paths)
     given = SchemaChoice((), chosen_by or "given") if schemas is not None else None
@@ -347,14 +350,18 @@ def validate_paths(
 
     if jobs is None and executor is None:
         jobs = default_jobs_for(to_check)
-    merged = _Merge(files, known, on_file, verdicts)
-    checked = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=merged.add, on_crash=crashed,
-                                    order=_size_of_item if executor is not None else None)
-    reports = merged.finish(checked)
+    merged = _Merge(files, known, on_file, verdicts, keep)
+    # The map's own list of results is let go at once: the reports kept are the merge's.
+    parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=merged.add, on_crash=crashed,
+                          order=_size_of_item if executor is not None else None, collect=False)
+    reports = merged.finish()
     used: dict[str, None] = {}
     for work in works.values():
         used.update(dict.fromkeys(work.schemas.names))
-    return Report(tuple(reports), tuple(used))
+    if keep is None:
+        return Report(tuple(reports), tuple(used))
+    groups = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
+    return Report(tuple(reports), tuple(used), merged.unlisted, groups)
 
 
 def _size_of_item(item: Path | SentFile) -> int:
@@ -378,16 +385,24 @@ class _Merge:
     """The run's reports in file order: the cache's and the checked ones, ``on_file`` called as they come."""
 
     def __init__(self, files: list[Path], known: dict, on_file: Callable[[FileReport], None] | None,
-                 verdicts: VerdictCache | None) -> None:
+                 verdicts: VerdictCache | None, keep: Callable[[FileReport], bool] | None = None) -> None:
         self.files = files
         self.known = known
         self.on_file = on_file
         self.verdicts = verdicts
+        self.keep = keep
         self.position = 0
         self.reports: list[FileReport] = []
+        self.unlisted = 0
+        self.groups: dict[tuple[tuple[str, ...], str | None], int] = {}
 
     def _emit(self, report: FileReport) -> None:
-        self.reports.append(report)
+        if self.keep is None or self.keep(report):
+            self.reports.append(report)
+        else:
+            self.unlisted += 1
+        group = (report.schemas, report.chosen_by)
+        self.groups[group] = self.groups.get(group, 0) + 1
         self.position += 1
         if self.on_file:
             self.on_file(report)
@@ -405,7 +420,7 @@ class _Merge:
             self.verdicts.put(self.known[self.files[self.position]][0], report)
         self._emit(report)
 
-    def finish(self, checked: list[FileReport]) -> list[FileReport]:
+    def finish(self) -> list[FileReport]:
         self._emit_known()
         assert self.position == len(self.files)
         return self.reports
