@@ -318,22 +318,25 @@ def validate_paths(
     groups: dict[SchemaChoice, list[Path]] = {}
     for file in files:
         groups.setdefault(chooser.choose(file), []).append(file)
-    works: dict[SchemaChoice, CheckFiles] = {}
-    for choice, members in groups.items():
-        schema_set = schemas if given is not None else _load_choice(choice, restrict, use_cache)
-        assert schema_set is not None
-        # One grammar per set of schemas: restricted to the names used anywhere in its files, so that
-        # every file is checked against the same compiled grammar. A single file takes its names from its tree.
-        names = _names_in_files(members) if schema_set.needs_element_names and len(files) > 1 else None
-        works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
-    work_of = {file: works[choice] for choice, members in groups.items() for file in members}
+    sets = {choice: schemas if given is not None else _load_choice(choice, restrict, use_cache) for choice in groups}
     if on_plan is not None:
         on_plan(files)
     if verdicts is not None and xinclude:
         raise UsageError("--changed-only cannot tell when an included file changed", hint="drop --xinclude or it")
     if send_bytes and xinclude:
         raise UsageError("--send-bytes sends the documents, not the files they include", hint="drop --xinclude")
-    known = _known_verdicts(files, work_of, verdicts) if verdicts is not None else {}
+    known = _known_verdicts(groups, sets, verdicts) if verdicts is not None else {}
+    works: dict[SchemaChoice, CheckFiles] = {}
+    for choice, members in groups.items():
+        schema_set = sets[choice]
+        assert schema_set is not None
+        unknown = [file for file in members if known.get(file, (None, None))[1] is None]
+        # One grammar per set of schemas: restricted to the names used anywhere in the files it checks, so
+        # that every file is checked against the same compiled grammar. A single file takes its names from
+        # its tree. Files whose verdicts the cache holds are not read at all.
+        names = _names_in_files(unknown) if schema_set.needs_element_names and len(files) > 1 and unknown else None
+        works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
+    work_of = {file: works[choice] for choice, members in groups.items() for file in members}
     to_check = [file for file in files if known.get(file, (None, None))[1] is None]
     if send_bytes:
         sent = {work: CheckSentFiles(work) for work in works.values()}
@@ -369,15 +372,17 @@ def _size_of_item(item: Path | SentFile) -> int:
 
 
 def _known_verdicts(
-    files: list[Path], work_of: dict[Path, CheckFiles], verdicts: VerdictCache
+    groups: dict[SchemaChoice, list[Path]], sets: dict[SchemaChoice, SchemaSet | None], verdicts: VerdictCache
 ) -> dict[Path, tuple[str, FileReport | None]]:
     """Each file's cache key, and its report when the cache holds its verdict (else None: to check)."""
-    keys = {work: work_key(work.schemas.schemas, work.chosen_by) for work in dict.fromkeys(work_of.values())}
     known: dict[Path, tuple[str, FileReport | None]] = {}
-    for file in files:
-        work = work_of[file]
-        key = verdict_key(file, keys[work])
-        known[file] = (key, verdicts.get(key, file, work.schemas.names, work.chosen_by))
+    for choice, members in groups.items():
+        schema_set = sets[choice]
+        assert schema_set is not None
+        work = work_key(schema_set.schemas, choice.chosen_by)
+        for file in members:
+            key = verdict_key(file, work)
+            known[file] = (key, verdicts.get(key, file, schema_set.names, choice.chosen_by))
     return known
 
 
