@@ -74,6 +74,11 @@ class RecordingExecutor(Executor):
     def items(self) -> list:
         return [item for _, batch in self.calls for _, item in batch]
 
+    @property
+    def works(self) -> list:
+        """The works the tasks carried, unpickled (they travel as parallel.WorkRef bytes)."""
+        return [pickle.loads(ref.payload) for _, batch in self.calls for ref, _ in batch]
+
 
 class _CountingFuture(Future):
     def __init__(self, owner: RecordingExecutor) -> None:
@@ -96,7 +101,8 @@ def test_validate_hands_its_batches_to_the_callers_executor(tmp_path):
     assert validate_paths([corpus], schemas, executor=executor) == expected
     assert {fn for fn, _ in executor.calls} == {parallel._run_batch}
     assert sorted(map(str, executor.items)) == [report.path for report in expected.files]
-    assert all(isinstance(work, CheckFiles) for _, batch in executor.calls for work, _ in batch)
+    assert all(isinstance(ref, parallel.WorkRef) for _, batch in executor.calls for ref, _ in batch)
+    assert all(isinstance(work, CheckFiles) for work in executor.works)
 
 
 def test_render_hands_its_files_to_the_callers_executor_and_writes_the_same_bytes(tmp_path):
@@ -389,7 +395,7 @@ def test_export_hands_its_files_to_the_callers_executor_and_writes_the_same_byte
     plain = export_files(files, ["json", "csv"], tmp_path / "plain", jobs=1)
     through = export_files(files, ["json", "csv"], tmp_path / "executor", executor=executor)
     assert sorted(map(str, executor.items)) == sorted(map(str, files))
-    assert all(isinstance(work, ExportFiles) for _, batch in executor.calls for work, _ in batch)
+    assert all(isinstance(work, ExportFiles) for work in executor.works)
     assert [p.name for p in plain.written] == [p.name for p in through.written] and plain.written
     for made in plain.written:
         assert (tmp_path / "executor" / made.name).read_bytes() == made.read_bytes()
@@ -419,3 +425,29 @@ def test_a_run_that_keeps_only_files_with_problems_formats_text_and_github_the_s
     assert kept.schema_groups() == full.schema_groups() and len(full.schema_groups()) == 2
     for format_name in ("text", "github"):
         assert format_report(kept, format_name) == format_report(full, format_name)
+
+
+@dataclass(frozen=True)
+class CountedSquare:
+    """Squares; counts how often it is unpickled and prepared in this process (the test's own state)."""
+
+    unpickled: list = []  # the test's counters, shared on purpose
+    prepared: list = []
+
+    def __setstate__(self, state):
+        CountedSquare.unpickled.append(1)
+
+    def prepare(self):
+        CountedSquare.prepared.append(1)
+        return lambda item: item * item
+
+
+def test_a_callers_executor_unpickles_and_prepares_each_work_once_per_worker_thread(monkeypatch):
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 2)
+    CountedSquare.unpickled.clear()
+    CountedSquare.prepared.clear()
+    executor = RecordingExecutor()
+    results = parallel.map_in_order([(CountedSquare(), n) for n in range(20)], executor=executor,
+                                    on_crash=lambda i, r: None)
+    assert results == [n * n for n in range(20)] and len(executor.calls) == 10
+    assert len(CountedSquare.prepared) == 1 and len(CountedSquare.unpickled) == 1

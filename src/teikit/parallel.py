@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -328,12 +329,14 @@ def _in_executor(pairs: list[tuple[Work, object]], executor: Executor, cost: Cal
 
     batches = cost_batches(pairs, cost)
     out: deque[tuple[list, Future]] = deque()
+    refs: dict[Hashable, WorkRef] = {}
 
     def submit_next() -> bool:
         batch = next(batches, None)
         if batch is None:
             return False
-        out.append((batch, executor.submit(_run_batch, [pair for _, pair in batch])))
+        tasks = [(_ref(refs, work), item) for _, (work, item) in batch]
+        out.append((batch, executor.submit(_run_batch, tasks)))
         return True
 
     while len(out) < IN_FLIGHT and submit_next():
@@ -355,9 +358,39 @@ def _in_executor(pairs: list[tuple[Work, object]], executor: Executor, cost: Cal
         yield from outcomes
 
 
+def _ref(refs: dict[Hashable, WorkRef], work: Hashable) -> WorkRef:
+    ref = refs.get(work)
+    if ref is None:
+        ref = refs[work] = WorkRef(pickle.dumps(work))
+    return ref
+
+
+class WorkRef:
+    """A work as it travels to a caller's executor: its pickled bytes, unpickled only by a worker that has not
+    prepared it yet.
+
+    Unpickling a work can cost as much as loading its schemas (a RelaxNGSchema reads its grammar file), and an
+    executor such as Dask's sends a task's arguments with every task: without this, every batch would pay it.
+    Equal (and hashed) by its bytes, so that a worker's prepared functions (per thread) are found by them.
+    """
+
+    def __init__(self, payload: bytes) -> None:
+        self.payload = payload
+
+    def __hash__(self) -> int:
+        return hash(self.payload)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WorkRef) and other.payload == self.payload
+
+    def prepare(self) -> Callable[[Any], Any]:
+        return pickle.loads(self.payload).prepare()
+
+
 def _alone_in_executor(executor: Executor, pair: tuple[Work, object]) -> object:
+    work, item = pair
     try:
-        return executor.submit(_run_batch, [pair]).result()[0]
+        return executor.submit(_run_batch, [(WorkRef(pickle.dumps(work)), item)]).result()[0]
     except UsageError:
         raise
     except Exception as exc:
