@@ -11,6 +11,7 @@ import sys
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -431,8 +432,8 @@ def test_a_run_that_keeps_only_files_with_problems_formats_text_and_github_the_s
 class CountedSquare:
     """Squares; counts how often it is unpickled and prepared in this process (the test's own state)."""
 
-    unpickled: list = []  # the test's counters, shared on purpose
-    prepared: list = []
+    unpickled: ClassVar[list] = []  # the test's counters, shared on purpose
+    prepared: ClassVar[list] = []
 
     def __setstate__(self, state):
         CountedSquare.unpickled.append(1)
