@@ -432,11 +432,13 @@ def test_a_run_that_keeps_only_files_with_problems_formats_text_and_github_the_s
 class CountedSquare:
     """Squares; counts how often it is unpickled and prepared in this process (the test's own state)."""
 
+    offset: int = 0
     unpickled: ClassVar[list] = []  # the test's counters, shared on purpose
     prepared: ClassVar[list] = []
 
     def __setstate__(self, state):
         CountedSquare.unpickled.append(1)
+        object.__setattr__(self, "offset", state["offset"])
 
     def prepare(self):
         CountedSquare.prepared.append(1)
