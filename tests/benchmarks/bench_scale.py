@@ -84,14 +84,55 @@ def cluster(plays: int, repeat: int) -> None:
             for name, extra in cases.items():
                 seconds, _, _ = run([*base, *extra])
                 times[name] = min(times.get(name, seconds), seconds)
+    start_seconds = times.pop("Dask LocalCluster start, 2 workers (one play)")
     print(f"{len(sources)} FreDraCor plays, {size:.1f} MB, against tei_all (best of {repeat}):\n")
+    print("whole commands (process, imports and cluster start included):\n")
     print("| run | wall s | files/s | MB/s |\n|---|---:|---:|---:|")
     for name, seconds in times.items():
         print(f"| {name} | {seconds:.1f} | {len(sources) / seconds:.1f} | {size / seconds:.2f} |")
+    print(f"| `--executor dask -j 2` on one play (the cluster's start) | {start_seconds:.1f} | | |")
     one, two = times["one process (-j 1)"], times["pool, 2 jobs"]
     dask_one, dask_two = times["Dask LocalCluster, 1 worker"], times["Dask LocalCluster, 2 workers"]
     print(f"\nDask overhead (cluster time / local time): 1 worker {dask_one / one:.2f}, 2 workers {dask_two / two:.2f}")
     print(f"speed-up 1 → 2 workers: local {one / two:.2f}, Dask {dask_one / dask_two:.2f}")
+    steady(sources, size, repeat)
+
+
+def steady(sources: list[Path], size: float, repeat: int) -> None:
+    """The same runs as a library call into a cluster (or pool) already started: the cost per file."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import distributed
+
+    from teikit.validate import load_schemas, validate_paths
+
+    schemas = load_schemas(schemas=[TEI_ALL])
+    expected = validate_paths(sources, schemas, jobs=1)
+    times: dict[str, float] = {}
+
+    def best(name: str, call) -> None:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert call() == expected
+            seconds = time.perf_counter() - started
+            times[name] = min(times.get(name, seconds), seconds)
+
+    best("one process (jobs=1)", lambda: validate_paths(sources, schemas, jobs=1))
+    best("pool, 2 jobs (its start included)", lambda: validate_paths(sources, schemas, jobs=2))
+    for workers in (1, 2):
+        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                      dashboard_address="127.0.0.1:0", silence_logs=50) as cluster, \
+                distributed.Client(cluster) as client:
+            executor = client.get_executor()
+            best(f"LocalCluster, {workers} worker{'s' if workers > 1 else ''} (started)",
+                 lambda: validate_paths(sources, schemas, executor=executor))
+    print("\nlibrary calls (validate_paths), the cluster already started, reports equal to jobs=1:\n")
+    print("| run | s | files/s | MB/s | ms per file |\n|---|---:|---:|---:|---:|")
+    for name, seconds in times.items():
+        print(f"| {name} | {seconds:.2f} | {len(sources) / seconds:.1f} | {size / seconds:.2f} | "
+              f"{1000 * seconds / len(sources):.2f} |")
+    one, dask_one = times["one process (jobs=1)"], times["LocalCluster, 1 worker (started)"]
+    dask_two = times["LocalCluster, 2 workers (started)"]
+    print(f"\nDask overhead at 1 worker {dask_one / one:.2f}; speed-up 1 → 2 workers {dask_one / dask_two:.2f}")
 
 
 def make_corpus(folder: Path, count: int) -> list[Path]:
