@@ -217,13 +217,13 @@ def export_files(
     formats = list(formats)
     if not formats:
         raise UsageError("no export format chosen", hint="give --format NAME or --all; teikit export --list shows them")
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise UsageError("no TEI file given", hint="name the TEI files to export")
     planned: dict[Path, bytes] = {}
     skipped: list[str] = []
     sources: dict[str, Path] = {}
-    for path in paths:
+    for path in files:
         name = path.stem
         if name in sources:
             raise UsageError(f"two input files are both called '{name}'", path,
@@ -233,8 +233,8 @@ def export_files(
         get_format(name)  # an unknown format is a usage error before any file is read
     work = ExportFiles(tuple(formats), skip_unmet)
     if jobs is None and executor is None:
-        jobs = _default_jobs(paths)
-    results = map_in_order([(work, path) for path in paths], jobs=jobs, executor=executor,
+        jobs = _default_jobs(files)
+    results = map_in_order([(work, path) for path in files], jobs=jobs, executor=executor,
                            on_crash=_export_crashed)
     for outcome in results:
         if isinstance(outcome, TeikitError):

@@ -66,10 +66,23 @@ class Chooser:
 
     given: SchemaChoice | None = None
     _configs: dict[Path, ProjectConfig | None] = field(default_factory=dict)
+    _folders: dict[Path, Path] = field(default_factory=dict)
+
+    def _folder_of(self, file: Path) -> Path:
+        """The real folder of a file; resolved once per folder (resolving every file of a 100,000-file corpus
+        took most of a --changed-only rerun), except for a symbolic link, whose target's folder counts."""
+        if file.is_symlink():
+            return file.resolve().parent
+        folder = self._folders.get(file.parent)
+        if folder is None:
+            folder = self._folders[file.parent] = file.parent.resolve()
+        return folder
 
     def config_for(self, file: Path) -> ProjectConfig | None:
         """The nearest project configuration at or above the file's folder that has a teikit table."""
-        folder = file.resolve().parent
+        folder = self._folder_of(file)
+        if folder in self._configs:  # the common case: a folder seen already (no walk up its parents)
+            return self._configs[folder]
         seen = []
         config = None
         for candidate in (folder, *folder.parents):

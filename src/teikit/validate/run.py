@@ -363,8 +363,8 @@ def validate_paths(
         used.update(dict.fromkeys(work.schemas.names))
     if keep is None:
         return Report(tuple(reports), tuple(used))
-    groups = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
-    return Report(tuple(reports), tuple(used), merged.unlisted, groups)
+    counted = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
+    return Report(tuple(reports), tuple(used), merged.unlisted, counted)
 
 
 def _size_of_item(item: Path | SentFile) -> int:
