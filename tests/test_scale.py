@@ -454,3 +454,21 @@ def test_a_callers_executor_unpickles_and_prepares_each_work_once_per_worker_thr
                                     on_crash=lambda i, r: None)
     assert results == [n * n for n in range(20)] and len(executor.calls) == 10
     assert len(CountedSquare.prepared) == 1 and len(CountedSquare.unpickled) == 1
+
+
+def test_a_symbolic_link_takes_the_configuration_of_its_targets_folder(tmp_path):
+    """The chooser resolves folders once each; a link to a file elsewhere still counts where the file is."""
+    from teikit.validate.choose import Chooser
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "teikit.toml").write_text(f'[validate]\nschemas = ["{SCHEMAS / "letter.rng"}"]\n')
+    shutil.copy(LETTERS / "good.xml", project / "good.xml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "link.xml").symlink_to(project / "good.xml")
+    shutil.copy(LETTERS / "good.xml", elsewhere / "plain.xml")
+    chooser = Chooser()
+    assert chooser.config_for(project / "good.xml") is not None
+    assert chooser.config_for(elsewhere / "plain.xml") is None
+    assert chooser.config_for(elsewhere / "link.xml") == chooser.config_for(project / "good.xml")
