@@ -71,7 +71,7 @@ def open_executor(spec: str | None, jobs: int | None = None) -> Iterator[Executo
         else:
             address = "tcp://" + spec[len(DASK_PREFIX):]
             try:
-                client = distributed.Client(address, timeout=30)
+                client = distributed.Client(address, timeout=10)
             except OSError as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}",
                                  hint="check the address and that the scheduler is running") from None
