@@ -28,7 +28,7 @@ class Progress:
     def start(self, files: list[Path]) -> None:
         if not self.enabled or len(files) < 2:
             return
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
 
         self._sizes = {str(file): _size(file) for file in files}
         self._bar = tqdm(total=sum(self._sizes.values()), unit="B", unit_scale=True, unit_divisor=1000,
