@@ -37,7 +37,8 @@ def test_convert_writes_tei_to_a_file(runner, tmp_path):
 def test_convert_to_stdout(runner):
     result = runner.invoke(cli, ["convert", str(SEED_TEXT)])
     assert result.exit_code == 0
-    assert result.output.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<TEI")
+    assert result.output.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<?xml-model href=\"teikit:teikit.rng\"")
+    assert "\n<TEI " in result.output
 
 
 def test_bad_input_is_one_line_exit_1_and_no_output_file(runner, tmp_path):

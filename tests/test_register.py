@@ -18,14 +18,10 @@ from teikit.register import (
     parse_register,
     register_to_tei,
 )
-from teikit.xmlio import TEI_NS, XML_NS, parse_xml, parse_xml_bytes, serialize
+from teikit.xmlio import TEI_NS, XML_NS, parse_xml_bytes, serialize
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SMALL = FIXTURES / "register-small.toml"
-TEI_ALL_PLACES = (
-    Path(__file__).resolve().parents[2] / "shared" / "tei" / "tei_all.rng",
-    Path("/work/shared/tei/tei_all.rng"),
-)
 NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
 
@@ -537,12 +533,9 @@ def minimal_tei(lists: list[etree._Element]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def tei_all():
-    """The official tei_all schema, compiled once for this module (it takes several seconds)."""
-    for place in TEI_ALL_PLACES:
-        if place.is_file():
-            return etree.RelaxNG(parse_xml(place))
-    pytest.skip("tei_all.rng not found")
+def tei_all(tei_all_schema):
+    """The official tei_all schema: conftest compiles it once per test session (it takes several seconds)."""
+    return tei_all_schema
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ repository (TEIKIT_TEI_DATA, default /work/data).
 
 from __future__ import annotations
 
-import ast
 import copy
 import functools
 import os
@@ -30,7 +29,7 @@ from teikit.render.stylesheets import as_tei
 from teikit.render.text import layout, wrap
 from teikit.xmlio import NS, TEI_NS, XML_NS, parse_xml, parse_xml_bytes
 
-from conftest import FIXTURES, REPO, SAMPLES
+from conftest import FIXTURES, REPO, SAMPLES, imports_a_stage
 
 RENDER_FIXTURES = FIXTURES / "render"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -74,17 +73,7 @@ def test_render_imports_nothing_from_the_reader_the_tagger_or_the_model():
     """TEI is the interchange: the renderers must work on TEI alone (STYLE.md)."""
     forbidden = {"read", "tag", "model", "convert", "edition"}
     for path in (REPO / "src" / "teikit" / "render").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            modules = []
-            if isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules = [node.module or ""]
-            elif isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x import y: x is a teikit module
-                modules = [f"teikit.{node.module}" if node.module else f"teikit.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            for module in modules:
-                parts = module.split(".")
-                assert not (parts[0] == "teikit" and len(parts) > 1 and parts[1] in forbidden), (path.name, module)
+        assert not imports_a_stage(path, forbidden), path.name
 
 
 # --------------------------------------------------------------------------- golden files

@@ -19,7 +19,6 @@ from lxml import etree
 from teikit import relaxng
 from teikit.cli import cli
 from teikit.errors import UsageError, XMLInputError
-from teikit.report import FORMATTERS, format_report
 from teikit.validate import (
     FileReport,
     Locator,
@@ -30,7 +29,10 @@ from teikit.validate import (
     validate_paths,
     validate_tree,
 )
+from teikit.validate.formats import FORMATTERS, format_report
 from teikit.xmlio import parse_xml, parse_xml_bytes
+
+from conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "validate"
@@ -39,7 +41,7 @@ INVALID = FIXTURES / "invalid"
 LETTERS = FIXTURES / "letters"
 SCHEMAS = FIXTURES / "schemas"
 # The official schema and real TEI live beside the repository (../shared/tei); TEIKIT_TEI_DIR overrides.
-TEI_DIR = Path(os.environ.get("TEIKIT_TEI_DIR", ROOT / ".." / "shared" / "tei"))
+TEI_DIR = Path(os.environ.get("TEIKIT_TEI_DIR", SHARED / "tei"))
 TEI_ALL = TEI_DIR / "tei_all.rng"
 SAMPLES = TEI_DIR / "samples"
 TEIKIT_SCH = ROOT / "schemas" / "teikit.sch"
@@ -47,19 +49,6 @@ TEI = "http://www.tei-c.org/ns/1.0"
 
 needs_tei_all = pytest.mark.skipif(not TEI_ALL.is_file(), reason="tei_all.rng not at ../shared/tei")
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="TEI samples not at ../shared/tei/samples")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cache_dir(tmp_path_factory):
-    """Every test run uses a fresh grammar cache, never the user's."""
-    path = tmp_path_factory.mktemp("teikit-cache")
-    old = os.environ.get("TEIKIT_CACHE_DIR")
-    os.environ["TEIKIT_CACHE_DIR"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["TEIKIT_CACHE_DIR"]
-    else:
-        os.environ["TEIKIT_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="session")
@@ -397,10 +386,8 @@ def test_restriction_keeps_the_parts_of_a_combined_definition_together(combine):
 
 
 @pytest.fixture(scope="session")
-def full_tei_all():
-    if not TEI_ALL.is_file():
-        pytest.skip("tei_all.rng not at ../shared/tei")
-    return etree.RelaxNG(parse_xml(TEI_ALL))  # 6-12 s, once per session
+def full_tei_all(tei_all_schema):
+    return tei_all_schema  # compiled once per session, by conftest
 
 
 @pytest.mark.slow
@@ -544,18 +531,21 @@ def mixed_report(letter_schemas):
 
 def test_text_format_groups_per_file_and_ends_with_the_summary(mixed_report):
     lines = format_report(mixed_report, "text").splitlines()
-    assert lines[-1] == "5 files, 4 invalid, 4 errors"
+    assert lines[-2:] == ["judged by letter.rng (given)", "5 files, 4 invalid, 4 errors"]
     assert any(
         re.fullmatch(r".+closer-first\.xml:3:3: error: element <closer> .+ \[relaxng-content\]", x)
         for x in lines
     )
-    paths = [line.split(":")[0] for line in lines[:-1]]
+    paths = [line.split(":")[0] for line in lines[:-2]]
     assert paths == sorted(paths)
 
 
 def test_json_format_parses_back(mixed_report):
     data = json.loads(format_report(mixed_report, "json"))
-    assert data["summary"] == {"files": 5, "invalid": 4, "errors": 4, "warnings": 0, "valid": False}
+    assert data["summary"] == {"files": 5, "invalid": 4, "errors": 4, "warnings": 0, "valid": False,
+                               "not_checked": 0}
+    assert {(tuple(f["schemas"]), f["chosen_by"], f["checked"]) for f in data["files"]} == {
+        (("letter.rng",), "given", True)}
     first = data["files"][0]["problems"][0]
     assert set(first) == {"path", "line", "column", "severity", "message", "rule", "schema"}
 
@@ -568,6 +558,7 @@ def test_junit_format_parses_back(mixed_report):
     closer_first = next(c for c in cases if c.get("name").endswith("closer-first.xml"))
     assert "expected <opener>" in closer_first.find("failure").text
     assert closer_first.find("failure").get("type") == "relaxng-content"
+    assert {c.find("properties/property[@name='schemas']").get("value") for c in cases} == {"letter.rng (given)"}
 
 
 def test_github_format_is_workflow_commands(mixed_report):
@@ -578,7 +569,7 @@ def test_github_format_is_workflow_commands(mixed_report):
     )
     assert any(re.fullmatch(pattern, line) for line in lines)
     assert all(line.startswith("::error file=") for line in lines[:-1])
-    assert lines[-1] == "::notice title=teikit validate::5 files, 4 invalid, 4 errors"
+    assert lines[-1] == "::notice title=teikit validate::5 files, 4 invalid, 4 errors; judged by letter.rng (given)"
 
 
 def test_every_registered_format_is_a_cli_choice():
@@ -628,7 +619,7 @@ def test_cli_output_file_is_written(tmp_path):
 def test_cli_tei_all_with_teikit_schematron():
     result = run("--tei-all", str(TEI_ALL), "--schematron", "teikit:teikit.sch", str(VALID))
     assert result.exit_code == 0, result.output
-    assert result.output == "1 file, 0 invalid, 0 errors\n"
+    assert result.output == "judged by tei_all.rng + teikit.sch (option)\n1 file, 0 invalid, 0 errors\n"
 
 
 # --- packaging --------------------------------------------------------------------------

@@ -44,11 +44,18 @@ def parse(path: str | Path):
 
 
 def validate_files(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
-             jobs: int | None = None):
-    """Validate files and folders against RELAX NG and Schematron (teikit's schemas by default): a ``Report``."""
+             jobs: int | None = None, *, executor=None, xinclude: bool = False):
+    """Validate files and folders against RELAX NG and Schematron: a ``Report``.
+
+    Without ``rng`` or ``schematron``, each file's schemas are chosen as ``teikit validate`` does (its
+    ``xml-model`` lines, the project's configuration, teikit's own schemas for teikit editions).
+    ``executor``: any ``concurrent.futures.Executor`` to run the checks in.
+    """
     from .validate import load_schemas, validate_paths
 
-    return validate_paths(list(paths), load_schemas(rng=tuple(rng), schematron=tuple(schematron)), jobs=jobs)
+    rng, schematron = tuple(rng), tuple(schematron)
+    schemas = load_schemas(rng=rng, schematron=schematron) if rng or schematron else None
+    return validate_paths(list(paths), schemas, jobs=jobs, executor=executor, xinclude=xinclude, chosen_by="given")
 
 
 def render_html(tree, stylesheet: str | Path | None = None) -> str:

@@ -26,6 +26,7 @@ from .export import export_many, list_formats
 from .files import DEFAULT_LOCK_WAIT, folder_lock, refuse_output_over_input, remove_stale_temporaries, write_atomic
 from .render import IndexEntry, render_html, render_index, render_text
 from .validate import FileReport, SchemaSet, load_schemas, validate_tree
+from .validate.explain import SPECIFIC_RULES
 from .xmlio import parse_xml_bytes, serialize
 
 FINGERPRINTS = "SHA256SUMS"
@@ -174,7 +175,7 @@ def _plan_edition(
 
 # The grammar rules teikit words itself name the mistake; libxml2's own kinds (relaxng-contentvalid,
 # relaxng-elemname, ...) often name an ancestor it backtracked through instead.
-SPECIFIC_GRAMMAR_RULES = {"relaxng-attribute", "relaxng-content"}
+SPECIFIC_GRAMMAR_RULES = SPECIFIC_RULES
 
 
 def _is_generic(rule: str | None) -> bool:

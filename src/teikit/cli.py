@@ -229,8 +229,14 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
 @click.option("-o", "--output-dir", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where to write the files (<file stem>.<suffix>).")
 @click.option("--list", "list_only", is_flag=True, help="List the export formats and exit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where files are exported: local worker processes, a local Dask cluster on 127.0.0.1, or the "
+              "Dask scheduler at HOST:PORT (pip install 'teikit[dask]'); workers read the files by path "
+              "(a shared file system), the exports come back here and are written here.")
 def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: bool, out_dir: Path,
-           list_only: bool) -> None:
+           list_only: bool, jobs: int | None, executor: str) -> None:
     """Export TEI files (teikit's or anyone's) for other tools: CSV, JSON, JSON-LD, GEXF, TimelineJS, CoNLL, Markdown.
 
     Nothing is written unless every export succeeds; a format that needs tagged
@@ -262,7 +268,11 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
         check_input(path, "TEI file")
     suffixes = [suffix for name in chosen for suffix in get_format(name).suffixes]
     refuse_output_over_input([out_dir / f"{p.stem}.{suffix}" for p in tei_files for suffix in suffixes], tei_files)
-    result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats)
+    from .executors import check_spec, open_executor
+
+    check_spec(executor)
+    with open_executor(executor, jobs) as pool:
+        result = export_files(tei_files, chosen, out_dir, skip_unmet=all_formats, jobs=jobs, executor=pool)
     for line in result.skipped:
         click.echo(line, err=True)
     for path in result.written:
@@ -428,6 +438,17 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+_executor_option = click.option(
+    "--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+    help="Where files are checked: local worker processes (--jobs), a local Dask cluster of --jobs workers on "
+    "127.0.0.1, or the Dask scheduler at HOST:PORT (needs pip install 'teikit[dask]'). Dask workers read the "
+    "files by path (a shared file system) unless --send-bytes.")
+_send_bytes_option = click.option(
+    "--send-bytes", is_flag=True,
+    help="Send each file's bytes to the workers instead of its path (workers without this file system; "
+    "schemas are still read by path on the workers).")
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", default="output", show_default=True,
@@ -442,8 +463,12 @@ def _count(number: int, noun: str) -> str:
 @click.option("--index", is_flag=True, help="Also write OUTPUT_DIR/index.html listing the editions.")
 @click.option("--leiden", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
               help="Leiden conventions ([restored], (expanded), ⟦erased⟧ …): auto uses them in EpiDoc editions.")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where files are rendered: local worker processes (--jobs), a local Dask cluster on 127.0.0.1, "
+              "or the Dask scheduler at HOST:PORT (pip install 'teikit[dask]'). Dask workers read the files and "
+              "write OUTPUT_DIR by path: a shared file system.")
 def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, stylesheet: Path | None,
-           no_notes: bool, width: int | None, jobs: int | None, index: bool, leiden: str) -> None:
+           no_notes: bool, width: int | None, jobs: int | None, index: bool, leiden: str, executor: str) -> None:
     """Render TEI files (or folders of *.xml) as HTML reading editions and reading texts.
 
     Any TEI P5 works, teikit's or anyone's: elements the stylesheets do not know keep
@@ -456,10 +481,12 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
       teikit render edition ../shared/tei/samples --format html --index
       teikit render hamlet.xml --stylesheet my-edition.xsl
     """
+    from .executors import check_spec, open_executor
     from .files import check_input, refuse_output_over_input
     from .render.batch import FORMATS, render_many, tei_files
 
     formats = tuple(FORMATS) if output_format == "both" else (output_format,)
+    check_spec(executor)
     for path in sources:
         check_input(path, "TEI file", folder_ok=True)
     if stylesheet is not None:
@@ -468,12 +495,13 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     planned = [output_dir / f"{p.stem}{FORMATS[name].suffix}" for p in files for name in formats]
     refuse_output_over_input([*planned, *([output_dir / "index.html"] if index else [])],
                              [*files, *([stylesheet] if stylesheet else [])])
-    report = render_many(
-        files, output_dir, formats=formats,
-        html_stylesheet=stylesheet if "html" in formats else None,
-        text_stylesheet=stylesheet if formats == ("text",) else None,
-        notes=not no_notes, width=width, jobs=jobs, index=index, leiden=leiden,
-    )
+    with open_executor(executor, jobs) as pool:
+        report = render_many(
+            files, output_dir, formats=formats,
+            html_stylesheet=stylesheet if "html" in formats else None,
+            text_stylesheet=stylesheet if formats == ("text",) else None,
+            notes=not no_notes, width=width, jobs=jobs, index=index, leiden=leiden, executor=pool,
+        )
     for path in report.written:
         click.echo(f"wrote {path}")
     for warning in report.warnings:
@@ -494,8 +522,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     "grammars",
     multiple=True,
     metavar="FILE",
-    help="RELAX NG (.rng, XML syntax) or XML Schema (.xsd) to validate against; repeatable. "
-    "teikit:NAME names a schema shipped with teikit.",
+    help="RELAX NG (.rng, XML syntax), XML Schema (.xsd) or Schematron (.sch) to validate every file against; "
+    "repeatable. teikit:NAME names a schema shipped with teikit.",
 )
 @click.option(
     "--schematron",
@@ -515,56 +543,96 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     show_default=True,
     help="Report format: text for people, json for scripts, junit for CI dashboards, github for annotations.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
 @click.option(
     "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
 )
 @click.option(
     "--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid."
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of restricted grammars.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the caches (restricted grammars; --changed-only verdicts: check all).")
 @click.option(
     "--full-grammar",
     is_flag=True,
     help="Compile RELAX NG grammars whole instead of restricted to the names in use.",
 )
-def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar):
-    """Validate TEI files and folders (*.xml, recursively) against RELAX NG and Schematron.
+@click.option("--xinclude", is_flag=True,
+              help="Expand xi:include of local files inside the folders validated; problems at their own lines.")
+@click.option("--allow-empty", is_flag=True, help="Finding no .xml file is not an error.")
+@_executor_option
+@_send_bytes_option
+@click.option("--changed-only", is_flag=True,
+              help="Check only files whose bytes or schemas changed since the last run; report every file "
+              "(verdicts kept in --verdict-cache).")
+@click.option("--verdict-cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The verdict cache of --changed-only (default: $TEIKIT_CACHE_DIR/verdicts.json); "
+              "persist it between CI runs.")
+def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
+             xinclude, allow_empty, executor, send_bytes, changed_only, verdict_cache):
+    """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
-    Without --schema, --schematron or --tei-all, teikit's own schemas are used
-    (teikit:teikit.rng and teikit:teikit.sch). Any of those options replaces the
-    defaults; name a shipped schema to keep it, e.g. --schematron teikit:teikit.sch.
+    Each file's schemas, first that applies: --schema, --schematron or --tei-all
+    (for every file); the file's <?xml-model?> lines (local files or teikit:NAME;
+    remote schemas are never fetched); schemas = [...] under [tool.teikit.validate]
+    in a pyproject.toml (or [validate] in a teikit.toml) beside or above the file;
+    teikit's own schemas for teikit's own editions. Otherwise: an error.
 
     Exit status: 0 all files valid; 1 some file invalid or malformed; 2 usage
-    error (unknown option, missing path or schema, unreadable file).
+    error (unknown option, missing path or schema, no file found, unreadable
+    file) or a file that could not be checked.
     """
     from .files import check_input, refuse_output_over_input, write_atomic
-    from .report import format_file_text, format_report
     from .validate import load_schemas, validate_paths
+    from .validate.formats import format_file_text, format_report
 
     for path in paths:
         check_input(path, "file", folder_ok=True)
-    rng = list(grammars) + ([tei_all] if tei_all else [])
+    given = list(grammars) + ([tei_all] if tei_all else [])
     if output:
-        refuse_output_over_input([output], _validated_files(paths) + [s for s in [*rng, *schematrons]
+        refuse_output_over_input([output], _validated_files(paths) + [s for s in [*given, *schematrons]
                                                                       if not s.startswith("teikit:")])
-    schemas = load_schemas(
-        rng=[g for g in rng if not g.endswith(".xsd")],
-        xsd=[g for g in rng if g.endswith(".xsd")],
-        schematron=schematrons,
-        restrict=not full_grammar,
-        use_cache=not no_cache,
-    )
-    # Text on a terminal streams file by file, so a long run shows progress.
+    schemas = None
+    if given or schematrons:
+        schemas = load_schemas(schemas=given, schematron=schematrons, restrict=not full_grammar,
+                               use_cache=not no_cache)
+    # Text on stdout streams file by file, so a long run shows its problems as they are found; text and
+    # github list only files with problems, so the run keeps only those (the others are counted): the memory
+    # of a million-file run does not grow with its valid files. json and junit list every file.
     stream = format_name == "text" and not output
+    keep = (lambda file_report: bool(file_report.problems)) if format_name in ("text", "github") else None
 
     def echo_file(file_report):
         if stream and file_report.problems:
-            click.echo(format_file_text(file_report), nl=False)
+            progress.echo(format_file_text(file_report))
 
-    report = validate_paths(paths, schemas, jobs=jobs, on_file=echo_file)
+    from .executors import check_spec, open_executor
+    from .progress import Progress
+    from .validate.verdicts import VerdictCache
+
+    check_spec(executor)
+    verdicts = VerdictCache(verdict_cache) if changed_only and not no_cache else None
+    if verdicts is not None and verdicts.warning:
+        click.echo(verdicts.warning, err=True)
+    progress = Progress(enabled=not quiet)
+
+    def each_file(file_report):
+        progress.done(file_report.path)
+        echo_file(file_report)
+
+    with open_executor(executor, jobs) as pool, progress:
+        report = validate_paths(paths, schemas, jobs=jobs, on_file=each_file, xinclude=xinclude,
+                                allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
+                                chosen_by="option", executor=pool, send_bytes=send_bytes, verdicts=verdicts,
+                                on_plan=progress.start, keep=keep)
+    if verdicts is not None:
+        verdicts.save()
     if stream:
         if not quiet:
+            judged = report.judged_by()
+            if judged:
+                click.echo(judged)
             click.echo(report.summary())
     else:
         text = format_report(report, format_name)

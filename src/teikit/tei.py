@@ -683,7 +683,23 @@ def build_tei(
             stand_off.append(element)
     root.append(build_text(document, dict(edition.division_labels), edition.notes_by))
     _check_unique_ids(root, edition)
-    return etree.ElementTree(root)
+    tree = etree.ElementTree(root)
+    _declare_schemas(root)
+    return tree
+
+
+# The schemas that judge a teikit edition, as oXygen, jEdit and `teikit validate` read them from the document
+# (W3C "Associating Schemas with XML documents"); `teikit:` names the schemas teikit ships.
+SCHEMA_DECLARATIONS = (
+    ("teikit:teikit.rng", "http://relaxng.org/ns/structure/1.0"),
+    ("teikit:teikit.sch", "http://purl.oclc.org/dsdl/schematron"),
+)
+
+
+def _declare_schemas(root: etree._Element) -> None:
+    for href, namespace in SCHEMA_DECLARATIONS:
+        text = f'href="{href}" type="application/xml" schematypens="{namespace}"'
+        root.addprevious(etree.ProcessingInstruction("xml-model", text))
 
 
 def _check_unique_ids(root: etree._Element, edition: Edition) -> None:

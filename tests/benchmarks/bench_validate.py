@@ -8,9 +8,11 @@ Three cases, all against the same official tei_all.rng:
 teikit runs cold (empty grammar cache) and warm (cache filled by the cold run);
 jing (Debian package `jing`) runs when it is on PATH, taking turns with teikit.
 Each command runs as a separate process, timed by wall clock, the median of
---repeat runs; its peak memory (max RSS) comes from os.wait4. The 50 MB file
-takes teikit's streaming path (libxml2's text reader, no tree), the others the
-tree path. The corpus is generated in a temporary folder outside the repository.
+--repeat runs; its peak memory (max RSS) comes from os.wait4 (the largest of the
+process and the worker processes it waited for). Every file is parsed into a tree
+and validated there by lxml. The corpus is generated in a temporary folder
+outside the repository. teikit runs from this checkout (``python -m teikit`` with
+``src`` on PYTHONPATH), so it needs no installation.
 
     python tests/benchmarks/bench_validate.py [--tei-dir ../shared/tei] [--repeat 3] [--jobs N]
 
@@ -178,7 +180,7 @@ def main() -> None:
     tei_all = tei_dir / "tei_all.rng"
     if not tei_all.is_file():
         sys.exit(f"no tei_all.rng in {tei_dir}")
-    teikit = [str(Path(sys.executable).parent / "teikit")]  # the console script of this environment
+    teikit = [sys.executable, "-m", "teikit"]  # this checkout's teikit (src/ on PYTHONPATH, below)
     jing = shutil.which("jing")
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
 
@@ -195,7 +197,7 @@ def main() -> None:
         rows = []
         for label, teikit_paths, jing_paths in cases:
             cache = temp / f"cache-{len(rows)}"
-            env = dict(os.environ, TEIKIT_CACHE_DIR=str(cache))
+            env = dict(os.environ, TEIKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
             command = [*teikit, "validate", "--tei-all", str(tei_all), *jobs, "--quiet", *teikit_paths]
             cold = run_once(command, env)  # only the first run is cold (empty grammar cache)
             # teikit and jing take turns, so that load from elsewhere on the machine hits both alike.
@@ -206,7 +208,7 @@ def main() -> None:
                     by_jing.append(run_once([jing, str(tei_all), *jing_paths], dict(os.environ)))
             rows.append((label, cold, median_run(warm), median_run(by_jing) if by_jing else None))
         full_command = [*teikit, "validate", "--tei-all", str(tei_all), "--full-grammar", "--quiet", str(SMALL_FILE)]
-        full = run_once(full_command, dict(os.environ))
+        full = run_once(full_command, dict(os.environ, PYTHONPATH=str(ROOT / "src")))
         load = os.getloadavg()[0]
 
     print(f"\ntei_all.rng, {os.cpu_count()} cores, median of {args.repeat} runs (cold: 1 run), wall seconds")

@@ -14,13 +14,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, TeikitError, UsageError
 from ..files import write_atomic
+from ..parallel import map_in_order
 from ..xmlio import parse_tei_tolerant
 from .occurrences import extract
 from .records import Extract
@@ -179,40 +181,90 @@ class ExportResult:
     skipped: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ExportFiles:
+    """The work of an export run for :mod:`teikit.parallel`: picklable; each file's exports, or its error."""
+
+    formats: tuple[str, ...]
+    skip_unmet: bool
+
+    def prepare(self) -> Callable[[Path], tuple[dict[str, bytes], list[str]] | TeikitError]:
+        return self.export_one
+
+    def export_one(self, path: Path) -> tuple[dict[str, bytes], list[str]] | TeikitError:
+        try:
+            tree, id_warnings = parse_tei_tolerant(path)  # bad xml:ids are warnings for export, as for render
+            held = [tree]
+            del tree  # _export frees the tree once it is read
+            exported, left_out = _export(held, self.formats, path.stem, self.skip_unmet)
+            warnings = [str(warning).replace(": error: ", ": warning: ", 1) for warning in id_warnings]
+            return exported, warnings + left_out
+        except TeikitError as exc:  # returned, not raised: the run reports the first in file order
+            return exc
+
+
+def _export_crashed(path: Path, reason: str) -> TeikitError:
+    error = TeikitError(f"internal error: {reason}; nothing was exported", str(path),
+                        hint="please report it to teikit's maintainers")
+    error.exit_code = 2
+    return error
+
+
+# Starting a worker process costs about what exporting a megabyte of TEI does: no more workers than megabytes.
+_BYTES_PER_WORKER = 1024 * 1024
+
+
+def _default_jobs(paths: list[Path]) -> int:
+    from ..parallel import default_jobs
+
+    total = sum(path.stat().st_size for path in paths if path.is_file())
+    return max(1, min(default_jobs(), -(-total // _BYTES_PER_WORKER)))
+
+
 def export_files(
     paths: Iterable[str | Path],
     formats: Iterable[str],
     out_dir: str | Path,
     *,
     skip_unmet: bool = False,
+    jobs: int | None = None,
+    executor: Executor | None = None,
 ) -> ExportResult:
     """Export TEI files into ``out_dir`` as ``<file stem>.<suffix>``.
 
     Everything is made in memory first and written (each file atomically) only
-    when every export succeeded, so a failure writes nothing.
+    when every export succeeded, so a failure writes nothing. The files are exported
+    through :func:`teikit.parallel.map_in_order`: ``jobs`` worker processes (default:
+    at most one per megabyte of input; 1: this process), or the caller's ``executor``.
     """
     formats = list(formats)
     if not formats:
         raise UsageError("no export format chosen", hint="give --format NAME or --all; teikit export --list shows them")
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise UsageError("no TEI file given", hint="name the TEI files to export")
     planned: dict[Path, bytes] = {}
     skipped: list[str] = []
     sources: dict[str, Path] = {}
-    for path in paths:
+    for path in files:
         name = path.stem
         if name in sources:
             raise UsageError(f"two input files are both called '{name}'", path,
                              hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
         sources[name] = path
-        tree, id_warnings = parse_tei_tolerant(path)  # bad xml:ids are warnings for export, as for render
-        held = [tree]
-        del tree  # _export frees the tree once it is read
-        files, left_out = _export(held, formats, name, skip_unmet)
-        skipped.extend(str(warning).replace(": error: ", ": warning: ", 1) for warning in id_warnings)
+    for name in formats:
+        get_format(name)  # an unknown format is a usage error before any file is read
+    work = ExportFiles(tuple(formats), skip_unmet)
+    if jobs is None and executor is None:
+        jobs = _default_jobs(files)
+    results = map_in_order([(work, path) for path in files], jobs=jobs, executor=executor,
+                           on_crash=_export_crashed)
+    for outcome in results:
+        if isinstance(outcome, TeikitError):
+            raise outcome
+        exported, left_out = outcome
         skipped.extend(left_out)
-        planned.update({Path(out_dir) / filename: data for filename, data in files.items()})
+        planned.update({Path(out_dir) / filename: data for filename, data in exported.items()})
     written = tuple(write_atomic(target, data) for target, data in planned.items())
     return ExportResult(written=written, skipped=tuple(skipped))
 
@@ -220,6 +272,6 @@ def export_files(
 FORMATS: dict[str, Exporter] = _discover()
 
 __all__ = [
-    "FORMATS", "NEEDS", "ExportResult", "Exporter", "Need",
+    "FORMATS", "NEEDS", "ExportFiles", "ExportResult", "Exporter", "Need",
     "export", "export_files", "export_many", "get_format", "list_formats", "unmet_need",
 ]

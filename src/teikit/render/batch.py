@@ -1,24 +1,27 @@
 """Many TEI files → HTML pages and reading texts, in parallel, each written atomically.
 
-The stylesheets are compiled once in the parent process; worker processes forked from it
-inherit them. Every file is parsed with teikit's safe parser, rendered in every requested
-format and written through :func:`teikit.files.write_atomic`; a file that fails is
-reported (its error pickles, see teikit.errors) and the others go on.
+The files run through :func:`teikit.parallel.map_in_order`, the same map validation uses: in this
+process with one job, else in worker processes that each compile the stylesheets once (or in the
+caller's executor). Every file is parsed with teikit's safe parser, rendered in every requested
+format and written through :func:`teikit.files.write_atomic`; a file that fails is reported (its
+error pickles, see teikit.errors) and the others go on, even when its worker process dies.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .. import parallel
 from ..errors import TeikitError, UsageError
 from ..files import write_atomic
+from ..validate.collect import collect_files
 from ..xmlio import check_tei_root, parse_tei_tolerant
 from . import stylesheets
 from .html import IndexEntry, render_html, render_index
@@ -99,20 +102,8 @@ class RenderReport:
 
 
 def tei_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files to render: each file as given, each folder's *.xml files (not its subfolders), in name order."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(path.glob("*.xml"))
-            if not found:
-                raise UsageError("no .xml files in this folder", path,
-                                 hint="pass TEI files or a folder that holds some")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError("no such file or folder", path, hint="check the path")
-    return files
+    """The files to render: each file as given, each folder's *.xml files (recursively, as validate), sorted."""
+    return collect_files(paths)
 
 
 def _check_distinct_outputs(files: Sequence[Path]) -> None:
@@ -124,43 +115,54 @@ def _check_distinct_outputs(files: Sequence[Path]) -> None:
         seen[path.stem] = path
 
 
-# Set in the parent before the workers fork (and by _init_worker where processes are spawned).
-_JOB: tuple[RenderOptions, Path, bool] | None = None
+@dataclass(frozen=True, eq=False)
+class RenderFiles:
+    """The work of a render run: picklable, its stylesheets compiled once per worker (see teikit.parallel)."""
+
+    options: RenderOptions
+    out_dir: Path
+    index: bool
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RenderFiles) and other.token == self.token
+
+    def prepare(self) -> Callable[[Path], FileResult]:
+        for name in self.options.formats:
+            stylesheets.load(*FORMATS[name].stylesheet(self.options))
+        return self.render
+
+    def render(self, source: Path) -> FileResult:
+        options, out_dir = self.options, self.out_dir
+        try:
+            size = source.stat().st_size
+            tree, id_warnings = parse_tei_tolerant(source)  # bad xml:ids do not stop a rendering
+            check_tei_root(tree, str(source), unnamespaced=True)
+            written = []
+            for name in options.formats:
+                output_format = FORMATS[name]
+                target = out_dir / f"{source.stem}{output_format.suffix}"
+                write_atomic(target, output_format.render(tree, options))
+                written.append(target)
+            entry = None
+            if self.index and "html" in options.formats:
+                text = f"{source.stem}.txt" if "text" in options.formats else None
+                entry = IndexEntry.from_tree(tree, f"{source.stem}.html", text)
+            return FileResult(source, tuple(written), size, entry, warnings=tuple(id_warnings))
+        except TeikitError as exc:
+            if exc.path is None:
+                exc.path = str(source)
+            return FileResult(source, error=exc)
 
 
-def _init_worker(options: RenderOptions, out_dir: Path, index: bool) -> None:
-    global _JOB
-    _JOB = (options, out_dir, index)
-    _compile(options)
-
-
-def _compile(options: RenderOptions) -> None:
-    for name in options.formats:
-        stylesheets.load(*FORMATS[name].stylesheet(options))
-
-
-def _render_one(source: Path) -> FileResult:
-    assert _JOB is not None, "the worker was not initialised"
-    options, out_dir, index = _JOB
-    try:
-        size = source.stat().st_size
-        tree, id_warnings = parse_tei_tolerant(source)  # bad xml:ids do not stop a rendering
-        check_tei_root(tree, str(source), unnamespaced=True)
-        written = []
-        for name in options.formats:
-            output_format = FORMATS[name]
-            target = out_dir / f"{source.stem}{output_format.suffix}"
-            write_atomic(target, output_format.render(tree, options))
-            written.append(target)
-        entry = None
-        if index and "html" in options.formats:
-            text = f"{source.stem}.txt" if "text" in options.formats else None
-            entry = IndexEntry.from_tree(tree, f"{source.stem}.html", text)
-        return FileResult(source, tuple(written), size, entry, warnings=tuple(id_warnings))
-    except TeikitError as exc:
-        if exc.path is None:
-            exc.path = str(source)
-        return FileResult(source, error=exc)
+def _crashed(source: Path, reason: str) -> FileResult:
+    error = TeikitError(f"internal error: {reason}; nothing was written for this file", source,
+                        hint="please report it to teikit's maintainers")
+    error.exit_code = 2
+    return FileResult(source, error=error)
 
 
 def render_many(
@@ -175,6 +177,7 @@ def render_many(
     jobs: int | None = None,
     index: bool = False,
     leiden: str = "auto",
+    executor: Executor | None = None,
 ) -> RenderReport:
     """Render TEI files (or folders of them) into ``out_dir`` as NAME.html and NAME.txt, in parallel."""
     unknown = [name for name in formats if name not in FORMATS]
@@ -191,27 +194,18 @@ def render_many(
         leiden=leiden,
     )
     out_dir = Path(out_dir)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    jobs = max(1, min(jobs or parallel.default_jobs(), len(files)))
     started = time.perf_counter()
-    _init_worker(options, out_dir, index)  # compile once here: forked workers inherit the compiled stylesheets
-    serial = jobs == 1
-    results = [_render_one(path) for path in files] if serial else _in_workers(files, options, out_dir, index, jobs)
+    work = RenderFiles(options, out_dir, index)
+    # Largest files first, so that no worker is left with a run of big ones at the end; results in file order.
+    results = parallel.map_in_order([(work, path) for path in files], jobs=jobs, executor=executor,
+                                    on_crash=_crashed, order=_size)
     index_path = None
     if index and "html" in options.formats:
         entries = [result.entry for result in results if result.entry is not None]
         index_path = write_atomic(out_dir / "index.html", render_index(entries))
     written = tuple(path for result in results for path in result.written) + ((index_path,) if index_path else ())
     return RenderReport(tuple(results), time.perf_counter() - started, jobs, index_path, written)
-
-
-def _in_workers(files: list[Path], options: RenderOptions, out_dir: Path, index: bool, jobs: int) -> list[FileResult]:
-    """Largest files first, one at a time, so that no worker is left with a run of big ones at the end."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    largest_first = sorted(files, key=_size, reverse=True)
-    with context.Pool(jobs, initializer=_init_worker, initargs=(options, out_dir, index)) as pool:
-        by_source = {result.source: result for result in pool.imap_unordered(_render_one, largest_first)}
-    return [by_source[path] for path in files]
 
 
 def _size(path: Path) -> int:

@@ -1,10 +1,12 @@
 """Validation reports for people and for CI systems: one formatter per format, in a registry.
 
 * ``text``   — grouped per file, ``path:line:column: error: message [rule]``, then a summary line.
-* ``json``   — ``{"summary": {...}, "schemas": [...], "files": [{"path", "valid", "problems": [...]}]}``;
-  each problem has ``path, line, column, severity, message, rule, schema`` (line/column may be null).
-* ``junit``  — one ``<testsuite>``, one ``<testcase>`` per file; an invalid file's testcase has one
-  ``<failure>`` whose text lists its problems (what Jenkins, GitLab and GitHub test reporters read).
+* ``json``   — ``{"summary": {...}, "schemas": [...], "files": [{"path", "valid", "checked", "schemas",
+  "chosen_by", "problems": [...]}]}``; each problem has ``path, line, column, severity, message, rule, schema``
+  (line/column may be null); ``schemas`` and ``chosen_by`` say which schemas judged the file and why those.
+* ``junit``  — one ``<testsuite>``, one ``<testcase>`` per file (with a ``schemas`` property); an invalid
+  file's testcase has one ``<failure>`` whose text lists its problems, a file that could not be checked one
+  ``<error>`` (what Jenkins, GitLab and GitHub test reporters read).
 * ``github`` — GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=…::message``,
   which the runner shows as annotations on the pull request's diff.
 """
@@ -17,7 +19,7 @@ from dataclasses import asdict
 
 from lxml import etree
 
-from .validate import FileReport, Problem, Report
+from .report import FileReport, Problem, Report
 
 
 def _location(problem: Problem) -> str:
@@ -43,8 +45,10 @@ def format_file_text(report: FileReport) -> str:
 
 
 def format_text(report: Report) -> str:
-    """Problems grouped per file (files in sorted order, problems by line), then the summary line."""
-    return "".join(format_file_text(file) for file in report.files) + report.summary() + "\n"
+    """Problems grouped per file (files in sorted order, problems by line), which schemas judged, the summary."""
+    judged = report.judged_by()
+    text = "".join(format_file_text(file) for file in report.files)
+    return text + (judged + "\n" if judged else "") + report.summary() + "\n"
 
 
 def report_dict(report: Report) -> dict:
@@ -56,12 +60,16 @@ def report_dict(report: Report) -> dict:
             "errors": report.error_count,
             "warnings": report.warning_count,
             "valid": report.valid,
+            "not_checked": report.unchecked_count,
         },
         "schemas": list(report.schemas),
         "files": [
             {
                 "path": file.path,
                 "valid": file.valid,
+                "checked": file.checked,
+                "schemas": list(file.schemas),
+                "chosen_by": file.chosen_by,
                 "problems": [asdict(problem) for problem in file.problems],
             }
             for file in report.files
@@ -79,18 +87,24 @@ def format_junit(report: Report) -> str:
         "testsuite",
         name="teikit validate",
         tests=str(report.file_count),
-        failures=str(report.invalid_count),
-        errors="0",
+        failures=str(report.invalid_count - report.unchecked_count),
+        errors=str(report.unchecked_count),
         skipped="0",
     )
     properties = etree.SubElement(suite, "properties")
     for schema in report.schemas:
         etree.SubElement(properties, "property", name="schema", value=schema)
     for file in report.files:
-        case = etree.SubElement(
-            suite, "testcase", classname="teikit.validate", name=file.path, file=file.path
-        )
-        if not file.valid:
+        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=file.path, file=file.path)
+        if file.schemas:
+            judged = " + ".join(file.schemas) + (f" ({file.chosen_by})" if file.chosen_by else "")
+            etree.SubElement(etree.SubElement(case, "properties"), "property", name="schemas", value=judged)
+        if not file.checked:
+            first = file.problems[0]
+            etree.SubElement(
+                case, "error", type=first.rule or "internal-error", message=first.message
+            ).text = format_file_text(file)
+        elif not file.valid:
             first = next(p for p in file.problems if p.severity == "error")
             failure = etree.SubElement(
                 case,
@@ -101,9 +115,7 @@ def format_junit(report: Report) -> str:
             failure.text = format_file_text(file)
         elif file.problems:
             etree.SubElement(case, "system-out").text = format_file_text(file)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
-        suite, encoding="unicode", pretty_print=True
-    )
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(suite, encoding="unicode", pretty_print=True)
 
 
 def _plural(number: int, noun: str) -> str:
@@ -133,7 +145,9 @@ def format_github(report: Report) -> str:
             title = f"teikit validate: {problem.rule}" if problem.rule else "teikit validate"
             properties.append(f"title={_escape_property(title)}")
             lines.append(f"::{level} {','.join(properties)}::{_escape_data(problem.message)}")
-    lines.append(f"::notice title=teikit validate::{_escape_data(report.summary())}")
+    judged = report.judged_by()
+    summary = report.summary() + (f"; {judged}" if judged else "")
+    lines.append(f"::notice title=teikit validate::{_escape_data(summary)}")
     return "\n".join(lines) + "\n"
 
 
