@@ -35,6 +35,7 @@ from teikit.export.occurrences import extract
 from teikit.render import render_html, render_text
 from teikit.render.stylesheets import as_tei
 from teikit.xmlio import TEI_NS, parse_xml
+
 from test_render import html_all_characters, html_text_characters
 
 DATA = Path(os.environ.get("TEIKIT_TEI_DATA", "/work/data"))
@@ -253,6 +254,7 @@ def test_the_notes_of_an_apparatus_are_kept():
 def test_the_guidelines_examples_lose_no_word_in_the_markdown():
     # HTML and the reading text of every example are checked in test_render.py; here the Markdown.
     from teikit.xmlio import parse_xml_bytes
+
     from test_render import guideline_examples
 
     examples = guideline_examples()

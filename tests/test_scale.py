@@ -26,20 +26,11 @@ from teikit.validate.sent import CheckSentFiles, SentFile
 from teikit.validate.verdicts import VerdictCache
 
 from conftest import REPO
+from test_parallel import letters_copy
 
 FIXTURES = REPO / "tests" / "fixtures" / "validate"
 LETTERS = FIXTURES / "letters"
 SCHEMAS = FIXTURES / "schemas"
-
-
-def letters_copy(tmp_path: Path, copies: int = 3) -> Path:
-    corpus = tmp_path / "letters"
-    for number in range(copies):
-        for fixture in sorted(LETTERS.glob("*.xml")):
-            target = corpus / f"part{number}" / fixture.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(fixture, target)
-    return corpus
 
 
 def schema_copy(tmp_path: Path) -> Path:
