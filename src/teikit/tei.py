@@ -360,7 +360,8 @@ def _division(block: Division, parent: etree._Element, ids: _Ids) -> None:
     _blocks(block.children, element, ids)
 
 
-BLOCK_ELEMENTS: dict[type, Callable[[BlockLike, etree._Element, _Ids], None]] = {
+# Each writer takes a block of its key's type; a dict's type cannot pair key and argument, hence Any.
+BLOCK_ELEMENTS: dict[type, Callable[[Any, etree._Element, _Ids], None]] = {
     Title: _title,
     Heading: _heading,
     Paragraph: _paragraph,

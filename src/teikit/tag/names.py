@@ -444,7 +444,7 @@ def register_given_names(register: Register) -> frozenset[str]:
 def _name_data():
     """gender-guesser's given-name table (about 45,000 names of many countries), or None if not installed."""
     try:
-        from gender_guesser.detector import Detector  # type: ignore[import-untyped]
+        from gender_guesser.detector import Detector
     except ImportError:
         return None
     return Detector(case_sensitive=True)
