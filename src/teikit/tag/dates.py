@@ -248,12 +248,12 @@ def _point_range(m: re.Match[str], century: int) -> Attrs | None:
     """Two endpoints; the first borrows from the second what it leaves out ("3-5 May 1923")."""
     year_a, month_a, day_a = _read_point(m["a"])
     year_b, month_b, day_b = _read_point(m["b"])
-    assert year_b is not None, "the range patterns give the second endpoint its year"
     if year_a is None:
         # A shortened first endpoint must be as precise as the second: "3-5 May", "April-May".
         if (day_a is None) != (day_b is None) or month_b is None:
             return None
         year_a, month_a = year_b, month_a or month_b
+    assert year_a is not None and year_b is not None, "the range patterns give the second endpoint its year"
     return (("from", _iso(year_a, month_a, day_a)), ("to", _iso(year_b, month_b, day_b)))
 
 
