@@ -442,10 +442,9 @@ def _map_contents(block: BlockLike, change: Callable[[Inline, int], Inline]) -> 
         return replace(block, slogans=tuple(replace(s, content=change(s.content, s.line)) for s in block.slogans))
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(replace(i, content=change(i.content, i.line)) for i in block.items))
-    content = getattr(block, "content", None)
-    if content is None:
-        return block
-    return replace(block, content=change(content, block.line))  # type: ignore[arg-type]
+    if isinstance(block, TEXT_BLOCKS):
+        return replace(block, content=change(block.content, block.line))
+    return block  # a section break holds no text
 
 
 # --------------------------------------------------------------------------- corrections
@@ -743,7 +742,7 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
         title = Title(first.line, content=first.content, space_before=first.space_before)
     structured = _Structurer(edition, blocks).run()
     parts, left_as_text = keep_references_with_notes({"title": (title,) if title else (), **structured})
-    title = parts.pop("title")[0] if title else None  # type: ignore[assignment]
+    title = next((kept for kept in parts.pop("title") if isinstance(kept, Title)), None)
     normalisations = list(text.normalisations)
     if not final_newline:
         normalisations.append("The last line of the source has no line end (text/@rend records it, so the "
