@@ -114,8 +114,7 @@ def test_suggest_proposes_no_new_entry_on_the_seed(runner):
     assert "0 proposed entries (0 unsure)" in result.stderr
     lines = result.stdout.splitlines()
     assert lines and all(line.split()[1] == "longer" for line in lines)
-    longer = "Twelfth Congress of the RCP  (longer than a registered name: twelfth-congress, rcp;"
-    assert any(longer in line for line in lines)
+    assert any("Twelfth Congress of the RCP  (longer than a registered name: twelfth-congress, rcp;" in line for line in lines)
 
 
 def test_suggest_lists_a_name_the_register_lacks(runner, tmp_path):

@@ -194,13 +194,13 @@ def export_files(
     formats = list(formats)
     if not formats:
         raise UsageError("no export format chosen", hint="give --format NAME or --all; teikit export --list shows them")
-    inputs = [Path(p) for p in paths]
-    if not inputs:
+    paths = [Path(p) for p in paths]
+    if not paths:
         raise UsageError("no TEI file given", hint="name the TEI files to export")
     planned: dict[Path, bytes] = {}
     skipped: list[str] = []
     sources: dict[str, Path] = {}
-    for path in inputs:
+    for path in paths:
         name = path.stem
         if name in sources:
             raise UsageError(f"two input files are both called '{name}'", path,
