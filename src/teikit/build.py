@@ -179,7 +179,7 @@ SPECIFIC_GRAMMAR_RULES = SPECIFIC_RULES
 
 
 def _is_generic(rule: str | None) -> bool:
-    return bool(rule) and rule.startswith("relaxng-") and rule not in SPECIFIC_GRAMMAR_RULES
+    return rule is not None and rule.startswith("relaxng-") and rule not in SPECIFIC_GRAMMAR_RULES
 
 
 def check_valid(report: FileReport, edition: Edition) -> None:

@@ -125,8 +125,8 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     for line in undeclared_furniture(source, result.edition):
         click.echo(f"{source}:{line.line}: warning: {line.text!r} looks like web-page furniture ({line.reason}); "
                    f"kept as text (declare it: teikit suggest {source} --furniture)", err=True)
-    for line in left_as_text_warnings(result.document):
-        click.echo(line, err=True)
+    for warning in left_as_text_warnings(result.document):
+        click.echo(warning, err=True)
     data = serialize(result.tree)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -345,8 +345,8 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
     except TeikitError as exc:  # the proposals above need no blocks; say why the numbers could not be listed
         click.echo(f"bracketed numbers not listed: {exc.one_line()}", err=True)
         left = []
-    for line, text in left:
-        click.echo(f"   -  {text}  (line {line}): left as text, no note has its number")
+    for number_line, text in left:
+        click.echo(f"   -  {text}  (line {number_line}): left as text, no note has its number")
     if left:
         click.echo(f"{_count(len(left), 'bracketed number')} left as text, not note references", err=True)
 

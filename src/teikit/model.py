@@ -9,7 +9,7 @@ what makes the lossless round trip provable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Union
+from typing import Union, overload
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -28,6 +28,10 @@ class Span:
     tag: str
     attrs: Attrs = ()
 
+    @overload
+    def attr(self, name: str) -> str | None: ...
+    @overload
+    def attr(self, name: str, default: str) -> str: ...
     def attr(self, name: str, default: str | None = None) -> str | None:
         return dict(self.attrs).get(name, default)
 
@@ -131,6 +135,9 @@ class Note(Block):
 
 
 BlockLike = Union[Title, Heading, Paragraph, ListBlock, Break, EditorialNote, Salute, Closer, Note, "Division"]
+# The blocks holding one text, ``content`` (the others hold items, slogans, children or no text at all).
+TextBlock = Title | Heading | Paragraph | EditorialNote | Salute | Note
+TEXT_BLOCKS = (Title, Heading, Paragraph, EditorialNote, Salute, Note)
 
 
 @dataclass(frozen=True)

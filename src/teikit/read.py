@@ -22,6 +22,7 @@ from .edition import Correction, Edition, Genre, NoteSyntax, default_edition
 from .errors import InputError
 from .files import read_input
 from .model import (
+    TEXT_BLOCKS,
     Block,
     BlockLike,
     Break,
@@ -230,8 +231,9 @@ def _block_footnote(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
 
 
 def _block_list(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
-    matches = [BULLET.match(line.text) for line in raw.lines]
-    if not all(matches):
+    found = [BULLET.match(line.text) for line in raw.lines]
+    matches = [match for match in found if match is not None]
+    if len(matches) < len(found):
         return None
     items = tuple(
         Item(
@@ -323,16 +325,18 @@ def find_quotations(text: str, spans: list[Span], notes: NoteSyntax) -> list[Spa
                 continue
             pairs = list(zip(positions[::2], positions[1::2], strict=True))
         else:
-            pairs = _balanced(text, positions, opening)
-            if pairs is None:
+            balanced = _balanced(text, positions, opening)
+            if balanced is None:
                 continue
+            pairs = balanced
         if all(_plausible_quote(text, start, end) for start, end in pairs):
             found.extend(Span(start + 1, end, "q") for start, end in pairs)
     return found
 
 
 def _balanced(text: str, positions: list[int], opening: str) -> list[tuple[int, int]] | None:
-    pairs, stack = [], []
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
     for i in positions:
         if text[i] == opening:
             if stack:
@@ -438,10 +442,9 @@ def _map_contents(block: BlockLike, change: Callable[[Inline, int], Inline]) -> 
         return replace(block, slogans=tuple(replace(s, content=change(s.content, s.line)) for s in block.slogans))
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(replace(i, content=change(i.content, i.line)) for i in block.items))
-    content = getattr(block, "content", None)
-    if content is None:
-        return block
-    return replace(block, content=change(content, block.line))  # type: ignore[arg-type]
+    if isinstance(block, TEXT_BLOCKS):
+        return replace(block, content=change(block.content, block.line))
+    return block  # a section break holds no text
 
 
 # --------------------------------------------------------------------------- corrections
@@ -482,7 +485,8 @@ def _correct(block: BlockLike, correction: Correction, edition: Edition) -> Bloc
             for item in block.items
         )
         return replace(block, items=items)
-    content: Inline = block.content  # type: ignore[union-attr]
+    assert isinstance(block, TEXT_BLOCKS), "_block_covers lets through only blocks holding text"
+    content = block.content
     lines = content.text.split("\n")
     offset = sum(len(text) + 1 for text in lines[: correction.line - block.line])
     return replace(block, content=_correct_inline(content, offset, correction, edition))
@@ -709,7 +713,7 @@ def _with_opener_and_closer(division: Division, genre: Genre) -> Division:
         else:
             break
     if run >= 2 and run < len(children):
-        slogans = tuple(children[-run:])
+        slogans = tuple(child for child in children[-run:] if isinstance(child, Paragraph))  # all of them
         del children[-run:]
         children.append(Closer(slogans[0].line, slogans=slogans, space_before=slogans[0].space_before))
     return replace(division, children=tuple(children))
@@ -738,7 +742,7 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
         title = Title(first.line, content=first.content, space_before=first.space_before)
     structured = _Structurer(edition, blocks).run()
     parts, left_as_text = keep_references_with_notes({"title": (title,) if title else (), **structured})
-    title = parts.pop("title")[0] if title else None  # type: ignore[assignment]
+    title = next((kept for kept in parts.pop("title") if isinstance(kept, Title)), None)
     normalisations = list(text.normalisations)
     if not final_newline:
         normalisations.append("The last line of the source has no line end (text/@rend records it, so the "
@@ -778,8 +782,8 @@ def check_notes(document: Document) -> None:
             notes[key] = block
         for content in inlines(block):
             for span in content.spans:
-                if span.tag == "noteref":
-                    references.setdefault(span.attr("n"), []).append(block.line)
+                if span.tag == "noteref":  # the reader gives every noteref its n
+                    references.setdefault(span.attr("n", ""), []).append(block.line)
     for n, lines in sorted(references.items()):
         if ("footnote", n) not in notes:
             raise InputError(f"footnote reference [{n}] has no note '[{n}]. …'", document.source, lines[0],

@@ -730,7 +730,8 @@ def _is_calendar_date(value: str) -> bool:
     match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", value)
     if not match:
         return False
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match[1])
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     try:
         datetime.date(year, month or 1, day or 1)
     except ValueError:

@@ -64,7 +64,9 @@ def _split(text: str, source: str) -> tuple[list[str], list[_Entry], list[str]]:
     for comments, chunk in zip(moved, chunks, strict=True):
         while chunk and not chunk[-1].strip():
             chunk.pop()
-        entity_type = _ENTRY_HEADER.match(chunk[0]).group(1)  # type: ignore[union-attr]
+        header = _ENTRY_HEADER.match(chunk[0])
+        assert header is not None  # each chunk starts at an entry's header line
+        entity_type = header.group(1)
         try:
             data = tomllib.loads("".join(chunk))
         except tomllib.TOMLDecodeError as exc:

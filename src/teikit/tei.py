@@ -14,6 +14,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -360,7 +361,8 @@ def _division(block: Division, parent: etree._Element, ids: _Ids) -> None:
     _blocks(block.children, element, ids)
 
 
-BLOCK_ELEMENTS: dict[type, Callable[[BlockLike, etree._Element, _Ids], None]] = {
+# Each writer takes a block of its key's type; a dict's type cannot pair key and argument, hence Any.
+BLOCK_ELEMENTS: dict[type, Callable[[Any, etree._Element, _Ids], None]] = {
     Title: _title,
     Heading: _heading,
     Paragraph: _paragraph,

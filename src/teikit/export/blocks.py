@@ -166,11 +166,9 @@ class _Walker:
             self.flush()
 
     def text(self, text: str, container: etree._Element) -> None:
-        if self.builder is None:
-            if not text.strip():
-                return
-            self.open_implicit(container)
-        self.builder.append(text)
+        if self.builder is None and not text.strip():
+            return
+        self.current(container).append(text)
 
     def division(self, element: etree._Element, name: str) -> None:
         self.flush()
@@ -225,6 +223,13 @@ class _Walker:
         kind = "note" if is_tei(container) and local(container) == "note" else "paragraph"
         self.open(container, kind)
 
+    def current(self, container: etree._Element) -> _Builder:
+        """The block being built; if none is, an implicit one in ``container``."""
+        if self.builder is None:
+            self.open_implicit(container)
+        assert self.builder is not None  # open_implicit always opens one
+        return self.builder
+
     def flush(self, keep_pending: bool = False) -> None:
         builder, self.builder = self.builder, None
         if builder is not None and builder.has_content():
@@ -268,9 +273,7 @@ class _Walker:
     # ---- inline
 
     def mention(self, element: etree._Element, name: str) -> None:
-        if self.builder is None:
-            self.open_implicit(element.getparent())
-        builder = self.builder
+        builder = self.current(element.getparent())
         raw = RawMention(element, name, builder.length)  # leading white space is trimmed when the block ends
         self.walk(element)
         if self.builder is builder:
@@ -304,11 +307,7 @@ class _Walker:
         """An omission leaves its mark, as in the reading text: [description], else […]."""
         description = normalise_space(" ".join(
             "".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc"))
-        if self.builder is None:
-            self.open_implicit(element.getparent())
-        builder = self.builder
-        assert builder is not None  # open_implicit always opens one
-        builder.append(f"[{description}]" if description else "[…]")
+        self.current(element.getparent()).append(f"[{description}]" if description else "[…]")
 
     def line_break(self, element: etree._Element) -> None:
         if self.builder is None:
@@ -338,12 +337,13 @@ class _Walker:
             self.walk(element)
             return
         marker = normalise_space("".join(element.itertext()))
-        if self.builder is None:
-            self.open_implicit(element.getparent())
+        self.current(element.getparent())
         if element.get("type") not in ("noteAnchor", "noteanchor") and not NOTE_MARKER.match(marker):
             self.walk(element)
+        builder = self.builder
+        assert builder is not None, "a reference's text closes no block"
         for target in notes:
-            self.builder.refs.append((self.builder.length, target))
+            builder.refs.append((builder.length, target))
 
     def _note_targets(self, element: etree._Element) -> list[str]:
         found = []
@@ -357,10 +357,11 @@ class _Walker:
     def anchor(self, element: etree._Element) -> None:
         """An anchor that notes point to (note/@target): the notes are referenced here."""
         notes = self.anchored.get(element, [])
-        if notes and self.builder is None:
-            self.open_implicit(element.getparent())
+        if not notes:
+            return
+        builder = self.current(element.getparent())
         for note in notes:
-            self.builder.refs.append((self.builder.length, self.locate(note)))
+            builder.refs.append((builder.length, self.locate(note)))
 
     def note(self, element: etree._Element) -> None:
         if self.builder is not None:

@@ -81,7 +81,7 @@ def _entity_key(element: etree._Element, kind: str, surface: str, register: dict
         if first.startswith("#"):
             return first[1:], "reference"
         authority = authority_from_uri(first)
-        return (authority.uri if authority.scheme != "URI" else first), "reference"
+        return (authority.uri or first), "reference"  # canonical (wiki/Q42 → entity/Q42); a plain URI is itself
     if element.get("key"):
         return f"{kind}:{element.get('key')}", "reference"
     return f"{kind}:{slug(surface)}", "surface"

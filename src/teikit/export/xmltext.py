@@ -98,7 +98,7 @@ class Locators:
         table = self._positions.get(parent)
         if table is None:
             counts: Counter = Counter()
-            order: list[tuple[etree._Element, object]] = []
+            order: list[tuple[etree._Element, int]] = []
             for child in parent:
                 if isinstance(child.tag, str):
                     counts[child.tag] += 1

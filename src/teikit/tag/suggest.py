@@ -243,7 +243,9 @@ def _ordinary_first_word(text: str, word: _Word, lower_case: set[str]) -> bool:
 def _starts_sentence(text: str, start: int) -> bool:
     """True at the start of the text or of a line, or after sentence punctuation (quotes and notes aside)."""
     before = text[max(0, start - 40) : start]
-    previous = before[: _BEFORE_WORD.search(before).start()]
+    gap = _BEFORE_WORD.search(before)
+    assert gap is not None  # the pattern matches the empty string at the end
+    previous = before[: gap.start()]
     return not previous or previous[-1] in _SENTENCE_END
 
 
@@ -252,7 +254,7 @@ def _register_matches(text: str, register: Register | None) -> list[tuple[int, i
     if register is None or len(register) == 0:
         return []
     matcher = NameMatcher(register, given_name_test(register))
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         spans.extend((offset + m.start, offset + m.end, m.entity_id) for m in matcher.find(line))
