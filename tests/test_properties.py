@@ -131,6 +131,8 @@ def test_a_break_with_spaces_and_tabs_is_a_milestone():
     tree = convert_text("Title\n\nBefore.\n\n*\t* *\n\nAfter.\n")
     assert [m.get("rend") for m in tree.getroot().xpath("//*[local-name()='milestone']")] == ["*\t* *"]
     assert TEIKIT_RNG.validate(tree)
+
+
 # Note syntaxes an edition file may declare: (reference, marker, the marker as written in the text).
 SYNTAXES = [("[n]", "[n].", "[{}]."), ("[n]", "[n].", "[{}]"), ("(n)", "n.", "{}."), ("^n", "[n]", "[{}]")]
 
@@ -169,3 +171,12 @@ def test_a_declared_note_syntax_round_trips_through_valid_tei(case):
     assert TEIKIT_RNG.validate(reparsed), TEIKIT_RNG.error_log
     anchors = reparsed.getroot().iter("{http://www.tei-c.org/ns/1.0}ref")
     assert sum(1 for ref in anchors if ref.get("type") == "noteAnchor") == notes
+
+
+def test_a_straight_quotation_inside_a_curly_one_is_no_q_inside_a_q():
+    """Found by hypothesis: two pairs of marks of different kinds, one inside the other, gave a q in a q."""
+    text = 'A Title\n\n: : : \u201c: ".\n:" :\u201d.'
+    tree = convert_text(text)
+    assert not tree.getroot().xpath("//*[local-name()='q']/descendant::*[local-name()='q']")
+    assert TEIKIT_RNG.validate(tree), TEIKIT_RNG.error_log
+    assert render_lossless(parse_xml_bytes(serialize(tree))) == text

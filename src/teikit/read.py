@@ -331,7 +331,18 @@ def find_quotations(text: str, spans: list[Span], notes: NoteSyntax) -> list[Spa
             pairs = balanced
         if all(_plausible_quote(text, start, end) for start, end in pairs):
             found.extend(Span(start + 1, end, "q") for start, end in pairs)
-    return found
+    return _outermost(found)
+
+
+def _outermost(quotations: list[Span]) -> list[Span]:
+    """The quotations that no other one contains or overlaps: a straight pair inside a curly one (or the
+    reverse) would be a q inside a q, which the edition's grammar does not take; the outer one is kept."""
+    kept: list[Span] = []
+    for span in sorted(quotations, key=lambda s: (s.start, -s.end)):
+        if kept and span.start <= kept[-1].end:
+            continue  # inside (or across the end of) the quotation before it
+        kept.append(span)
+    return kept
 
 
 def _balanced(text: str, positions: list[int], opening: str) -> list[tuple[int, int]] | None:
