@@ -278,10 +278,11 @@ RAW_LIBXML2 = re.compile(
 
 def test_a_child_that_fits_but_is_wrongly_written_is_named_with_its_attributes(tmp_path):
     text = EDITION.read_text(encoding="utf-8")
-    where = text.index('<date when="1923">')
+    where = text.index('<date when="1923">', text.index("<creation>"))  # the date of the text's creation
     line = text.count("\n", 0, where) + 1
     path = tmp_path / "edition.xml"
-    path.write_text(text.replace('<date when="1923">', '<date when="1923-13">', 1), encoding="utf-8")
+    path.write_text(text[:where] + '<date when="1923-13">' + text[where + len('<date when="1923">'):],
+                    encoding="utf-8")
     report = validate_paths([path], load_schemas(rng=["teikit:teikit.rng"]))
     [problem] = report.files[0].problems
     assert problem.line == line and not RAW_LIBXML2.search(problem.message)
