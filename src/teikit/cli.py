@@ -295,8 +295,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     show_default=True,
     help="Report format: text for people, json for scripts, junit for CI dashboards, github for annotations.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option(
     "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
 )

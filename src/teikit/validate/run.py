@@ -264,17 +264,6 @@ def default_jobs() -> int:
     return parallel.default_jobs()
 
 
-# A worker process costs about a third of a second to start (a fresh interpreter, lxml, the schemas), which
-# is what checking a megabyte or two of TEI costs: a small run is quicker in this process alone.
-BYTES_PER_WORKER = 1024 * 1024
-
-
-def default_jobs_for(files: Iterable[Path]) -> int:
-    """All cores, but no more workers than megabytes of input (so a small run starts no process at all)."""
-    total = sum(_size(file) for file in files)
-    return max(1, min(default_jobs(), -(-total // BYTES_PER_WORKER)))
-
-
 def validate_paths(
     paths: Iterable[str | Path],
     schemas: SchemaSet | None = None,
@@ -322,8 +311,6 @@ def validate_paths(
             file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason else "")
         )
 
-    if jobs is None and executor is None:
-        jobs = default_jobs_for(files)
     reports = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=crashed)
     used: dict[str, None] = {}
     for work in works.values():
