@@ -282,7 +282,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     "schematrons",
     multiple=True,
     metavar="FILE",
-    help="ISO Schematron (XPath 1) schema; repeatable.",
+    help="ISO Schematron schema (queryBinding xslt/exslt through lxml, xslt2/xslt3 through Saxon); repeatable.",
 )
 @click.option(
     "--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE)."
@@ -308,7 +308,11 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     is_flag=True,
     help="Compile RELAX NG grammars whole instead of restricted to the names in use.",
 )
-def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar):
+@click.option("--no-schematron", is_flag=True,
+              help="Do not run the Schematron rules embedded in the RELAX NG grammars (tei_all's, an ODD's).")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the Schematron rules that could not be compiled, and why.")
+def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
+             no_schematron, verbose):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG and Schematron.
 
     Without --schema, --schematron or --tei-all, teikit's own schemas are used
@@ -329,7 +333,10 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
         schematron=schematrons,
         restrict=not full_grammar,
         use_cache=not no_cache,
+        schematron_rules=not no_schematron,
     )
+    for line in schemas.notices + (schemas.details if verbose else []):
+        click.echo(line, err=True)
     # Text on a terminal streams file by file, so a long run shows progress.
     stream = format_name == "text" and not output
 

@@ -94,6 +94,7 @@ class Report:
 
     files: tuple[FileReport, ...]
     schemas: tuple[str, ...] = ()
+    checks: str = ""  # which checks ran, when Schematron rules of a grammar are involved (issue 12)
 
     @property
     def file_count(self) -> int:
@@ -127,6 +128,8 @@ class Report:
         )
         if self.warning_count:
             text += f", {_count(self.warning_count, 'warning')}"
+        if self.checks:
+            text += f" ({self.checks})"
         return text
 
 
@@ -332,6 +335,10 @@ class SchemaSet:
     """The schemas of one run, compiled once and shared by every file (and every forked worker)."""
 
     schemas: list = field(default_factory=list)
+    # Schematron rules of the grammars (issue 12): what to tell the user, and the summary's note.
+    notices: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    checks: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -389,12 +396,16 @@ def load_schemas(
     *,
     restrict: bool = True,
     use_cache: bool = True,
+    schematron_rules: bool = True,
 ) -> SchemaSet:
     """Load grammars and Schematron schemas; with none given, the project's own schemas.
 
     ``restrict`` compiles RELAX NG grammars restricted to the element names in
     the documents (same verdicts, much faster for big grammars such as tei_all);
     ``use_cache`` keeps those restricted grammars on disk between runs.
+    ``schematron_rules`` runs the Schematron embedded in RELAX NG grammars
+    (see :mod:`teikit.schematron`); ``.sch`` files with an XPath 2/3 query
+    binding run there too.
     """
     rng, schematron, xsd = list(rng), list(schematron), list(xsd)
     if not (rng or schematron or xsd):
@@ -418,8 +429,41 @@ def load_schemas(
             schemas.append(XMLSchemaSchema(path))
         else:
             schemas.append(RelaxNGSchema(path, restrict=restrict, use_cache=use_cache))
-    schemas.extend(SchematronSchema(resolve_schema_path(spec)) for spec in schematron)
-    return SchemaSet(schemas)
+    xpath1, xpath2 = _split_by_query_binding([resolve_schema_path(spec) for spec in schematron])
+    schemas.extend(SchematronSchema(path) for path in xpath1)
+    return _with_schematron_rules(SchemaSet(schemas), xpath2, schematron_rules, use_cache)
+
+
+def _split_by_query_binding(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The .sch files lxml runs (XPath 1) and those Saxon runs (queryBinding xslt2/xslt3)."""
+    from .schematron.schema import XPATH2_BINDINGS, query_binding
+
+    xpath1, xpath2 = [], []
+    for path in paths:
+        try:
+            binding = query_binding(path, parse_xml(path))
+        except XMLInputError:
+            binding = ""  # SchematronSchema reports the unreadable file
+        (xpath2 if binding in XPATH2_BINDINGS else xpath1).append(path)
+    return xpath1, xpath2
+
+
+def _with_schematron_rules(schemas: SchemaSet, standalone: list[Path], enabled: bool, use_cache: bool) -> SchemaSet:
+    """Add the Schematron rules of the grammars (and of XPath 2 .sch files) to the set, and say which ran."""
+    from .schematron.schema import rules_schemas
+
+    grammars = [(s.path, s._full_tree) for s in schemas.schemas if isinstance(s, RelaxNGSchema)]
+    loaded = rules_schemas(grammars, standalone, enabled=enabled, use_cache=use_cache)
+    schemas.schemas.extend(loaded.schemas)
+    schemas.notices, schemas.details = loaded.notices, loaded.details
+    grammar = "grammar + " if any(isinstance(s, (RelaxNGSchema, XMLSchemaSchema)) for s in schemas.schemas) else ""
+    if loaded.schemas:
+        schemas.checks = f"{grammar}{_count(loaded.count, 'Schematron check')}"
+    elif loaded.turned_off:
+        schemas.checks = f"grammar only: {_count(loaded.turned_off, 'Schematron check')} turned off"
+    elif loaded.notices:
+        schemas.checks = "grammar only: saxonche is not installed"
+    return schemas
 
 
 def _first_line(exc: Exception) -> str:
@@ -1170,7 +1214,7 @@ def validate_paths(
         report = _validate_one_file(files[0], schemas)
         if on_file:
             on_file(report)
-        return Report((report,), schemas.names)
+        return Report((report,), schemas.names, schemas.checks)
     # One grammar for the whole run: restricted to the names used anywhere in it, so that
     # every file is checked against the same compiled grammar.
     names = _names_in_files(files) if schemas.needs_element_names else None
@@ -1195,4 +1239,4 @@ def validate_paths(
                         on_file(report)
         finally:
             _WORKER_SCHEMAS, _WORKER_NAMES = None, None
-    return Report(tuple(reports), schemas.names)
+    return Report(tuple(reports), schemas.names, schemas.checks)
