@@ -142,8 +142,10 @@ def _first_error(message: str) -> str:
     coded = next((line for line in lines if re.match(r"[A-Z]{4}\d{4}", line)), None)
     expression = re.search(r"Error in \{(.*?)\}", message)
     text = coded or (lines[0] if lines else "Saxon refused the rule")
-    if expression:
-        text += f" in {{{expression.group(1)}}}"
+    if expression:  # Saxon quotes the expression as compiled: show the rule's own test
+        quoted = expression.group(1)
+        quoted = quoted[len("not(("):] if quoted.startswith("not((") else quoted
+        text += f" in {{{quoted.removesuffix('))') if expression.group(1).startswith('not((') else quoted}}}"
     return " ".join(text.split())
 
 
