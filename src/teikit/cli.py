@@ -310,7 +310,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
 )
 @click.option("--no-schematron", is_flag=True,
               help="Do not run the Schematron rules embedded in the RELAX NG grammars (tei_all's, an ODD's).")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the Schematron rules that could not be compiled, and why.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the Schematron rules that could not be compiled, and why.")
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
              no_schematron, verbose):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG and Schematron.

@@ -143,7 +143,7 @@ class EmbeddedRules:
         if isinstance(document, (str, os.PathLike)):
             from ..xmlio import parse_xml
 
-            tree = parse_xml(document)
+            tree = parse_xml(Path(document))
         else:
             tree = document
         if position is None:

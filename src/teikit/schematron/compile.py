@@ -135,7 +135,8 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
     for key, members in by_pattern.items():
         pattern = pattern_elements[key]
         mode = f"tk:p{len(patterns) + 1}"
-        candidates, pattern_needs = [], []
+        candidates: list[str] = []
+        pattern_needs: list[frozenset[str]] = []
         for position, (index, rule) in enumerate(members):
             if index in exclude:
                 continue

@@ -79,7 +79,8 @@ def rules_schemas(
             from .extract import schematron_of
 
             schema = schematron_of(path, tree)
-            loaded.turned_off += sum(1 for _ in schema.iter(f"{SCH}assert", f"{SCH}report")) if schema is not None else 0
+            if schema is not None:
+                loaded.turned_off += sum(1 for _ in schema.iter(f"{SCH}assert", f"{SCH}report"))
             continue
         try:
             rules = EmbeddedRules.from_schema(path, tree, use_cache=use_cache)
