@@ -126,6 +126,7 @@ class EmbeddedRules:
         position: Position | None = None,
         names: frozenset[str] | None = None,
         select: bool = True,
+        xpath1: bool = True,
     ) -> list[Finding]:
         """Run the rules over a parsed tree or a file; findings sorted by line and column.
 
@@ -137,6 +138,9 @@ class EmbeddedRules:
         default) only the patterns whose rules can match something in a document
         using those names run (see :func:`.compile.required_names`); the
         findings are the same, which the tests check; ``select=False`` runs all.
+        With ``xpath1`` (the default) the rules that mean the same in XPath 1 run
+        in lxml on the tree itself, the others in Saxon (see :mod:`.xpath1`);
+        ``xpath1=False`` (or ``TEIKIT_SCHEMATRON_XPATH1=0``) runs every rule in Saxon.
         """
         from . import run
 
@@ -152,7 +156,8 @@ class EmbeddedRules:
         if select and names is None:
             names = names_in_tree(tree)
         findings = []
-        for failure in run.run(self.compiled, digest, tree, names if select else None):
+        xpath1 = xpath1 and os.environ.get("TEIKIT_SCHEMATRON_XPATH1", "1") != "0"
+        for failure in run.run(self.compiled, digest, tree, names if select else None, xpath1):
             line, column = position(failure.node)
             if failure.check is None:
                 findings.append(Finding(line, column, ERROR, failure.message, failure.rule.rule_id,
@@ -160,7 +165,7 @@ class EmbeddedRules:
             else:
                 findings.append(Finding(line, column, failure.check.severity, failure.message,
                                         failure.check.rule_id, failure.attribute))
-        return sorted(findings, key=lambda f: (f.line or 0, f.column or 0))
+        return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.message))
 
 
 def _default_position(tree: etree._ElementTree) -> Position:

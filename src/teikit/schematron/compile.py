@@ -36,7 +36,7 @@ TK = f"{{{TK_NS}}}"
 ERR_NS = "http://www.w3.org/2005/xqt-errors"
 XS_NS = "http://www.w3.org/2001/XMLSchema"
 # Bump when the generated stylesheet changes, so that cached compilations are never reused.
-COMPILER_VERSION = 1
+COMPILER_VERSION = 2
 ERROR = "error"
 WARNING = "warning"
 # ISO Schematron leaves @role free; these are the words schemas use for "not an error".
@@ -78,6 +78,9 @@ class CompiledSchematron:
     rules: tuple[Rule, ...]
     checks: tuple[Check, ...]
     patterns: tuple[tuple[frozenset[str], ...], ...] = ()
+    # The patterns every rule of which means the same in XPath 1 (see .xpath1), and their XSLT 1.0.
+    xpath1_xslt: str = ""
+    xpath1_patterns: frozenset[int] = frozenset()
 
     def patterns_for(self, names: frozenset[str]) -> list[int]:
         """The numbers of the patterns that can match something in a document using only ``names``."""
@@ -132,11 +135,16 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
         pattern_elements[id(pattern)] = pattern
         rules.append(Rule(len(rules), _rule_id(pattern, rule, name, len(rules)), rule.get("context", ""),
                           rule.sourceline))
+    compile_xpath1, rule_runs_in_xpath1 = _xpath1_compiler()  # (xpath1 imports this module)
+    in_xpath1: list[tuple[int, list[tuple[int, etree._Element, etree._Element]]]] = []
     for key, members in by_pattern.items():
         pattern = pattern_elements[key]
         mode = f"tk:p{len(patterns) + 1}"
         candidates: list[str] = []
         pattern_needs: list[frozenset[str]] = []
+        kept = [(index, pattern, rule) for index, rule in members if index not in exclude]
+        if kept and all(rule_runs_in_xpath1(p, r) for _, p, r in kept):
+            in_xpath1.append((len(patterns) + 1, kept))
         for position, (index, rule) in enumerate(members):
             if index in exclude:
                 continue
@@ -151,10 +159,17 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
             needs.append(tuple(dict.fromkeys(pattern_needs)))
     _add_initial_template(stylesheet, patterns)
     xslt = etree.tostring(stylesheet, pretty_print=True, encoding="unicode")
-    return CompiledSchematron(xslt, tuple(rules), tuple(checks), tuple(needs))
+    xpath1 = compile_xpath1(schema, tuple(rules), tuple(checks), in_xpath1)
+    return CompiledSchematron(xslt, tuple(rules), tuple(checks), tuple(needs), xpath1.xslt, xpath1.patterns)
 
 
 EVERY_NODE = "(root() | root()//node() | root()//@*)"
+
+
+def _xpath1_compiler():
+    from .xpath1 import compile_xpath1, rule_runs_in_xpath1
+
+    return compile_xpath1, rule_runs_in_xpath1
 
 
 def candidate_expression(context: str) -> str:
@@ -212,6 +227,9 @@ _NCNAME = r"[^\W\d][\w.\-]*"
 _NAME_TEST = re.compile(rf"^(?:child::)?(?:{_NCNAME}:)?({_NCNAME})$")
 _ATTRIBUTE_TEST = re.compile(rf"^(?:@|attribute::)(?:{_NCNAME}:)?({_NCNAME})$")
 _ATTRIBUTE_PREDICATE = re.compile(rf"^\s*@(?:{_NCNAME}:)?({_NCNAME})\s*$")
+_ATTRIBUTE_COMPARED = re.compile(
+    rf"""^\s*@(?:{_NCNAME}:)?({_NCNAME})\s*(?:!=|<=|>=|=|<|>|\s(?:eq|ne|lt|le|gt|ge)\s)\s*(?:'[^']*'|"[^"]*"|\d+)\s*$"""
+)
 
 
 def required_names(context: str) -> list[frozenset[str]]:
@@ -250,10 +268,12 @@ def _names_of_path(path: str) -> frozenset[str]:
         elif element and "(" not in test:
             names.add(element.group(1))
         for predicate in predicates:
-            conjuncts = split_top_level(predicate, " and ")
-            found = [_ATTRIBUTE_PREDICATE.match(c) for c in conjuncts or []]
-            if found and all(found):
-                names.update("@" + match.group(1) for match in found if match)
+            # Every conjunct of a predicate must hold: "@a", or "@a" compared with a literal (a
+            # comparison with an absent attribute is false or empty), needs the attribute.
+            for conjunct in split_top_level(predicate, " and ") or []:
+                found = _ATTRIBUTE_PREDICATE.match(conjunct) or _ATTRIBUTE_COMPARED.match(conjunct)
+                if found:
+                    names.add("@" + found.group(1))
     return frozenset(names)
 
 

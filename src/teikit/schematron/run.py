@@ -164,25 +164,90 @@ PATTERNS_PARAMETER = "{urn:teikit:schematron}patterns"
 
 
 def run(
-    compiled: CompiledSchematron, digest: str, tree: etree._ElementTree, names: frozenset[str] | None = None
+    compiled: CompiledSchematron,
+    digest: str,
+    tree: etree._ElementTree,
+    names: frozenset[str] | None = None,
+    xpath1: bool = True,
 ) -> list[Failure]:
     """Run the compiled rules over ``tree``; one Failure per failed assert, successful report or rule error.
 
     ``names`` (local element names and "@"-attribute names, a superset of those
-    in the tree) lets the patterns that cannot match anything be left out, and
-    Saxon not be called at all when none can.
+    in the tree) lets the patterns that cannot match anything be left out. With
+    ``xpath1``, the patterns whose rules mean the same in XPath 1 run in lxml on
+    ``tree`` itself (:mod:`.xpath1`); Saxon gets the others, and is not called at
+    all when none of them can match anything in this tree.
     """
-    selected = "*"
-    if names is not None:
-        numbers = compiled.patterns_for(names)
-        if not numbers:
-            return []
-        selected = " ".join(map(str, numbers))
+    numbers = compiled.patterns_for(names) if names is not None else list(range(1, len(compiled.patterns) + 1))
+    in_lxml = [n for n in numbers if n in compiled.xpath1_patterns] if xpath1 else []
+    output = ""
+    if in_lxml:
+        lxml_output = _run_in_lxml(compiled, digest, tree, in_lxml)
+        if lxml_output is None:  # lxml refused the stylesheet: Saxon runs these patterns too
+            in_lxml = []
+        else:
+            output = lxml_output
+    in_saxon = [n for n in numbers if n not in in_lxml]
+    if names is not None and in_saxon:  # Saxon's parse is dear: narrow by the names of this very tree
+        present = _NamesPresent(tree)
+        in_saxon = [n for n in in_saxon if any(all(map(present, need)) for need in compiled.patterns[n - 1])]
+    if in_saxon:
+        output += "\n" + _run_in_saxon(compiled, digest, tree, " ".join(map(str, in_saxon)))
+    return _failures(compiled, tree, output)
+
+
+def _run_in_saxon(compiled: CompiledSchematron, digest: str, tree: etree._ElementTree, selected: str) -> str:
     proc = processor()
     transform = executable(compiled.xslt, digest)
     document = proc.parse_xml(xml_text=_serialise(tree))
     transform.set_parameter(PATTERNS_PARAMETER, proc.make_string_value(selected))
-    output = transform.transform_to_string(xdm_node=document) or ""
+    return transform.transform_to_string(xdm_node=document) or ""
+
+
+def _run_in_lxml(compiled: CompiledSchematron, digest: str, tree: etree._ElementTree, numbers: list[int]) -> str | None:
+    transform = _lxml_transform(compiled.xpath1_xslt, digest)
+    if transform is None:
+        return None
+    selected = etree.XSLT.strparam(" ".join(map(str, numbers)))
+    try:
+        return str(transform(tree, **{"teikit-patterns": selected}))
+    except etree.XSLTApplyError:
+        return None
+
+
+def _lxml_transform(xslt: str, digest: str) -> etree.XSLT | None:
+    """This thread's lxml XSLT of the XPath 1 rules (None if libxslt refuses it: then Saxon runs them)."""
+    cache = getattr(_executables, "lxml", None)
+    if cache is None:
+        cache = _executables.lxml = {}
+    if digest not in cache:
+        from ..xmlio import XSLT_ACCESS
+
+        try:
+            cache[digest] = etree.XSLT(etree.fromstring(xslt.encode("utf-8")), access_control=XSLT_ACCESS)
+        except (etree.XSLTParseError, etree.XMLSyntaxError):
+            cache[digest] = None
+    return cache[digest]
+
+
+class _NamesPresent:
+    """Whether a local element name ("p") or attribute name ("@when") occurs in a tree; looked up once each."""
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.root = tree.getroot()
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, name: str) -> bool:
+        if name not in self.known:
+            if name.startswith("@"):
+                found = self.root.xpath("boolean(//@*[local-name() = $n])", n=name[1:])
+            else:
+                found = next(self.root.iter(f"{{*}}{name}"), None) is not None
+            self.known[name] = bool(found)
+        return self.known[name]
+
+
+def _failures(compiled: CompiledSchematron, tree: etree._ElementTree, output: str) -> list[Failure]:
     failures = []
     for line in output.split("\n"):
         if not line:
@@ -248,6 +313,8 @@ def encode_entry(key: str, compiled: CompiledSchematron, skipped: list[tuple[Rul
         "rules": [rule.__dict__ for rule in compiled.rules],
         "checks": [check.__dict__ for check in compiled.checks],
         "patterns": [[sorted(need) for need in needs] for needs in compiled.patterns],
+        "xpath1_xslt": compiled.xpath1_xslt,
+        "xpath1_patterns": sorted(compiled.xpath1_patterns),
         "skipped": [[rule.index, reason] for rule, reason in skipped],
     }
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
@@ -268,5 +335,7 @@ def decode_entry(data: bytes, key: str) -> tuple[CompiledSchematron, list[tuple[
         checks = tuple(Check(**check) for check in payload["checks"])
         skipped = [(rules[index], reason) for index, reason in payload["skipped"]]
         patterns = tuple(tuple(frozenset(need) for need in needs) for needs in payload["patterns"])
-        return CompiledSchematron(payload["xslt"], rules, checks, patterns), skipped
+        compiled = CompiledSchematron(payload["xslt"], rules, checks, patterns, payload["xpath1_xslt"],
+                                      frozenset(payload["xpath1_patterns"]))
+        return compiled, skipped
     return None
