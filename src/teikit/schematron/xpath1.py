@@ -346,8 +346,8 @@ def compile_xpath1(schema: etree._Element, rules: tuple[Rule, ...], checks: tupl
                 _message(message, element)
                 etree.SubElement(condition, f"{XSL}value-of", select="normalize-space($tk:message)")
                 etree.SubElement(condition, f"{XSL}text").text = "\n"
-        run = etree.SubElement(initial, f"{XSL}if",
-                               test=f"$teikit-patterns = '*' or contains(concat(' ', $teikit-patterns, ' '), ' {number} ')")
+        selected = f"$teikit-patterns = '*' or contains(concat(' ', $teikit-patterns, ' '), ' {number} ')"
+        run = etree.SubElement(initial, f"{XSL}if", test=selected)
         etree.SubElement(run, f"{XSL}apply-templates", select=" | ".join(selections), mode=mode)
     etree.SubElement(stylesheet, f"{XSL}param", name="teikit-patterns", select="'*'")
     stylesheet.append(initial)
