@@ -32,7 +32,7 @@ def grammar_only():
     """tei_all alone: the schema set that streams."""
     if not TEI_ALL.is_file():
         pytest.skip("tei_all.rng not at ../shared/tei")
-    return load_schemas(rng=[TEI_ALL])
+    return load_schemas(rng=[TEI_ALL], schematron_rules=False)
 
 
 @pytest.fixture
@@ -318,9 +318,9 @@ def test_without_libxml2_every_file_takes_the_tree_path_with_the_same_report(
     tmp_path, stream_small_files, monkeypatch
 ):
     paths = [VALID / "edition.xml", INVALID / "grammar-attribute.xml", INVALID / "grammar-unexpected.xml"]
-    with_stream = validate_paths(paths, load_schemas(rng=[TEI_ALL]), jobs=1)
+    with_stream = validate_paths(paths, load_schemas(rng=[TEI_ALL], schematron_rules=False), jobs=1)
     monkeypatch.setattr(stream, "load_libxml2", lambda: None)
-    schemas = load_schemas(rng=[TEI_ALL])  # fresh: no grammar compiled for streaming yet
+    schemas = load_schemas(rng=[TEI_ALL], schematron_rules=False)  # fresh: no grammar compiled for streaming yet
     assert stream_verdict(paths[0], schemas) == validate.Streamed()
     assert validate_paths(paths, schemas, jobs=1) == with_stream
     assert [report.valid for report in with_stream.files] == [False, False, True]  # (in path order)
@@ -464,7 +464,7 @@ def test_a_parallel_run_streams_big_files_with_the_same_report(tmp_path, grammar
     tree = validate_paths([tmp_path], grammar_only, jobs=2)
     monkeypatch.setattr(validate, "STREAM_MIN_BYTES", 0)
     spy = StreamSpy(monkeypatch)
-    streamed = validate_paths([tmp_path], load_schemas(rng=[TEI_ALL]), jobs=1)
+    streamed = validate_paths([tmp_path], load_schemas(rng=[TEI_ALL], schematron_rules=False), jobs=1)
     assert streamed == tree and tree.invalid_count > 5
     assert spy.calls  # (the spy sees the serial run; the parallel run is the same code in workers)
-    assert validate_paths([tmp_path], load_schemas(rng=[TEI_ALL]), jobs=2) == tree
+    assert validate_paths([tmp_path], load_schemas(rng=[TEI_ALL], schematron_rules=False), jobs=2) == tree
