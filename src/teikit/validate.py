@@ -438,7 +438,8 @@ def _split_by_query_binding(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """The .sch files lxml runs (XPath 1) and those Saxon runs (queryBinding xslt2/xslt3)."""
     from .schematron.schema import XPATH2_BINDINGS, query_binding
 
-    xpath1, xpath2 = [], []
+    xpath1: list[Path] = []
+    xpath2: list[Path] = []
     for path in paths:
         try:
             binding = query_binding(path, parse_xml(path))
