@@ -12,6 +12,7 @@ from lxml import etree
 
 from teikit import schematron
 from teikit.cli import cli
+from teikit.errors import UsageError
 from teikit.schematron import EmbeddedRules, Finding
 from teikit.schematron.compile import candidate_expression, required_names
 from teikit.schematron.run import decode_entry
@@ -407,3 +408,56 @@ def test_lxml_and_saxon_agree_on_generated_documents(tei_rules):
         assert tei_rules.check(tree) == tei_rules.check(tree, select=False, xpath1=False)
 
     check()
+
+
+def test_the_project_rules_agree_on_both_routes(project_rules):
+    tree = parse_xml(PROJECT / "letters.xml")
+    assert project_rules.check(tree) == project_rules.check(tree, select=False, xpath1=False)
+    # Every rule of the project uses XPath 2 (sch:let, `some … satisfies`, normalize-space(), `gt`): all in Saxon.
+    assert project_rules.compiled.xpath1_patterns == frozenset()
+
+
+def test_rules_cannot_make_a_document_read_files_or_the_network(tmp_path):
+    """allowedProtocols is empty: doc() and unparsed-text() of a pointer in the document are refused."""
+    schema = tmp_path / "reads.sch"
+    schema.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="l" uri="http://example.org/letters"/>'
+        '<pattern id="reads"><rule context="l:letter[@src]">'
+        '<report test="unparsed-text(@src) != \'\'" id="read">read: <value-of select="unparsed-text(@src)"/></report>'
+        "</rule></pattern></schema>",
+        encoding="utf-8",
+    )
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    document = tmp_path / "doc.xml"
+    document.write_text(
+        f'<letters xmlns="http://example.org/letters"><letter src="{secret.as_uri()}"/></letters>', encoding="utf-8"
+    )
+    rules = EmbeddedRules.from_schema(schema, use_cache=False)
+    findings = rules.check(document)
+    assert [f.rule_id for f in findings] == ["reads"]
+    assert "could not be evaluated" in findings[0].message and "prohibited" in findings[0].message
+    assert "TOP-SECRET" not in findings[0].message
+
+
+def test_sch_include_reads_files_beside_the_schema_only(tmp_path):
+    (tmp_path / "part.sch").write_text(
+        '<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="included">'
+        '<rule context="l:letter"><assert test="@id" id="has-id">no id</assert></rule></pattern>',
+        encoding="utf-8",
+    )
+    main = tmp_path / "main.sch"
+    main.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">'
+        '<ns prefix="l" uri="http://example.org/letters"/><include href="part.sch"/></schema>',
+        encoding="utf-8",
+    )
+    document = tmp_path / "doc.xml"
+    document.write_text('<letters xmlns="http://example.org/letters"><letter/></letters>', encoding="utf-8")
+    rules = EmbeddedRules.from_schema(main, use_cache=False)
+    assert [(f.line, f.rule_id, f.message) for f in rules.check(document)] == [(1, "has-id", "no id")]
+    outside = tmp_path / "outside.sch"
+    outside.write_text(main.read_text(encoding="utf-8").replace("part.sch", "/etc/passwd"), encoding="utf-8")
+    with pytest.raises(UsageError, match="only reads files beside the schema"):
+        EmbeddedRules.from_schema(outside, use_cache=False)
