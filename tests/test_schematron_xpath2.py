@@ -461,3 +461,21 @@ def test_sch_include_reads_files_beside_the_schema_only(tmp_path):
     outside.write_text(main.read_text(encoding="utf-8").replace("part.sch", "/etc/passwd"), encoding="utf-8")
     with pytest.raises(UsageError, match="only reads files beside the schema"):
         EmbeddedRules.from_schema(outside, use_cache=False)
+
+
+def test_a_rule_with_a_broken_context_is_left_out_alone(tmp_path):
+    schema = tmp_path / "contexts.sch"
+    schema.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="l" uri="http://example.org/letters"/>'
+        '<pattern id="broken-context"><rule context="l:letter[">'
+        '<assert test="@id" id="never">never</assert></rule></pattern>'
+        '<pattern id="fine"><rule context="l:letter"><assert test="@id" id="has-id">no id</assert></rule></pattern>'
+        "</schema>",
+        encoding="utf-8",
+    )
+    document = tmp_path / "doc.xml"
+    document.write_text('<letters xmlns="http://example.org/letters"><letter/></letters>', encoding="utf-8")
+    rules = EmbeddedRules.from_schema(schema, use_cache=False)
+    assert [rule for rule, _ in rules.skipped] == ["broken-context"]
+    assert [f.rule_id for f in rules.check(document)] == ["has-id"]

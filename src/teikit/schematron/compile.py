@@ -36,7 +36,7 @@ TK = f"{{{TK_NS}}}"
 ERR_NS = "http://www.w3.org/2005/xqt-errors"
 XS_NS = "http://www.w3.org/2001/XMLSchema"
 # Bump when the generated stylesheet changes, so that cached compilations are never reused.
-COMPILER_VERSION = 2
+COMPILER_VERSION = 3
 ERROR = "error"
 WARNING = "warning"
 # ISO Schematron leaves @role free; these are the words schemas use for "not an error".
@@ -126,7 +126,7 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
     diagnostics = {d.get("id"): d for d in schema.iter(f"{SCH}diagnostic") if d.get("id")}
     rules: list[Rule] = []
     checks: list[Check] = []
-    patterns: list[tuple[str, list[str]]] = []  # (mode, candidate expressions)
+    patterns: list[tuple[str, list[str], list[int]]] = []  # (mode, candidate expressions, rule indices)
     needs: list[tuple[frozenset[str], ...]] = []
     by_pattern: dict[int, list[tuple[int, etree._Element]]] = {}
     pattern_elements: dict[int, etree._Element] = {}
@@ -141,6 +141,7 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
         pattern = pattern_elements[key]
         mode = f"tk:p{len(patterns) + 1}"
         candidates: list[str] = []
+        pattern_rules: list[int] = []
         pattern_needs: list[frozenset[str]] = []
         kept = [(index, pattern, rule) for index, rule in members if index not in exclude]
         if kept and all(rule_runs_in_xpath1(p, r) for _, p, r in kept):
@@ -151,11 +152,12 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
             if not candidates:
                 etree.SubElement(stylesheet, f"{XSL}mode", name=mode, **{"on-no-match": "deep-skip"})
             candidates.append(candidate_expression(rule.get("context", "")))
+            pattern_rules.append(index)
             pattern_needs.extend(required_names(rule.get("context", "")))
             _add_rule_template(stylesheet, pattern, rule, rules[index], mode, len(members) - position,
                                checks, diagnostics)
         if candidates:
-            patterns.append((mode, candidates))
+            patterns.append((mode, candidates, pattern_rules))
             needs.append(tuple(dict.fromkeys(pattern_needs)))
     _add_initial_template(stylesheet, patterns)
     xslt = etree.tostring(stylesheet, pretty_print=True, encoding="unicode")
@@ -439,7 +441,7 @@ def _add_path_function(stylesheet: etree._Element) -> None:
     )
 
 
-def _add_initial_template(stylesheet: etree._Element, patterns: list[tuple[str, list[str]]]) -> None:
+def _add_initial_template(stylesheet: etree._Element, patterns: list[tuple[str, list[str], list[int]]]) -> None:
     # The patterns to run, by number ("1 4 7"), or "*" for all: the caller leaves out those that
     # cannot match anything in the document (CompiledSchematron.patterns_for).
     etree.SubElement(stylesheet, f"{XSL}param", name="tk:patterns", select="'*'", **{"as": "xs:string"})
@@ -447,7 +449,8 @@ def _add_initial_template(stylesheet: etree._Element, patterns: list[tuple[str, 
     etree.SubElement(template, f"{XSL}variable", name="tk:all", select="$tk:patterns = '*'")
     etree.SubElement(template, f"{XSL}variable", name="tk:on", select="tokenize($tk:patterns)")
     found = etree.SubElement(template, f"{XSL}variable", name="tk:found", **{"as": "xs:string*"})
-    for number, (mode, candidates) in enumerate(patterns, start=1):
+    for number, (mode, candidates, rules) in enumerate(patterns, start=1):
         run = etree.SubElement(found, f"{XSL}if", test=f"$tk:all or $tk:on = '{number}'")
-        etree.SubElement(run, f"{XSL}apply-templates", select=" | ".join(candidates), mode=mode)
+        apply = etree.SubElement(run, f"{XSL}apply-templates", select=" | ".join(candidates), mode=mode)
+        apply.set(f"{TK}rules", " ".join(map(str, rules)))  # whose contexts these are: see run._blame_rules
     etree.SubElement(template, f"{XSL}value-of", select="string-join($tk:found, codepoints-to-string(10))")

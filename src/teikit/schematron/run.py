@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .compile import Check, CompiledSchematron, Rule, compile_schema
+from .compile import XSL_NS, Check, CompiledSchematron, Rule, compile_schema
 
 # How many times a compilation is retried without the rules Saxon refused before giving up.
 MAX_COMPILE_ROUNDS = 8
@@ -124,7 +124,14 @@ def _blame_rules(xslt: str, message: str) -> dict[int, str]:
         if rule is not None:
             last = ends[position + 1] - 1 if position + 1 < len(ends) else 10**9
             starts.append((element.sourceline, last, int(rule)))
+    # The initial template applies each pattern to what its rules' contexts select, on one line each.
+    selections = {
+        element.sourceline: [int(r) for r in element.get("{urn:teikit:schematron}rules", "").split()]
+        for element in root.iter(f"{{{XSL_NS}}}apply-templates")
+        if element.get("{urn:teikit:schematron}rules")
+    }
     blamed: dict[int, str] = {}
+    in_selections: dict[int, str] = {}
     for block in re.split(r"\n(?=\S)", message.strip()):
         located = _ERROR_LINE.search(block)
         if not located:
@@ -133,7 +140,10 @@ def _blame_rules(xslt: str, message: str) -> dict[int, str]:
         for first, last, rule in starts:
             if first <= line <= last:
                 blamed.setdefault(rule, _first_error(block))
-    return blamed
+        for rule in selections.get(line, []):
+            in_selections.setdefault(rule, _first_error(block))
+    # A broken context fails its template too; a selection's error alone blames its pattern's rules.
+    return blamed or in_selections
 
 
 def _first_error(message: str) -> str:
