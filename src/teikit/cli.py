@@ -282,7 +282,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     "schematrons",
     multiple=True,
     metavar="FILE",
-    help="ISO Schematron (XPath 1) schema; repeatable.",
+    help="ISO Schematron schema (queryBinding xslt/exslt through lxml, xslt2/xslt3 through Saxon); repeatable.",
 )
 @click.option(
     "--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE)."
@@ -311,8 +311,13 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
 @click.option("--xinclude", is_flag=True,
               help="Expand xi:include of local files inside the folders validated; problems at their own lines.")
 @click.option("--allow-empty", is_flag=True, help="Finding no .xml file is not an error.")
+@click.option("--no-schematron", is_flag=True,
+              help="Do not run the Schematron rules embedded in RELAX NG grammars (tei_all's, an ODD's) "
+              "nor XPath 2 .sch files.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the Schematron rules that could not be compiled, and grammars compiled whole, and why.")
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
-             xinclude, allow_empty):
+             xinclude, allow_empty, no_schematron, verbose):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
     Each file's schemas, first that applies: --schema, --schematron or --tei-all
@@ -333,7 +338,7 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
     schemas = None
     if given or schematrons:
         schemas = load_schemas(schemas=given, schematron=schematrons, restrict=not full_grammar,
-                               use_cache=not no_cache)
+                               use_cache=not no_cache, schematron_rules=not no_schematron)
     # Text on a terminal streams file by file, so a long run shows progress.
     stream = format_name == "text" and not output
 
@@ -343,7 +348,11 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
 
     report = validate_paths(paths, schemas, jobs=jobs, on_file=echo_file, xinclude=xinclude,
                             allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
-                            chosen_by="option")
+                            chosen_by="option", schematron_rules=not no_schematron)
+    # What the user should know about the checks themselves (saxonche missing; with --verbose, rules
+    # that did not compile and grammars compiled whole): on stderr, so that reports stay parseable.
+    for line in report.notices + (report.details if verbose else ()):
+        click.echo(line, err=True)
     if stream:
         if not quiet:
             judged = report.judged_by()

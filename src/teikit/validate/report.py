@@ -62,6 +62,13 @@ class Report:
 
     files: tuple[FileReport, ...]
     schemas: tuple[str, ...] = ()
+    # Which checks ran when Schematron rules of a grammar or an XPath 2 .sch are involved (issue 12):
+    # "grammar + 89 Schematron checks", "grammar only: 89 Schematron checks turned off"…
+    checks: str = ""
+    # Lines for the user about the checks themselves: always shown (saxonche missing), and with --verbose
+    # (Schematron rules that did not compile, grammars compiled whole instead of restricted).
+    notices: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
 
     @property
     def file_count(self) -> int:
@@ -103,12 +110,14 @@ class Report:
         return [(schemas, chosen_by, count) for (schemas, chosen_by), count in counts.items()]
 
     def summary(self) -> str:
-        """``N files, M invalid, K errors`` (and warnings when there are any)."""
+        """``N files, M invalid, K errors`` (warnings and unchecked files when there are any, then the checks)."""
         text = f"{_count(self.file_count, 'file')}, {self.invalid_count} invalid, {_count(self.error_count, 'error')}"
         if self.warning_count:
             text += f", {_count(self.warning_count, 'warning')}"
         if self.unchecked_count:
             text += f", {self.unchecked_count} not checked"
+        if self.checks:
+            text += f" ({self.checks})"
         return text
 
     def judged_by(self) -> str:

@@ -35,7 +35,7 @@ from .collect import collect_files
 from .explain import bad_id_message
 from .locate import Locator
 from .report import ERROR, FileReport, Problem, Report
-from .schemas import SCHEMA_LOADERS, SchemaSet, load_schema
+from .schemas import SCHEMA_LOADERS, SchemaSet, schema_set
 from .xinclude import expand_includes
 
 
@@ -276,13 +276,15 @@ def validate_paths(
     restrict: bool = True,
     use_cache: bool = True,
     chosen_by: str | None = None,
+    schematron_rules: bool = True,
 ) -> Report:
     """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
 
     ``schemas`` judges every file; without it each file's schemas are chosen (see :mod:`.choose`:
     ``xml-model`` lines, project configuration, teikit's own schemas for teikit editions), loaded with
-    ``restrict`` and ``use_cache``. ``jobs`` is the number of worker processes (default: all cores); 1
-    validates in this process. ``executor`` runs the checks instead (any ``concurrent.futures.Executor``).
+    ``restrict``, ``use_cache`` and ``schematron_rules`` (see :func:`.load_schemas`). ``jobs`` is the number
+    of worker processes (default: all cores); 1 validates in this process. ``executor`` runs the checks
+    instead (any ``concurrent.futures.Executor``).
     ``xinclude`` expands local ``xi:include`` inside the folders given. ``on_file`` is called with each
     FileReport in order.
     """
@@ -296,12 +298,12 @@ def validate_paths(
         groups.setdefault(chooser.choose(file), []).append(file)
     works: dict[SchemaChoice, CheckFiles] = {}
     for choice, members in groups.items():
-        schema_set = schemas if given is not None else _load_choice(choice, restrict, use_cache)
-        assert schema_set is not None
+        chosen = schemas if given is not None else _load_choice(choice, restrict, use_cache, schematron_rules)
+        assert chosen is not None
         # One grammar per set of schemas: restricted to the names used anywhere in its files, so that
         # every file is checked against the same compiled grammar. A single file takes its names from its tree.
-        names = _names_in_files(members) if schema_set.needs_element_names and len(files) > 1 else None
-        works[choice] = CheckFiles(schema_set, names, choice.chosen_by, roots)
+        names = _names_in_files(members) if chosen.needs_element_names and len(files) > 1 else None
+        works[choice] = CheckFiles(chosen, names, choice.chosen_by, roots)
     work_of = {file: works[choice] for choice, members in groups.items() for file in members}
     pairs = [(work_of[file], file) for file in files]
 
@@ -312,17 +314,23 @@ def validate_paths(
         )
 
     reports = parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=on_file, on_crash=crashed)
-    used: dict[str, None] = {}
-    for work in works.values():
-        used.update(dict.fromkeys(work.schemas.names))
-    return Report(tuple(reports), tuple(used))
+    sets = [work.schemas for work in works.values()]
+    return Report(
+        tuple(reports),
+        _unique(name for chosen in sets for name in chosen.names),
+        "; ".join(_unique(chosen.checks for chosen in sets if chosen.checks)),
+        _unique(line for chosen in sets for line in chosen.notices),
+        _unique(line for chosen in sets for line in chosen.details),
+    )
 
 
-def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:
-    loaded = [
-        load_schema(spec, SCHEMA_LOADERS[kind], restrict=restrict, use_cache=use_cache) for spec, kind in choice.specs
-    ]
-    return SchemaSet(loaded)
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool, schematron_rules: bool) -> SchemaSet:
+    specs = [(spec, SCHEMA_LOADERS[kind]) for spec, kind in choice.specs]
+    return schema_set(specs, restrict=restrict, use_cache=use_cache, schematron_rules=schematron_rules)
 
 
 def _xinclude_roots(paths: list[str | Path]) -> tuple[Path, ...]:
