@@ -32,6 +32,7 @@ from lxml import etree
 
 from .errors import XMLInputError
 from .files import write_atomic
+from .rng_simplify import NotSimplifiable, explicit_grammar
 from .xmlio import parse_xml, parse_xml_bytes
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -309,23 +310,82 @@ def _make_inheritance_explicit(root: etree._Element) -> None:
             node.set("ns", _inherited_ns(node))
 
 
-def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree._ElementTree | None:
+@dataclass(frozen=True)
+class Restriction:
+    """The outcome of restricting a grammar: the restricted grammar, or why the full grammar must be used.
+
+    ``nodes`` and ``depth`` measure the restricted grammar (pattern elements, and
+    their deepest nesting); ``full_nodes`` and ``full_depth`` the grammar it
+    restricts, in its explicit form (:mod:`teikit.rng_simplify`, the same
+    language). A restriction is never bigger nor deeper than that.
+    """
+
+    grammar: etree._ElementTree | None
+    reason: str | None  # None when restricted; otherwise why the full grammar is compiled instead
+    nodes: int = 0
+    depth: int = 0
+    full_nodes: int = 0
+    full_depth: int = 0
+
+
+def restrict_grammar(
+    grammar: etree._ElementTree, names: Iterable[str], base: str | Path | None = None
+) -> etree._ElementTree | None:
     """The grammar restricted to the element and attribute patterns named in ``names``; None if it cannot be.
 
     ``names`` holds local element names and "@"-prefixed local attribute names.
+    See :func:`restrict` (which also says why, when it cannot).
+    """
+    return restrict(grammar, names, base).grammar
+
+
+def restrict(grammar: etree._ElementTree, names: Iterable[str], base: str | Path | None = None) -> Restriction:
+    """Restrict ``grammar`` (read from ``base``, for its includes) to documents that use only ``names``.
+
     Attribute patterns are restricted only when some attribute name is listed (a
-    set of element names alone keeps every attribute pattern). Grammars that
-    reference other files (externalRef) are left alone (None): the caller compiles
-    them whole; includes must be inlined first (:func:`inline_includes`).
+    set of element names alone keeps every attribute pattern). The grammar is
+    first made explicit (:func:`teikit.rng_simplify.explicit_grammar`), so that no
+    rewriting below changes what a pattern means; when that cannot be done, the
+    reason comes back instead of a grammar, and the caller compiles the full one.
     """
     names = frozenset(names)
-    root = etree.fromstring(etree.tostring(grammar))  # work on a copy
-    if _rng(root) != "grammar" or any(
-        _rng(node) in _UNRESTRICTABLE or (_rng(node) == "grammar" and node is not root)
-        for node in root.iter()
-    ):
-        return None
-    _strip_annotations(root)
+    if base is None:
+        base = grammar.docinfo.URL or "."
+    try:
+        root = explicit_grammar(grammar, base).getroot()
+    except NotSimplifiable as exc:
+        return Restriction(None, f"the grammar is compiled whole: {exc}")
+    full_nodes, full_depth = _size(root)
+    _prune(root, names)
+    _drop_unreachable(root, _definitions_by_name(root))
+    pruned = copy.deepcopy(root)
+    # Pruning only removes and replaces patterns, so ``pruned`` is within the bounds by construction;
+    # inlining copies and is kept only while it stays within them (checked again after the fact).
+    _inline_element_free_definitions(root, full_nodes, full_depth)
+    nodes, depth = _size(root)
+    if nodes > full_nodes or depth > full_depth:
+        root = pruned
+        nodes, depth = _size(root)
+    if nodes > full_nodes or depth > full_depth:  # cannot happen (pruning never grows); never trusted blindly
+        return Restriction(None, "the restricted grammar would be bigger than the full one", nodes, depth,
+                           full_nodes, full_depth)
+    return Restriction(root.getroottree(), None, nodes, depth, full_nodes, full_depth)
+
+
+def _size(root: etree._Element) -> tuple[int, int]:
+    """The number of pattern elements in a grammar and their deepest nesting (the grammar element is 1)."""
+    nodes, deepest = 0, 0
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        nodes += 1
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in node if isinstance(child.tag, str))
+    return nodes, deepest
+
+
+def _prune(root: etree._Element, names: frozenset[str]) -> None:
+    """Replace the element and attribute patterns no name can match by ``notAllowed``, and propagate."""
     element_names = frozenset(name for name in names if not name.startswith("@"))
     attribute_names = frozenset(name[1:] for name in names if name.startswith("@"))
     for element in list(root.iter(_RNG + "element")):
@@ -339,32 +399,25 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
             if attribute.getparent() is not None and not _name_class_keeps(attribute, attribute_names):
                 _replace(attribute, "notAllowed")
 
-    defines: dict[str, list[etree._Element]] = {}
-    for define in root.iter(_RNG + "define"):
-        defines.setdefault(define.get("name"), []).append(define)
+    defines = _definitions_by_name(root)
     nothing = _definitions_matching_nothing(defines)
-
     for define_list in defines.values():
         for define in define_list:
             if _rewrite(define, nothing):
-                for child in _content(define):
-                    define.remove(child)
-                define.append(etree.Element(_RNG + "notAllowed"))
+                _make_not_allowed(define)
     for start in root.iter(_RNG + "start"):
         if _rewrite(start, nothing):
             # No document using only these names can be valid; say so in a form libxml2 compiles.
-            for child in _content(start):
-                start.remove(child)
-            start.append(etree.Element(_RNG + "notAllowed"))
+            _make_not_allowed(start)
     for node in _content(root):
         _tidy(node)
     _inline_empty_definitions(root)
-    _inline_element_free_definitions(root)
-    defines = {}
-    for define in root.iter(_RNG + "define"):
-        defines.setdefault(define.get("name"), []).append(define)
-    _drop_unreachable(root, defines)
-    return root.getroottree()
+
+
+def _make_not_allowed(component: etree._Element) -> None:
+    for child in _content(component):
+        component.remove(child)
+    component.append(etree.Element(_RNG + "notAllowed"))
 
 
 def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
@@ -374,13 +427,23 @@ def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]
     return found
 
 
-def _inline_element_free_definitions(root: etree._Element) -> None:
-    """Replace each reference to a definition without element patterns (attribute classes) by its content.
+# Where the content of an inlined definition can take the place of the reference as it is
+# (these elements group their pattern children); elsewhere it is wrapped in a group.
+_SPLICES = {"group", "element", "define", "oneOrMore", "zeroOrMore", "optional", "list", "mixed"}
+
+
+def _inline_element_free_definitions(root: etree._Element, max_nodes: int, max_depth: int) -> None:
+    """Replace references to definitions without element patterns (attribute classes) by their content.
 
     libxml2 validates attributes reached through chains of references
     (att.global → att.global.linking → …) markedly slower than attributes
-    written in the element; RELAX NG forbids reference cycles that do not pass
-    through an element, so inlining these always ends.
+    written in the element. But every copy grows the grammar: copied into each of
+    hundreds of elements, attribute classes once made a grammar five times the size
+    of tei_all, which overflowed libxml2's stack. So a definition is inlined only
+    while the grammar stays within ``max_nodes`` pattern elements and ``max_depth``
+    levels of nesting (those of the full grammar); leaves of the reference graph
+    first, so that a definition is measured with what it will carry. Definitions
+    on a reference cycle (which RELAX NG forbids outside elements) are never inlined.
     """
     bodies = _definitions_by_name(root)
     # Only a name defined once: the parts of a combined definition (combine="choice" or
@@ -390,18 +453,78 @@ def _inline_element_free_definitions(root: etree._Element) -> None:
         for name, found in bodies.items()
         if len(found) == 1 and not any(True for _ in found[0].iter(_RNG + "element"))
     }
-    while True:
-        refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in inlinable]
-        if not refs:
-            break
-        for ref in refs:
-            group = etree.Element(_RNG + "group")
-            for child in _content(bodies[ref.get("name")][0]):
-                group.append(copy.deepcopy(child))
-            group.tail = ref.tail
-            ref.getparent().replace(ref, group)
+    refs: dict[str, list[etree._Element]] = {}
+    for ref in root.iter(_RNG + "ref"):
+        refs.setdefault(ref.get("name"), []).append(ref)
+    total, _ = _size(root)
+    for name in _leaves_first(inlinable, bodies):
+        define = bodies[name][0]
+        sites = [ref for ref in refs.get(name, []) if _attached(ref, root)]
+        body = _content(define)
+        body_nodes = sum(_size(child)[0] for child in body)
+        height = max((_size(child)[1] for child in body), default=0)
+        wrapped = [len(body) != 1 and _rng(site.getparent()) not in _SPLICES for site in sites]
+        growth = sum(body_nodes - 1 + w for w in wrapped) - body_nodes - 1
+        deepest = max((_depth(site) - 1 + height + w for site, w in zip(sites, wrapped, strict=True)), default=0)
+        if total + growth > max_nodes or deepest > max_depth:
+            continue
+        for site, wrap in zip(sites, wrapped, strict=True):
+            copies = [copy.deepcopy(child) for child in body]
+            for piece in copies:
+                for ref in piece.iter(_RNG + "ref"):
+                    refs.setdefault(ref.get("name"), []).append(ref)
+            _substitute(site, copies, wrap)
+        define.getparent().remove(define)
+        total += growth
     for node in _content(root):
         _tidy(node)
+
+
+def _leaves_first(inlinable: set[str], bodies: dict[str, list[etree._Element]]) -> list[str]:
+    """The inlinable definitions, each after those it refers to (Kahn's order); those on a cycle left out."""
+    uses = {
+        name: {ref.get("name") for ref in bodies[name][0].iter(_RNG + "ref")} & inlinable for name in inlinable
+    }
+    users: dict[str, set[str]] = {name: set() for name in inlinable}
+    for name, used in uses.items():
+        for other in used:
+            users[other].add(name)
+    waiting = {name: len(used) for name, used in uses.items()}
+    ready = sorted(name for name, count in waiting.items() if count == 0)
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for user in sorted(users[name]):
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    return order
+
+
+def _attached(node: etree._Element, root: etree._Element) -> bool:
+    """Whether ``node`` is still in the grammar (not in a definition already inlined and removed)."""
+    ancestors = list(node.iterancestors())
+    return bool(ancestors) and ancestors[-1] is root
+
+
+def _depth(node: etree._Element) -> int:
+    return 1 + sum(1 for _ in node.iterancestors())
+
+
+def _substitute(ref: etree._Element, pieces: list[etree._Element], wrap: bool) -> None:
+    """Put ``pieces`` where ``ref`` is: as they are, or in a group when the parent does not group them."""
+    parent = ref.getparent()
+    if wrap:
+        group = etree.Element(_RNG + "group")
+        group.extend(pieces)
+        pieces = [group]
+    index = parent.index(ref)
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
+    if pieces:
+        pieces[-1].tail = ref.tail
+    parent.remove(ref)
 
 
 def _inline_empty_definitions(root: etree._Element) -> None:
