@@ -2,15 +2,20 @@
 
 Two jobs, both about a grammar as a tree of patterns:
 
-* :func:`restrict_grammar` derives, from a big grammar such as ``tei_all.rng``,
-  the grammar that keeps only the element patterns whose names occur in the
-  documents to be validated. Every other element pattern is replaced by
-  ``notAllowed`` and the consequences are propagated (a choice loses the
-  branch, a group becomes ``notAllowed``, ``zeroOrMore``/``optional`` become
-  ``empty``), then unreachable definitions are dropped. A document that uses
-  only those names can never match a removed pattern, so both grammars accept
-  exactly the same such documents; libxml2 compiles the small one in a
-  fraction of the time. The result is cached on disk by content hash.
+* :func:`restrict` derives, from a big grammar such as ``tei_all.rng``, the
+  grammar that keeps only the element patterns whose names occur in the
+  documents to be validated. The grammar is first made explicit (every
+  inherited ``ns`` and ``datatypeLibrary`` written out, includes, external
+  references, nested grammars and ``div`` resolved: :mod:`teikit.rng_simplify`),
+  so that moving a pattern never changes its meaning. Every other element
+  pattern is then replaced by ``notAllowed`` and the consequences are propagated
+  (a choice loses the branch, a group becomes ``notAllowed``,
+  ``zeroOrMore``/``optional`` become ``empty``), and unreachable definitions are
+  dropped. A document that uses only those names can never match a removed
+  pattern, so both grammars accept exactly the same such documents; libxml2
+  compiles the small one in a fraction of the time. Attribute classes are then
+  inlined only while the grammar stays no bigger and no deeper than the full
+  one. The result is cached on disk, each entry checked before it is used.
 * :class:`ContentModels` replays an element's children, by name only, against
   the grammar's content model for that element (Brzozowski derivatives, as in
   James Clark's algorithm for RELAX NG) to say which child is not allowed, or
@@ -150,7 +155,6 @@ _GROUP_LIKE = {"group", "interleave", "oneOrMore", "list", "mixed", "element", "
 _EMPTY_WHEN_NOTHING = {"zeroOrMore", "optional"}
 _LEAVES = {"text", "empty", "value", "data"}
 _NAME_CLASSES = {"name", "anyName", "nsName"}
-_UNRESTRICTABLE = {"include", "externalRef", "parentRef"}  # (includes are inlined first)
 
 
 # Every element of RELAX NG's XML syntax, by its full tag. A look-up in this dict is the
@@ -241,15 +245,6 @@ def _replace(node: etree._Element, kind: str) -> None:
     new = etree.Element(_RNG + kind)
     new.tail = node.tail
     node.getparent().replace(node, new)
-
-
-def _strip_annotations(root: etree._Element) -> None:
-    """Drop foreign elements (documentation, embedded Schematron) and comments: RELAX NG ignores them."""
-    doomed = [node for node in root.iter() if not _rng(node) and node is not root]
-    for node in doomed:
-        parent = node.getparent()
-        if parent is not None and _rng(parent) not in ("value", "param", "name", "nsName"):
-            parent.remove(node)
 
 
 def inline_includes(grammar: etree._ElementTree, base: str | Path, depth: int = 0) -> etree._ElementTree:
@@ -641,10 +636,22 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "teikit"
 
 
+def _code_version() -> str:
+    """The version of the code that derives restrictions: any change to it makes new cache entries."""
+    digest = hashlib.sha256(f"teikit-restricted-grammar-v{RESTRICTION_VERSION}\n".encode())
+    for module in ("relaxng.py", "rng_simplify.py"):
+        with contextlib.suppress(OSError):
+            digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
 def restriction_key(schema_bytes: bytes, names: Iterable[str]) -> str:
-    """The cache key of a restricted grammar: a hash of the schema's bytes and the sorted element names."""
+    """The cache key of a restricted grammar: the deriving code's version, the schema's bytes, the sorted names."""
     digest = hashlib.sha256()
-    digest.update(f"teikit-restricted-grammar-v{RESTRICTION_VERSION}\n".encode())
+    digest.update(f"teikit-restricted-grammar-{CODE_VERSION}\n".encode())
     digest.update(hashlib.sha256(schema_bytes).digest())
     digest.update("\n".join(sorted(set(names))).encode("utf-8"))
     return digest.hexdigest()
@@ -658,19 +665,70 @@ class CompiledGrammar:
     tree: etree._ElementTree
     restricted: bool
     from_cache: bool
+    # Why a restriction was asked for and the full grammar compiled instead (for --verbose); None otherwise.
+    fallback_reason: str | None = None
 
 
 def _compile(tree: etree._ElementTree) -> etree.RelaxNG:
     return etree.RelaxNG(tree)
 
 
-def _restriction_entry(path: Path, tree: etree._ElementTree, names: frozenset[str]) -> tuple[Path, etree._ElementTree]:
-    """Where the grammar restricted to ``names`` is cached, and the grammar with its includes inlined."""
-    has_includes = any(True for _ in tree.iter(_RNG + "include"))
-    inlined = inline_includes(tree, path) if has_includes else tree
-    # The key covers the included files too: a change in any of them makes a new entry.
-    key = restriction_key(etree.tostring(inlined) if has_includes else path.read_bytes(), names)
-    return cache_dir() / "relaxng" / f"{key}.rng", inlined
+def _source_bytes(path: Path, tree: etree._ElementTree, depth: int = 0) -> bytes | None:
+    """What a restriction is derived from: the schema's bytes and those of every file it includes or references.
+
+    None when a referenced file cannot be read (nothing is cached then).
+    """
+    try:
+        parts = [path.read_bytes()]
+    except OSError:
+        return None
+    for node in tree.iter(_RNG + "include", _RNG + "externalRef"):
+        href = (node.get("href") or "").strip()
+        referenced = path.parent / href
+        try:
+            nested = _source_bytes(referenced, parse_xml(referenced), depth + 1) if depth < 20 else None
+        except XMLInputError:
+            nested = None
+        if nested is None:
+            return None
+        parts.append(b"\0" + href.encode("utf-8") + b"\0" + hashlib.sha256(nested).digest())
+    return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A cache entry: where it is and what its header must say."""
+
+    path: Path
+    key: str
+
+    def header(self, body: bytes) -> bytes:
+        digest = hashlib.sha256(body).hexdigest()
+        return f"teikit-restriction code={CODE_VERSION} key={self.key} sha256={digest}\n".encode()
+
+    def read(self) -> bytes | None:
+        """The cached grammar's bytes if the entry is whole and was derived by this code from this source."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        header, newline, body = data.partition(b"\n")
+        if not newline or header + newline != self.header(body):
+            return None  # tampered, truncated, written by other code or for other input: rebuilt
+        return body
+
+    def write(self, body: bytes) -> None:
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
+            write_atomic(self.path, self.header(body) + body)
+
+
+def _restriction_entry(path: Path, tree: etree._ElementTree, names: frozenset[str]) -> _Entry | None:
+    """Where the grammar restricted to ``names`` is cached (None: not cacheable, a referenced file is unreadable)."""
+    source = _source_bytes(path, tree)
+    if source is None:
+        return None
+    key = restriction_key(source, names)
+    return _Entry(cache_dir() / "relaxng" / f"{key}.rng", key)
 
 
 def _serialize(grammar: etree._ElementTree) -> bytes:
@@ -682,29 +740,38 @@ def compile_grammar(
 ) -> CompiledGrammar:
     """Compile a RELAX NG grammar, restricted to ``names`` when given (via the disk cache when allowed).
 
-    Raises ``etree.RelaxNGParseError`` or XMLInputError when the schema itself
-    is broken; the caller turns them into a UsageError.
+    When the grammar cannot be restricted exactly, the full grammar is compiled
+    and ``fallback_reason`` says why. Raises ``etree.RelaxNGParseError`` or
+    XMLInputError when the schema itself is broken; the caller turns them into a
+    UsageError.
     """
     path = Path(path)
     tree = parse_xml(path)
     if names is None:
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     names = frozenset(names)
-    entry, inlined = _restriction_entry(path, tree, names)
-    if use_cache and entry.is_file():
+    entry = _restriction_entry(path, tree, names) if use_cache else None
+    cached = entry.read() if entry else None
+    if cached is not None:
         try:
-            cached = parse_xml_bytes(entry.read_bytes(), str(entry))
-            return CompiledGrammar(_compile(cached), cached, restricted=True, from_cache=True)
+            grammar = parse_xml_bytes(cached, str(entry.path))
+            return CompiledGrammar(_compile(grammar), grammar, restricted=True, from_cache=True)
         except Exception:  # a corrupt entry is rebuilt, never trusted
             pass
-    restricted = restrict_grammar(inlined, names)
-    if restricted is None:
-        return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
-    compiled = _compile(restricted)
-    if use_cache:
-        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
-            write_atomic(entry, _serialize(restricted))
-    return CompiledGrammar(compiled, restricted, restricted=True, from_cache=False)
+    restriction = restrict(tree, names, path)
+    if restriction.grammar is None:
+        return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False,
+                               fallback_reason=restriction.reason)
+    compiled = _compile(restriction.grammar)
+    if entry:
+        entry.write(_serialize(restriction.grammar))
+    return CompiledGrammar(compiled, restriction.grammar, restricted=True, from_cache=False)
+
+
+def restriction_fallback_reason(path: str | Path, names: Iterable[str]) -> str | None:
+    """Why the grammar at ``path`` is compiled whole for documents using ``names``; None when it is restricted."""
+    path = Path(path)
+    return restrict(parse_xml(path), names, path).reason
 
 
 def restricted_grammar_bytes(
@@ -715,23 +782,22 @@ def restricted_grammar_bytes(
 ) -> bytes | None:
     """The grammar restricted to ``names`` as self-contained XML (includes inlined); None if it cannot be restricted.
 
-    The same cache entries as :func:`compile_grammar`, without compiling
-    anything: for a validator other than lxml's (:mod:`teikit.stream`).
-    ``tree`` is the grammar already parsed, if the caller has it.
+    The same (verified) cache entries as :func:`compile_grammar`, without
+    compiling anything. ``tree`` is the grammar already parsed, if the caller has it.
     """
     path = Path(path)
     names = frozenset(names)
-    entry, inlined = _restriction_entry(path, parse_xml(path) if tree is None else tree, names)
-    if use_cache and entry.is_file():
-        with contextlib.suppress(OSError):
-            return entry.read_bytes()  # a corrupt entry fails to compile: the caller falls back
-    restricted = restrict_grammar(inlined, names)
-    if restricted is None:
+    tree = parse_xml(path) if tree is None else tree
+    entry = _restriction_entry(path, tree, names) if use_cache else None
+    cached = entry.read() if entry else None
+    if cached is not None:
+        return cached
+    restriction = restrict(tree, names, path)
+    if restriction.grammar is None:
         return None
-    data = _serialize(restricted)
-    if use_cache:
-        with contextlib.suppress(Exception):
-            write_atomic(entry, data)
+    data = _serialize(restriction.grammar)
+    if entry:
+        entry.write(data)
     return data
 
 
