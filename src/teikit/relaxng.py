@@ -576,8 +576,10 @@ def _tidy(node: etree._Element) -> None:
             if _rng(child) == "empty" and len(_content(node)) > 1:
                 node.remove(child)
         children = _content(node)
-    if kind in ("zeroOrMore", "optional") and [_rng(c) for c in children] == ["empty"]:
-        _replace(node, "empty")
+    if kind in ("zeroOrMore", "optional", "oneOrMore") and [_rng(c) for c in children] == ["empty"]:
+        _replace(node, "empty")  # (libxml2 misjudges a oneOrMore of empty beside a value in a choice)
+    elif kind == "mixed" and [_rng(c) for c in children] == ["empty"]:
+        _replace(node, "text")
     elif kind in _TRANSPARENT and len(children) == 1 and node.getparent() is not None:
         children[0].tail = node.tail
         node.getparent().replace(node, children[0])
