@@ -29,6 +29,7 @@ from conftest import REPO, SAMPLES, TEI_ALL
 
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BIG = 1024 * 1024
 SMALL_MUTANTS_PER_KIND = 12
 POSITIONS = {"first": (0.0, 0.1), "middle": (0.45, 0.55), "last": (0.9, 1.0)}
@@ -53,7 +54,7 @@ def _grow(tree: etree._ElementTree) -> etree._ElementTree:
     body = tree.find(f".//{{{TEI}}}body")
     parts = [child for child in body if isinstance(child.tag, str)]
     copies = 0
-    while len(etree.tostring(tree)) < BIG:
+    while len(etree.tostring(tree, encoding="UTF-8")) < BIG * 1.1:
         copies += 1
         for part in parts:
             twin = etree.fromstring(etree.tostring(part))
@@ -95,13 +96,16 @@ class Mutator:
         return f"dropped its first child <{etree.QName(child).localname}>"
 
     def closed_value(self, element):
-        for attribute in element.attrib:
-            name = (etree.QName(element).namespace or "", etree.QName(element).localname)
-            key = etree.QName(attribute)
-            allowed = self.models.closed_values(name, (key.namespace or "", key.localname))
-            if allowed is not None:
+        name = (etree.QName(element).namespace or "", etree.QName(element).localname)
+        declared, _ = self.models.attribute_names(name)
+        # Its own attributes first, then any it may have whose values form a closed list.
+        for attribute in [*(etree.QName(a).localname for a in element.attrib), *sorted(declared)]:
+            if ":" in attribute or attribute == "id":
+                continue
+            allowed = self.models.closed_values(name, ("", attribute))
+            if allowed is not None and allowed.listed():
                 element.set(attribute, "notInTheList")
-                return f"@{key.localname}=notInTheList"
+                return f"@{attribute}=notInTheList (allowed: {', '.join(allowed.listed()[:5])}...)"
         return None
 
     def bad_datatype(self, element):
@@ -112,7 +116,8 @@ class Mutator:
         if etree.QName(element).localname in ("date", "birth", "death", "docDate"):
             element.set("when", "2001-13-45")
             return "@when=2001-13-45"
-        return None
+        element.set(XML_LANG, "not a language")  # teidata.language: xsd:language, on every TEI element
+        return "@xml:lang=not a language"
 
     def unknown_attribute(self, element):
         element.set("unknownAttribute", "1")
