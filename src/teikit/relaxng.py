@@ -37,6 +37,7 @@ from lxml import etree
 
 from .errors import XMLInputError
 from .files import write_atomic
+from .rng_datatypes import align_datatypes
 from .rng_simplify import NotSimplifiable, explicit_grammar
 from .xmlio import parse_xml, parse_xml_bytes
 
@@ -672,7 +673,8 @@ class CompiledGrammar:
 
 
 def _compile(tree: etree._ElementTree) -> etree.RelaxNG:
-    return etree.RelaxNG(tree)
+    # Dates and times are read as jing reads them (hour 24 refused, a leap second accepted): rng_datatypes.
+    return etree.RelaxNG(align_datatypes(tree))
 
 
 def _source_bytes(path: Path, tree: etree._ElementTree, depth: int = 0) -> bytes | None:
@@ -753,8 +755,8 @@ def compile_grammar(
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     names = frozenset(names)
     entry = _restriction_entry(path, tree, names) if use_cache else None
-    cached = entry.read() if entry else None
-    if cached is not None:
+    cached = entry.read() if entry is not None else None
+    if entry is not None and cached is not None:
         try:
             grammar = parse_xml_bytes(cached, str(entry.path))
             return CompiledGrammar(_compile(grammar), grammar, restricted=True, from_cache=True)
@@ -785,22 +787,23 @@ def restricted_grammar_bytes(
     """The grammar restricted to ``names`` as self-contained XML (includes inlined); None if it cannot be restricted.
 
     The same (verified) cache entries as :func:`compile_grammar`, without
-    compiling anything. ``tree`` is the grammar already parsed, if the caller has it.
+    compiling anything; dates and times aligned with jing's reading as for
+    compiling. ``tree`` is the grammar already parsed, if the caller has it.
     """
     path = Path(path)
     names = frozenset(names)
     tree = parse_xml(path) if tree is None else tree
     entry = _restriction_entry(path, tree, names) if use_cache else None
-    cached = entry.read() if entry else None
-    if cached is not None:
-        return cached
+    cached = entry.read() if entry is not None else None
+    if entry is not None and cached is not None:
+        with contextlib.suppress(Exception):  # (a body that does not parse is rebuilt)
+            return _serialize(align_datatypes(parse_xml_bytes(cached, str(entry.path))))
     restriction = restrict(tree, names, path)
     if restriction.grammar is None:
         return None
-    data = _serialize(restriction.grammar)
     if entry:
-        entry.write(data)
-    return data
+        entry.write(_serialize(restriction.grammar))
+    return _serialize(align_datatypes(restriction.grammar))
 
 
 # ---------------------------------------------------------------------------
@@ -1119,7 +1122,8 @@ class ContentModels:
         any_name = False
         for child in _content(node):
             kind = _rng(child)
-            found, wildcard = set(), False
+            found: set[str] = set()
+            wildcard = False
             if kind == "attribute":
                 found, wildcard = _listed_names(name_class(child))
             elif kind == "ref":
