@@ -52,11 +52,20 @@ class NotSimplifiable(Exception):
     """The grammar uses something that :func:`explicit_grammar` cannot make explicit (the reason is the message)."""
 
 
+_KINDS = {
+    _RNG + kind: kind
+    for kind in (
+        "grammar", "start", "define", "div", "include", "externalRef", "parentRef", "ref",
+        "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
+        "list", "mixed", "empty", "text", "value", "data", "param", "except", "notAllowed",
+        "name", "anyName", "nsName",
+    )
+}
+
+
 def _kind(node: etree._Element) -> str | None:
-    tag = node.tag
-    if isinstance(tag, str) and tag.startswith(_RNG):
-        return tag[len(_RNG):]
-    return None
+    """The RELAX NG name of a node; None for foreign elements, comments and processing instructions."""
+    return _KINDS.get(node.tag)  # (a comment's tag is a function: never a key)
 
 
 def _remove_keeping_tail(node: etree._Element) -> None:
@@ -256,6 +265,12 @@ class _Names:
                 return name
 
 
+def _check_components(grammar: etree._Element) -> None:
+    for component in grammar:
+        if _kind(component) not in ("start", "define"):
+            raise NotSimplifiable(f"a {_kind(component)} element where a grammar component was expected")
+
+
 def _flatten(grammar: etree._Element, renames: dict[str, str], parent: dict[str, str] | None,
              names: _Names, collected: list[etree._Element]) -> None:
     """Step 4.18 for one grammar whose own definitions are renamed by ``renames``."""
@@ -324,6 +339,14 @@ def explicit_grammar(grammar: etree._ElementTree, base: str | Path) -> etree._El
             component.set("name", component.get("name", "").strip())
     names = _Names(root)
     top = {d.get("name") for d in root if _kind(d) == "define"}
+    if not any(True for _ in root.iter(_RNG + "parentRef")) and all(g is root for g in root.iter(_RNG + "grammar")):
+        # One grammar (tei_all): nothing to rename; only check that every reference is defined.
+        for ref in root.iter(_RNG + "ref"):
+            if ref.get("name", "").strip() not in top:
+                raise NotSimplifiable(f"ref to {ref.get('name')!r}, which its grammar does not define")
+            ref.set("name", ref.get("name").strip())
+        _check_components(root)
+        return root.getroottree()
     collected: list[etree._Element] = []
     _flatten(root, {name: name for name in top}, None, names, collected)
     for component in collected:
