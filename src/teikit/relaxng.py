@@ -708,7 +708,8 @@ class _Entry:
 
     def header(self, body: bytes) -> bytes:
         digest = hashlib.sha256(body).hexdigest()
-        return f"teikit-restriction code={CODE_VERSION} key={self.key} sha256={digest}\n".encode()
+        # An XML comment, so that an entry stays a well-formed grammar that XML tools can read.
+        return f"<!--teikit-restriction code={CODE_VERSION} key={self.key} sha256={digest}-->\n".encode()
 
     def read(self) -> bytes | None:
         """The cached grammar's bytes if the entry is whole and was derived by this code from this source."""
@@ -721,7 +722,8 @@ class _Entry:
             return None  # tampered, truncated, written by other code or for other input: rebuilt
         return body
 
-    def write(self, body: bytes) -> None:
+    def write(self, grammar: etree._ElementTree) -> None:
+        body = etree.tostring(grammar, encoding="UTF-8", xml_declaration=False)
         with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
             write_atomic(self.path, self.header(body) + body)
 
@@ -768,7 +770,7 @@ def compile_grammar(
                                fallback_reason=restriction.reason)
     compiled = _compile(restriction.grammar)
     if entry:
-        entry.write(_serialize(restriction.grammar))
+        entry.write(restriction.grammar)
     return CompiledGrammar(compiled, restriction.grammar, restricted=True, from_cache=False)
 
 
@@ -802,7 +804,7 @@ def restricted_grammar_bytes(
     if restriction.grammar is None:
         return None
     if entry:
-        entry.write(_serialize(restriction.grammar))
+        entry.write(restriction.grammar)
     return _serialize(align_datatypes(restriction.grammar))
 
 
