@@ -123,8 +123,9 @@ def test_restriction_of_a_composed_grammar_agrees_with_the_full_one(tmp_path, do
     _write(tmp_path, COMPOSED_DOCUMENTS)
     full = etree.RelaxNG(etree.parse(str(tmp_path / "main.rng")))
     tree = etree.parse(str(tmp_path / document))
-    restriction = relaxng.restrict(etree.parse(str(tmp_path / "main.rng")), relaxng.names_in_tree(tree),
-                                   tmp_path / "main.rng")
+    restriction = relaxng.restrict(
+        etree.parse(str(tmp_path / "main.rng")), relaxng.names_in_tree(tree), tmp_path / "main.rng"
+    )
     assert restriction.reason is None
     assert etree.RelaxNG(restriction.grammar).validate(tree) == full.validate(tree) == document.startswith("ok")
 
@@ -147,11 +148,14 @@ def test_restriction_never_grows_a_grammar_whose_definitions_are_copied_everywhe
     # One attribute class used by 40 elements: copying it into each would make the grammar
     # many times its size (what overflowed libxml2's stack with tei_all); within the bound, it stays a ref.
     attributes = "".join(f'<optional><attribute name="a{i}"/></optional>' for i in range(30))
-    elements = "".join(f'<define name="e{i}"><element name="e{i}"><ref name="att"/><zeroOrMore><choice>'
-                       f'<ref name="e{(i + 1) % 40}"/><text/></choice></zeroOrMore></element></define>'
-                       for i in range(40))
-    grammar = etree.fromstring(f'<grammar {RNG}><start><ref name="e0"/></start>'
-                               f'<define name="att">{attributes}</define>{elements}</grammar>').getroottree()
+    elements = "".join(
+        f'<define name="e{i}"><element name="e{i}"><ref name="att"/><zeroOrMore><choice>'
+        f'<ref name="e{(i + 1) % 40}"/><text/></choice></zeroOrMore></element></define>'
+        for i in range(40)
+    )
+    grammar = etree.fromstring(
+        f'<grammar {RNG}><start><ref name="e0"/></start><define name="att">{attributes}</define>{elements}</grammar>'
+    ).getroottree()
     names = {f"e{i}" for i in range(40)} | {f"@a{i}" for i in range(30)}
     restriction = relaxng.restrict(grammar, names, ".")
     assert restriction.reason is None
@@ -169,18 +173,27 @@ def test_tei_all_restricted_to_the_teic_sources_is_within_bounds_and_compiles(tm
     # Compiled in a child: a stack overflow would kill the test run, not fail one test.
     grammar = tmp_path / "restricted.rng"
     grammar.write_bytes(etree.tostring(restriction.grammar))
-    compiled = subprocess.run([sys.executable, "-c", "import sys; from lxml import etree; "
-                               "etree.RelaxNG(etree.parse(sys.argv[1]))", str(grammar)], capture_output=True)
+    compiled = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from lxml import etree; etree.RelaxNG(etree.parse(sys.argv[1]))",
+            str(grammar),
+        ],
+        capture_output=True,
+    )
     assert compiled.returncode == 0, compiled.stderr.decode()
 
 
 # --- the cache is checked before it is trusted ---------------------------------------------
 
 LETTER = ROOT / "tests" / "fixtures" / "validate" / "schemas" / "letter.rng"
-ACCEPT_ANYTHING = (f'<grammar {RNG}><start><element><anyName/><zeroOrMore><choice><attribute><anyName/></attribute>'
-                   '<text/><ref name="any"/></choice></zeroOrMore></element></start><define name="any"><element>'
-                   '<anyName/><zeroOrMore><choice><attribute><anyName/></attribute><text/><ref name="any"/></choice>'
-                   '</zeroOrMore></element></define></grammar>').encode()
+ACCEPT_ANYTHING = (
+    f"<grammar {RNG}><start><element><anyName/><zeroOrMore><choice><attribute><anyName/></attribute>"
+    '<text/><ref name="any"/></choice></zeroOrMore></element></start><define name="any"><element>'
+    '<anyName/><zeroOrMore><choice><attribute><anyName/></attribute><text/><ref name="any"/></choice>'
+    "</zeroOrMore></element></define></grammar>"
+).encode()
 
 
 def _invalid_letter(tmp_path: Path) -> Path:
@@ -240,12 +253,23 @@ DATES = f"""<grammar {RNG} datatypeLibrary="{XSD}"><start><element name="r"><zer
   <element name="t"><attribute name="v"><data type="time"/></attribute></element></choice></zeroOrMore>
 </element></start></grammar>"""
 DATE_EDGES = [
-    ("d", "1999-12-31T24:00:00", False), ("d", "1999-12-31T24:00:00Z", False), ("t", "24:00:00", False),
-    ("t", "24:00:00.0", False), ("d", "1999-12-31T23:59:60", True), ("d", "1999-12-31T12:30:60.5", True),
-    ("t", "23:59:60Z", True), ("d", " 2004-02-29T23:59:60 ", True), ("d", "2001-02-29T23:59:60", False),
-    ("d", "1900-02-29T23:59:60", False), ("d", "2000-02-29T23:59:60", True), ("d", "1999-04-31T23:59:60", False),
-    ("d", "0000-01-01T23:59:60", False), ("d", "1999-12-31T23:59:61", False), ("d", "1999-12-31T23:59:60+14:01", False),
-    ("d", "2000-01-01T00:00:00", True), ("t", "00:00:00", True),
+    ("d", "1999-12-31T24:00:00", False),
+    ("d", "1999-12-31T24:00:00Z", False),
+    ("t", "24:00:00", False),
+    ("t", "24:00:00.0", False),
+    ("d", "1999-12-31T23:59:60", True),
+    ("d", "1999-12-31T12:30:60.5", True),
+    ("t", "23:59:60Z", True),
+    ("d", " 2004-02-29T23:59:60 ", True),
+    ("d", "2001-02-29T23:59:60", False),
+    ("d", "1900-02-29T23:59:60", False),
+    ("d", "2000-02-29T23:59:60", True),
+    ("d", "1999-04-31T23:59:60", False),
+    ("d", "0000-01-01T23:59:60", False),
+    ("d", "1999-12-31T23:59:61", False),
+    ("d", "1999-12-31T23:59:60+14:01", False),
+    ("d", "2000-01-01T00:00:00", True),
+    ("t", "00:00:00", True),
 ]
 
 
@@ -281,7 +305,17 @@ def test_tei_dates_follow_jing_with_and_without_restriction(tmp_path, switch):
             "<publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
             f'<text><body><p><date when="{when}">then</date></p></body></text></TEI>'
         )
-    result = CliRunner().invoke(cli, ["validate", "--format", "json", "--tei-all", str(TEI_ALL), *switch,
-                                      *(str(tmp_path / name) for name in expected)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "validate",
+            "--format",
+            "json",
+            "--tei-all",
+            str(TEI_ALL),
+            *switch,
+            *(str(tmp_path / name) for name in expected),
+        ],
+    )
     files = {Path(f["path"]).name: not f["problems"] for f in json.loads(result.output)["files"]}
     assert files == {name: valid for name, (_, valid) in expected.items()}

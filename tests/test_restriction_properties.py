@@ -31,8 +31,14 @@ NAMESPACES = ["", "urn:a", "urn:b"]
 ELEMENTS = ["a", "b", "c"]
 ATTRIBUTES = ["x", "y"]
 TYPES = {"": ["token", "string"], XSD: ["integer", "boolean", "token", "date", "NCName"]}
-SAMPLE_VALUES = {"integer": ["12", "-3", "x1"], "boolean": ["true", "0", "yes"], "token": ["abc", " a  b "],
-                 "string": ["abc", ""], "date": ["2001-02-03", "2001-13-01"], "NCName": ["n1", "1n"]}
+SAMPLE_VALUES = {
+    "integer": ["12", "-3", "x1"],
+    "boolean": ["true", "0", "yes"],
+    "token": ["abc", " a  b "],
+    "string": ["abc", ""],
+    "date": ["2001-02-03", "2001-13-01"],
+    "NCName": ["n1", "1n"],
+}
 VOCABULARY = [(ns, local) for ns in NAMESPACES for local in [*ELEMENTS, *ATTRIBUTES, "z"]]
 DEFINES = 3
 
@@ -56,7 +62,7 @@ def _name_class(draw, for_attribute: bool) -> str:
     names = ATTRIBUTES if for_attribute else ELEMENTS
     if kind == "name":
         ns = draw(st.sampled_from([None, *NAMESPACES]))
-        return f'<name{"" if ns is None else f" ns={ns!r}"}>{draw(st.sampled_from(names))}</name>'
+        return f"<name{'' if ns is None else f' ns={ns!r}'}>{draw(st.sampled_from(names))}</name>"
     if kind == "choice":
         return f"<choice>{_name_class(draw, for_attribute)}{_name_class(draw, for_attribute)}</choice>"
     except_ = f"<except><name>{draw(st.sampled_from(names))}</name></except>"
@@ -80,8 +86,25 @@ def _pattern(draw, depth: int, context: _Context) -> str:
     elif context.in_attribute:
         kinds = ["data", "text", "choice-data"]
     else:
-        kinds = ["element", "element", "attribute", "choice", "group", "interleave", "optional", "zeroOrMore",
-                 "oneOrMore", "mixed", "ref", "ref", "text", "empty", "data", "list", "wrapper"]
+        kinds = [
+            "element",
+            "element",
+            "attribute",
+            "choice",
+            "group",
+            "interleave",
+            "optional",
+            "zeroOrMore",
+            "oneOrMore",
+            "mixed",
+            "ref",
+            "ref",
+            "text",
+            "empty",
+            "data",
+            "list",
+            "wrapper",
+        ]
         if context.nested and context.guarded:
             kinds.append("parentRef")
         if not context.nested and context.guarded:
@@ -114,8 +137,10 @@ def _pattern(draw, depth: int, context: _Context) -> str:
         content = _pattern(draw, depth - 1, inner.but(in_attribute=True)) if draw(st.booleans()) else ""
         if draw(st.booleans()):
             ns = draw(st.sampled_from([None, *NAMESPACES]))
-            return (f'<attribute name="{draw(st.sampled_from(ATTRIBUTES))}"{"" if ns is None else f" ns={ns!r}"}>'
-                    f"{content}</attribute>")
+            return (
+                f'<attribute name="{draw(st.sampled_from(ATTRIBUTES))}"{"" if ns is None else f" ns={ns!r}"}>'
+                f"{content}</attribute>"
+            )
         return f"<attribute>{_name_class(draw, True)}{content}</attribute>"
     if kind == "list":
         return f"<list>{_pattern(draw, depth - 1, inner.but(in_list=True))}</list>"
@@ -130,8 +155,10 @@ def _pattern(draw, depth: int, context: _Context) -> str:
     if kind == "grammar":
         # The nested grammar's own definitions: forward references only outside elements, as above.
         start = _pattern(draw, depth - 1, inner.but(nested=True, guarded=False, define=-1))
-        defines = "".join(f'<define name="d{i}">{_pattern(draw, 1, inner.but(nested=True, guarded=False, define=i))}'
-                          "</define>" for i in range(DEFINES))
+        defines = "".join(
+            f'<define name="d{i}">{_pattern(draw, 1, inner.but(nested=True, guarded=False, define=i))}</define>'
+            for i in range(DEFINES)
+        )
         return f"<grammar><start>{start}</start>{defines}</grammar>"
     count = 1 if kind in ("optional", "zeroOrMore", "oneOrMore", "mixed") else draw(st.integers(2, 3))
     children = "".join(_pattern(draw, depth - 1, inner) for _ in range(count))
@@ -163,7 +190,7 @@ def grammars(draw) -> str:
             attribute = f' combine="{combine}"' if pieces > 1 else ""
             define = f'<define name="d{index}"{attribute}>{body}</define>'
             parts.append(f"<div {' '.join(div)}>{define}</div>" if div else define)
-    return (f'<grammar xmlns="{RNG_NS}" ns="{ns}" datatypeLibrary="{lib}">' + "".join(parts) + "</grammar>")
+    return f'<grammar xmlns="{RNG_NS}" ns="{ns}" datatypeLibrary="{lib}">' + "".join(parts) + "</grammar>"
 
 
 # --- documents drawn from a grammar -------------------------------------------------------
@@ -304,8 +331,7 @@ def _restricted(grammar: etree._ElementTree, names: frozenset[str], must_compile
         return None
 
 
-PROPERTY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    derandomize=True)
+PROPERTY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 
 @PROPERTY
@@ -353,9 +379,12 @@ def _jing_verdicts(schema: Path, documents: list[Path]) -> dict[Path, bool] | No
 
 
 @pytest.mark.skipif(not shutil.which("jing"), reason="jing is not installed (apt-get install jing)")
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
 @given(grammars(), st.integers(0, 2**32))
 def test_restricted_grammar_agrees_with_jing(tmp_path, text, seed):
     grammar = etree.fromstring(text).getroottree()

@@ -164,10 +164,34 @@ _NAME_CLASSES = {"name", "anyName", "nsName"}
 _RNG_KINDS = {
     _RNG + kind: kind
     for kind in (
-        "grammar", "start", "define", "div", "include", "externalRef", "parentRef", "ref",
-        "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
-        "list", "mixed", "empty", "text", "value", "data", "param", "except", "notAllowed",
-        "name", "anyName", "nsName",
+        "grammar",
+        "start",
+        "define",
+        "div",
+        "include",
+        "externalRef",
+        "parentRef",
+        "ref",
+        "element",
+        "attribute",
+        "group",
+        "interleave",
+        "choice",
+        "optional",
+        "zeroOrMore",
+        "oneOrMore",
+        "list",
+        "mixed",
+        "empty",
+        "text",
+        "value",
+        "data",
+        "param",
+        "except",
+        "notAllowed",
+        "name",
+        "anyName",
+        "nsName",
     )
 }
 
@@ -290,19 +314,13 @@ def _make_inheritance_explicit(root: etree._Element) -> None:
     for node in root.iter(_RNG + "data", _RNG + "value"):
         if node.get("datatypeLibrary") is None:
             inherited = next(
-                (
-                    a.get("datatypeLibrary")
-                    for a in node.iterancestors()
-                    if a.get("datatypeLibrary") is not None
-                ),
+                (a.get("datatypeLibrary") for a in node.iterancestors() if a.get("datatypeLibrary") is not None),
                 None,
             )
             if inherited is not None:
                 node.set("datatypeLibrary", inherited)
     for node in root.iter(_RNG + "element", _RNG + "name", _RNG + "nsName"):
-        if node.get("ns") is None and not (
-            _rng(node) == "element" and node.get("name") and ":" in node.get("name")
-        ):
+        if node.get("ns") is None and not (_rng(node) == "element" and node.get("name") and ":" in node.get("name")):
             node.set("ns", _inherited_ns(node))
 
 
@@ -363,8 +381,9 @@ def restrict(grammar: etree._ElementTree, names: Iterable[str], base: str | Path
         root = pruned
         nodes, depth = _size(root)
     if nodes > full_nodes or depth > full_depth:  # cannot happen (pruning never grows); never trusted blindly
-        return Restriction(None, "the restricted grammar would be bigger than the full one", nodes, depth,
-                           full_nodes, full_depth)
+        return Restriction(
+            None, "the restricted grammar would be bigger than the full one", nodes, depth, full_nodes, full_depth
+        )
     return Restriction(root.getroottree(), None, nodes, depth, full_nodes, full_depth)
 
 
@@ -478,9 +497,7 @@ def _inline_element_free_definitions(root: etree._Element, max_nodes: int, max_d
 
 def _leaves_first(inlinable: set[str], bodies: dict[str, list[etree._Element]]) -> list[str]:
     """The inlinable definitions, each after those it refers to (Kahn's order); those on a cycle left out."""
-    uses = {
-        name: {ref.get("name") for ref in bodies[name][0].iter(_RNG + "ref")} & inlinable for name in inlinable
-    }
+    uses = {name: {ref.get("name") for ref in bodies[name][0].iter(_RNG + "ref")} & inlinable for name in inlinable}
     users: dict[str, set[str]] = {name: set() for name in inlinable}
     for name, used in uses.items():
         for other in used:
@@ -741,9 +758,7 @@ def _serialize(grammar: etree._ElementTree) -> bytes:
     return etree.tostring(grammar, xml_declaration=True, encoding="UTF-8")
 
 
-def compile_grammar(
-    path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True
-) -> CompiledGrammar:
+def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True) -> CompiledGrammar:
     """Compile a RELAX NG grammar, restricted to ``names`` when given (via the disk cache when allowed).
 
     When the grammar cannot be restricted exactly, the full grammar is compiled
@@ -766,8 +781,9 @@ def compile_grammar(
             pass
     restriction = restrict(tree, names, path)
     if restriction.grammar is None:
-        return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False,
-                               fallback_reason=restriction.reason)
+        return CompiledGrammar(
+            _compile(tree), tree, restricted=False, from_cache=False, fallback_reason=restriction.reason
+        )
     compiled = _compile(restriction.grammar)
     if entry:
         entry.write(restriction.grammar)
@@ -1051,9 +1067,7 @@ class ContentModels:
                 return _choice(first, self._deriv(p[2], name))
             return first
         if kind == "interleave":
-            return _choice(
-                _interleave(self._deriv(p[1], name), p[2]), _interleave(p[1], self._deriv(p[2], name))
-            )
+            return _choice(_interleave(self._deriv(p[1], name), p[2]), _interleave(p[1], self._deriv(p[2], name)))
         if kind == "oneOrMore":
             return _group(self._deriv(p[1], name), _choice(p, EMPTY))
         return NOT_ALLOWED
@@ -1200,9 +1214,10 @@ class ContentModels:
             if library or kind_of_value not in ("token", "string"):
                 return None
             text = node.text or ""
-            return AllowedValues(frozenset([text]) if kind_of_value == "string" else frozenset(), frozenset(
-                [" ".join(text.split())] if kind_of_value == "token" else []
-            ))
+            return AllowedValues(
+                frozenset([text]) if kind_of_value == "string" else frozenset(),
+                frozenset([" ".join(text.split())] if kind_of_value == "token" else []),
+            )
         if kind == "choice":
             allowed = AllowedValues(frozenset(), frozenset())
             for child in children:

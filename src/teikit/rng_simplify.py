@@ -55,10 +55,34 @@ class NotSimplifiable(Exception):
 _KINDS = {
     _RNG + kind: kind
     for kind in (
-        "grammar", "start", "define", "div", "include", "externalRef", "parentRef", "ref",
-        "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
-        "list", "mixed", "empty", "text", "value", "data", "param", "except", "notAllowed",
-        "name", "anyName", "nsName",
+        "grammar",
+        "start",
+        "define",
+        "div",
+        "include",
+        "externalRef",
+        "parentRef",
+        "ref",
+        "element",
+        "attribute",
+        "group",
+        "interleave",
+        "choice",
+        "optional",
+        "zeroOrMore",
+        "oneOrMore",
+        "list",
+        "mixed",
+        "empty",
+        "text",
+        "value",
+        "data",
+        "param",
+        "except",
+        "notAllowed",
+        "name",
+        "anyName",
+        "nsName",
     )
 }
 
@@ -170,8 +194,9 @@ def _expand_include(node: etree._Element, path: Path, depth: int, prefixed: _Res
     overrides_start = any(_kind(c) == "start" for c in overrides)
     for component in list(_components(included)):
         kind = _kind(component)
-        if (kind == "start" and overrides_start) or (kind == "define" and component.get("name", "").strip()
-                                                     in overridden):
+        if (kind == "start" and overrides_start) or (
+            kind == "define" and component.get("name", "").strip() in overridden
+        ):
             component.getparent().remove(component)
     outer = etree.Element(_RNG + "div")
     for name, value in node.attrib.items():
@@ -271,8 +296,13 @@ def _check_components(grammar: etree._Element) -> None:
             raise NotSimplifiable(f"a {_kind(component)} element where a grammar component was expected")
 
 
-def _flatten(grammar: etree._Element, renames: dict[str, str], parent: dict[str, str] | None,
-             names: _Names, collected: list[etree._Element]) -> None:
+def _flatten(
+    grammar: etree._Element,
+    renames: dict[str, str],
+    parent: dict[str, str] | None,
+    names: _Names,
+    collected: list[etree._Element],
+) -> None:
     """Step 4.18 for one grammar whose own definitions are renamed by ``renames``."""
     for component in list(grammar):
         kind = _kind(component)
@@ -281,8 +311,13 @@ def _flatten(grammar: etree._Element, renames: dict[str, str], parent: dict[str,
         _rename_in(component, renames, parent, names, collected)
 
 
-def _rename_in(node: etree._Element, renames: dict[str, str], parent: dict[str, str] | None,
-               names: _Names, collected: list[etree._Element]) -> None:
+def _rename_in(
+    node: etree._Element,
+    renames: dict[str, str],
+    parent: dict[str, str] | None,
+    names: _Names,
+    collected: list[etree._Element],
+) -> None:
     for child in list(node):
         kind = _kind(child)
         if kind == "grammar":
@@ -300,8 +335,9 @@ def _rename_in(node: etree._Element, renames: dict[str, str], parent: dict[str, 
         _rename_in(child, renames, parent, names, collected)
 
 
-def _flattened_nested(grammar: etree._Element, outer: dict[str, str], names: _Names,
-                      collected: list[etree._Element]) -> etree._Element:
+def _flattened_nested(
+    grammar: etree._Element, outer: dict[str, str], names: _Names, collected: list[etree._Element]
+) -> etree._Element:
     """A nested grammar's components moved into ``collected`` under fresh names; the ref that replaces it."""
     own = {d.get("name", "").strip() for d in grammar if _kind(d) == "define"}
     renames = {name: names.fresh(name) for name in own}

@@ -115,8 +115,11 @@ def main() -> None:
             r = measure(src, options.tei_all, files, options.repeat)
             compile_ = r["compile"] if isinstance(r["compile"], str) else f"{r['compile']:.2f} s"
             runs = [f"{r[k][0]:.2f} s (exit {', '.join(map(str, r[k][1]))})" for k in ("cold", "warm")]
-            print(f"| {label} | {version} | {r.get('names', '?')} | {r.get('bytes', 0) / 1e6:.2f} MB | "
-                  f"{r.get('derive', 0):.2f} s | {compile_} | {runs[0]} | {runs[1]} |", flush=True)
+            print(
+                f"| {label} | {version} | {r.get('names', '?')} | {r.get('bytes', 0) / 1e6:.2f} MB | "
+                f"{r.get('derive', 0):.2f} s | {compile_} | {runs[0]} | {runs[1]} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
