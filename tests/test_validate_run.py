@@ -314,3 +314,30 @@ def test_no_report_on_broken_variants_of_real_tei_shows_libxml2s_raw_wording(tmp
                 assert not RAW_LIBXML2.search(problem.message), (path.name, problem)
                 checked += 1
     assert checked > 50
+
+
+# --------------------------------------------------------------------------- --verbose: grammars compiled whole
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_verbose_says_why_a_grammar_was_compiled_whole(tmp_path, jobs):
+    """restrict's fallback_reason reaches --verbose, from the worker that compiled the grammar."""
+    schema = tmp_path / "g.rng"
+    schema.write_text(
+        f'<grammar xmlns="{RNG_NS}" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">'
+        '<start><element name="doc"><attribute name="q"><data type="QName"/></attribute></element></start>'
+        "</grammar>",
+        encoding="utf-8",
+    )
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.xml").write_text('<doc xmlns:p="urn:p" q="p:x"/>', encoding="utf-8")
+    args = ["--schema", str(schema), "--jobs", jobs, str(tmp_path / "a.xml"), str(tmp_path / "b.xml")]
+    quiet, verbose = run(*args), run(*args, "--verbose")
+    assert quiet.exit_code == verbose.exit_code == 0
+    assert "compiled whole" not in quiet.stderr
+    lines = [line for line in verbose.stderr.splitlines() if "compiled whole" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"{schema}: the grammar is compiled whole, not restricted: ")
+    assert "QName" in lines[0]
+    restricted = run("--schema", str(REPO / "tests/fixtures/validate/schemas/letter.rng"), "--verbose",
+                     str(REPO / "tests/fixtures/validate/letters/good.xml"))
+    assert "compiled whole" not in restricted.stderr

@@ -315,7 +315,8 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
               help="Do not run the Schematron rules embedded in RELAX NG grammars (tei_all's, an ODD's) "
               "nor XPath 2 .sch files.")
 @click.option("--verbose", "-v", is_flag=True,
-              help="Also list the Schematron rules that could not be compiled, and grammars compiled whole, and why.")
+              help="Also list the Schematron rules that could not be compiled and the grammars compiled whole "
+              "instead of restricted, and why.")
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
              xinclude, allow_empty, no_schematron, verbose):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.

@@ -7,7 +7,7 @@ the schemas that judged it; a :class:`Report` one run. Formats for people and CI
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -37,6 +37,9 @@ class FileReport:
     # The schemas that judged this file (their names), and why these: "option", "xml-model", a config file…
     schemas: tuple[str, ...] = ()
     chosen_by: str | None = None
+    # What the process that checked the file has to say about how (a grammar compiled whole instead of
+    # restricted, and why): gathered into Report.details, shown with --verbose; no part of the verdict.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def errors(self) -> int:

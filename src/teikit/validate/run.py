@@ -237,7 +237,8 @@ class CheckFiles:
 
     def check(self, path: Path) -> FileReport:
         report = validate_file(path, self.schemas, self.names, xinclude_roots=self.xinclude_roots)
-        return FileReport(report.path, report.problems, self.schemas.names, self.chosen_by)
+        # The grammar was compiled here (in this worker): only here is it known whether it was restricted.
+        return FileReport(report.path, report.problems, self.schemas.names, self.chosen_by, self.schemas.fallbacks)
 
 
 def _crash_report(path: Path, reason: str) -> FileReport:
@@ -320,7 +321,7 @@ def validate_paths(
         _unique(name for chosen in sets for name in chosen.names),
         "; ".join(_unique(chosen.checks for chosen in sets if chosen.checks)),
         _unique(line for chosen in sets for line in chosen.notices),
-        _unique(line for chosen in sets for line in chosen.details),
+        _unique([line for chosen in sets for line in chosen.details] + [n for r in reports for n in r.notes]),
     )
 
 

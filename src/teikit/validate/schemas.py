@@ -81,6 +81,8 @@ class RelaxNGSchema(_Compiled):
         self.restrict = restrict
         self.use_cache = use_cache
         self._compiled: list[tuple[frozenset[str] | None, relaxng.CompiledGrammar]] = []
+        # Why a restriction asked for here was compiled whole instead (relaxng's fallback_reason), for --verbose.
+        self.fallbacks: list[str] = []
         self._models: relaxng.ContentModels | None = None
         self._lock = threading.Lock()
         self._full_tree = _readable_schema(self.path)
@@ -110,6 +112,9 @@ class RelaxNGSchema(_Compiled):
         except XMLInputError as exc:
             raise UsageError(f"cannot read the RELAX NG schema: {exc.message}", exc.path, exc.line) from None
         self._compiled.append((names if grammar.restricted else None, grammar))
+        if grammar.fallback_reason:
+            reason = grammar.fallback_reason
+            self.fallbacks.append(f"{self.path}: the grammar is compiled whole, not restricted: {reason}")
         return grammar
 
     @property
@@ -359,6 +364,11 @@ class SchemaSet:
         """Compile every grammar for documents using only ``names``."""
         for schema in self.schemas:
             schema.prepare(names)
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """Why grammars compiled in this process were compiled whole instead of restricted (one line each)."""
+        return tuple(line for schema in self.schemas for line in getattr(schema, "fallbacks", ()))
 
 
 def resolve_schema_path(spec: str | Path) -> Path:
