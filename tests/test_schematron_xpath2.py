@@ -203,6 +203,19 @@ def test_a_standalone_xslt2_schematron_runs_and_a_dynamic_error_is_a_finding():
     assert report.summary() == "1 file, 1 invalid, 1 error, 1 warning (2 Schematron checks)"
 
 
+def test_an_xslt2_schematron_named_by_xml_model_runs_in_saxon(tmp_path):
+    """The registry tells an XPath 2 .sch from an XPath 1 one by its queryBinding, whatever named it."""
+    model = (f'<?xml-model href="{(PROJECT / "dates.sch").resolve()}" '
+             'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n')
+    text = (PROJECT / "dates.xml").read_text(encoding="utf-8")
+    document = tmp_path / "dates.xml"
+    document.write_text(text.replace("?>\n", "?>\n" + model, 1), encoding="utf-8")
+    report = validate_paths([document], jobs=1)
+    assert [(p.line, p.rule) for p in report.files[0].problems] == [(4, "date-value"), (4, "letter-dated")]
+    assert report.summary() == "1 file, 1 invalid, 1 error, 1 warning (2 Schematron checks)"
+    assert report.files[0].chosen_by == "xml-model"
+
+
 # --- the command line: every format, --no-schematron, warnings, saxonche missing -------------------------------------
 
 
