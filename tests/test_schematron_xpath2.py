@@ -234,6 +234,7 @@ def test_findings_appear_in_every_report_format():
     assert (problem["line"], problem["column"], problem["rule"], problem["schema"]) == (13, 14, rule, "tei_all.rng")
     junit = etree.fromstring(CliRunner().invoke(cli, [*base, "--format", "junit"]).stdout.encode())
     assert junit.find("testcase/failure").get("type") == rule
+    assert junit.find("properties/property[@name='checks']").get("value") == "grammar + 89 Schematron checks"
     github = CliRunner().invoke(cli, [*base, "--format", "github"]).stdout
     assert f"::error file={ptr},line=13,col=14,title=teikit validate%3A {rule}::Only one" in github
 

@@ -95,6 +95,8 @@ def format_junit(report: Report) -> str:
     properties = etree.SubElement(suite, "properties")
     for schema in report.schemas:
         etree.SubElement(properties, "property", name="schema", value=schema)
+    if report.checks:  # which Schematron rules of the grammars ran, as the text summary says
+        etree.SubElement(properties, "property", name="checks", value=report.checks)
     for file in report.files:
         case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=file.path, file=file.path)
         if file.schemas:
