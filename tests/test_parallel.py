@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -122,6 +123,29 @@ def test_a_worker_that_dies_is_an_internal_error_on_its_file_and_the_others_get_
     expected.pop("part0/kill-me.xml")
     assert {name: file.problems for name, file in by_name.items()} == expected
     assert report.exit_code == 2 and "1 not checked" in report.summary()
+
+
+def test_the_validate_command_exits_2_not_by_a_signal_when_a_worker_dies(tmp_path, monkeypatch):
+    corpus = letters_copy(tmp_path, copies=1)
+    shutil.copy(LETTERS / "good.xml", corpus / "part0" / "kill-me.xml")
+    code = (
+        "import os, signal\n"
+        "from teikit.validate import run\n"
+        "real = run.CheckFiles.check\n"
+        "def check(self, path):\n"
+        "    if path.name == 'kill-me.xml': os.kill(os.getpid(), signal.SIGSEGV)\n"
+        "    return real(self, path)\n"
+        "run.CheckFiles.check = check\n"
+    )
+    (tmp_path / "sitecustomize.py").write_text(code, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(SRC)]))
+    command = [sys.executable, "-m", "teikit", "validate", "--schema", str(LETTER_RNG), "--jobs", "2", str(corpus)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert re.search(
+        r"kill-me\.xml: error: internal error: the worker process died while working on this file", result.stdout
+    )
+    assert result.stdout.endswith("5 files, 4 invalid, 4 errors, 1 not checked\n")
 
 
 def test_a_render_worker_that_dies_fails_its_file_only(tmp_path, monkeypatch):

@@ -238,7 +238,12 @@ def test_lines_past_65535_are_right(tmp_path):
     path = tmp_path / "long.xml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = validate_file(path, load_schemas(rng=[TEI_ALL]))
-    assert [(p.line, p.column) for p in report.problems] == [(70_003, 4), (70_004, 5)]
+    # The grammar's two errors, and tei_all's Schematron rule on the nested p (issue 12), at the same place.
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (70_003, 4, "relaxng-content"),
+        (70_004, 5, "relaxng-content"),
+        (70_004, 5, "tei_all-p-abstractModel-structure-p-constraint-report-5"),
+    ]
 
 
 def test_a_file_above_the_size_limit_is_not_checked_and_says_how_to_raise_it(tmp_path, monkeypatch):
@@ -311,3 +316,30 @@ def test_no_report_on_broken_variants_of_real_tei_shows_libxml2s_raw_wording(tmp
                 assert not RAW_LIBXML2.search(problem.message), (path.name, problem)
                 checked += 1
     assert checked > 50
+
+
+# --------------------------------------------------------------------------- --verbose: grammars compiled whole
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_verbose_says_why_a_grammar_was_compiled_whole(tmp_path, jobs):
+    """restrict's fallback_reason reaches --verbose, from the worker that compiled the grammar."""
+    schema = tmp_path / "g.rng"
+    schema.write_text(
+        f'<grammar xmlns="{RNG_NS}" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">'
+        '<start><element name="doc"><attribute name="q"><data type="QName"/></attribute></element></start>'
+        "</grammar>",
+        encoding="utf-8",
+    )
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.xml").write_text('<doc xmlns:p="urn:p" q="p:x"/>', encoding="utf-8")
+    args = ["--schema", str(schema), "--jobs", jobs, str(tmp_path / "a.xml"), str(tmp_path / "b.xml")]
+    quiet, verbose = run(*args), run(*args, "--verbose")
+    assert quiet.exit_code == verbose.exit_code == 0
+    assert "compiled whole" not in quiet.stderr
+    lines = [line for line in verbose.stderr.splitlines() if "compiled whole" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"{schema}: the grammar is compiled whole, not restricted: ")
+    assert "QName" in lines[0]
+    restricted = run("--schema", str(REPO / "tests/fixtures/validate/schemas/letter.rng"), "--verbose",
+                     str(REPO / "tests/fixtures/validate/letters/good.xml"))
+    assert "compiled whole" not in restricted.stderr

@@ -44,18 +44,22 @@ def parse(path: str | Path):
 
 
 def validate_files(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
-             jobs: int | None = None, *, executor=None, xinclude: bool = False):
+             jobs: int | None = None, *, executor=None, xinclude: bool = False, schematron_rules: bool = True):
     """Validate files and folders against RELAX NG and Schematron: a ``Report``.
 
     Without ``rng`` or ``schematron``, each file's schemas are chosen as ``teikit validate`` does (its
     ``xml-model`` lines, the project's configuration, teikit's own schemas for teikit editions).
-    ``executor``: any ``concurrent.futures.Executor`` to run the checks in.
+    ``executor``: any ``concurrent.futures.Executor`` to run the checks in. ``schematron_rules=False``
+    leaves out the XPath 2 Schematron rules grammars embed (``--no-schematron``).
     """
     from .validate import load_schemas, validate_paths
 
     rng, schematron = tuple(rng), tuple(schematron)
-    schemas = load_schemas(rng=rng, schematron=schematron) if rng or schematron else None
-    return validate_paths(list(paths), schemas, jobs=jobs, executor=executor, xinclude=xinclude, chosen_by="given")
+    schemas = (
+        load_schemas(rng=rng, schematron=schematron, schematron_rules=schematron_rules) if rng or schematron else None
+    )
+    return validate_paths(list(paths), schemas, jobs=jobs, executor=executor, xinclude=xinclude, chosen_by="given",
+                          schematron_rules=schematron_rules)
 
 
 def render_html(tree, stylesheet: str | Path | None = None) -> str:

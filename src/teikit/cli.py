@@ -530,7 +530,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     "schematrons",
     multiple=True,
     metavar="FILE",
-    help="ISO Schematron (XPath 1) schema; repeatable.",
+    help="ISO Schematron schema (queryBinding xslt/exslt through lxml, xslt2/xslt3 through Saxon); repeatable.",
 )
 @click.option(
     "--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE)."
@@ -543,8 +543,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     show_default=True,
     help="Report format: text for people, json for scripts, junit for CI dashboards, github for annotations.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option(
     "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
 )
@@ -569,8 +568,14 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
 @click.option("--verdict-cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="The verdict cache of --changed-only (default: $TEIKIT_CACHE_DIR/verdicts.json); "
               "persist it between CI runs.")
+@click.option("--no-schematron", is_flag=True,
+              help="Do not run the Schematron rules embedded in RELAX NG grammars (tei_all's, an ODD's) "
+              "nor XPath 2 .sch files.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the Schematron rules that could not be compiled and the grammars compiled whole "
+              "instead of restricted, and why.")
 def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
-             xinclude, allow_empty, executor, send_bytes, changed_only, verdict_cache):
+             xinclude, allow_empty, executor, send_bytes, changed_only, verdict_cache, no_schematron, verbose):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
     Each file's schemas, first that applies: --schema, --schematron or --tei-all
@@ -596,7 +601,7 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
     schemas = None
     if given or schematrons:
         schemas = load_schemas(schemas=given, schematron=schematrons, restrict=not full_grammar,
-                               use_cache=not no_cache)
+                               use_cache=not no_cache, schematron_rules=not no_schematron)
     # Text on stdout streams file by file, so a long run shows its problems as they are found; text and
     # github list only files with problems, so the run keeps only those (the others are counted): the memory
     # of a million-file run does not grow with its valid files. json and junit list every file.
@@ -625,9 +630,13 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
         report = validate_paths(paths, schemas, jobs=jobs, on_file=each_file, xinclude=xinclude,
                                 allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
                                 chosen_by="option", executor=pool, send_bytes=send_bytes, verdicts=verdicts,
-                                on_plan=progress.start, keep=keep)
+                                on_plan=progress.start, keep=keep, schematron_rules=not no_schematron)
     if verdicts is not None:
         verdicts.save()
+    # What the user should know about the checks themselves (saxonche missing; with --verbose, rules
+    # that did not compile and grammars compiled whole): on stderr, so that reports stay parseable.
+    for line in report.notices + (report.details if verbose else ()):
+        click.echo(line, err=True)
     if stream:
         if not quiet:
             judged = report.judged_by()

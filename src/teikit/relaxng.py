@@ -2,15 +2,20 @@
 
 Two jobs, both about a grammar as a tree of patterns:
 
-* :func:`restrict_grammar` derives, from a big grammar such as ``tei_all.rng``,
-  the grammar that keeps only the element patterns whose names occur in the
-  documents to be validated. Every other element pattern is replaced by
-  ``notAllowed`` and the consequences are propagated (a choice loses the
-  branch, a group becomes ``notAllowed``, ``zeroOrMore``/``optional`` become
-  ``empty``), then unreachable definitions are dropped. A document that uses
-  only those names can never match a removed pattern, so both grammars accept
-  exactly the same such documents; libxml2 compiles the small one in a
-  fraction of the time. The result is cached on disk by content hash.
+* :func:`restrict` derives, from a big grammar such as ``tei_all.rng``, the
+  grammar that keeps only the element patterns whose names occur in the
+  documents to be validated. The grammar is first made explicit (every
+  inherited ``ns`` and ``datatypeLibrary`` written out, includes, external
+  references, nested grammars and ``div`` resolved: :mod:`teikit.rng_simplify`),
+  so that moving a pattern never changes its meaning. Every other element
+  pattern is then replaced by ``notAllowed`` and the consequences are propagated
+  (a choice loses the branch, a group becomes ``notAllowed``,
+  ``zeroOrMore``/``optional`` become ``empty``), and unreachable definitions are
+  dropped. A document that uses only those names can never match a removed
+  pattern, so both grammars accept exactly the same such documents; libxml2
+  compiles the small one in a fraction of the time. Attribute classes are then
+  inlined only while the grammar stays no bigger and no deeper than the full
+  one. The result is cached on disk, each entry checked before it is used.
 * :class:`ContentModels` replays an element's children, by name only, against
   the grammar's content model for that element (Brzozowski derivatives, as in
   James Clark's algorithm for RELAX NG) to say which child is not allowed, or
@@ -32,6 +37,8 @@ from lxml import etree
 
 from .errors import XMLInputError
 from .files import write_atomic
+from .rng_datatypes import align_datatypes
+from .rng_simplify import NotSimplifiable, explicit_grammar
 from .xmlio import parse_xml, parse_xml_bytes
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -149,7 +156,6 @@ _GROUP_LIKE = {"group", "interleave", "oneOrMore", "list", "mixed", "element", "
 _EMPTY_WHEN_NOTHING = {"zeroOrMore", "optional"}
 _LEAVES = {"text", "empty", "value", "data"}
 _NAME_CLASSES = {"name", "anyName", "nsName"}
-_UNRESTRICTABLE = {"include", "externalRef", "parentRef"}  # (includes are inlined first)
 
 
 # Every element of RELAX NG's XML syntax, by its full tag. A look-up in this dict is the
@@ -158,10 +164,34 @@ _UNRESTRICTABLE = {"include", "externalRef", "parentRef"}  # (includes are inlin
 _RNG_KINDS = {
     _RNG + kind: kind
     for kind in (
-        "grammar", "start", "define", "div", "include", "externalRef", "parentRef", "ref",
-        "element", "attribute", "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore",
-        "list", "mixed", "empty", "text", "value", "data", "param", "except", "notAllowed",
-        "name", "anyName", "nsName",
+        "grammar",
+        "start",
+        "define",
+        "div",
+        "include",
+        "externalRef",
+        "parentRef",
+        "ref",
+        "element",
+        "attribute",
+        "group",
+        "interleave",
+        "choice",
+        "optional",
+        "zeroOrMore",
+        "oneOrMore",
+        "list",
+        "mixed",
+        "empty",
+        "text",
+        "value",
+        "data",
+        "param",
+        "except",
+        "notAllowed",
+        "name",
+        "anyName",
+        "nsName",
     )
 }
 
@@ -242,15 +272,6 @@ def _replace(node: etree._Element, kind: str) -> None:
     node.getparent().replace(node, new)
 
 
-def _strip_annotations(root: etree._Element) -> None:
-    """Drop foreign elements (documentation, embedded Schematron) and comments: RELAX NG ignores them."""
-    doomed = [node for node in root.iter() if not _rng(node) and node is not root]
-    for node in doomed:
-        parent = node.getparent()
-        if parent is not None and _rng(parent) not in ("value", "param", "name", "nsName"):
-            parent.remove(node)
-
-
 def inline_includes(grammar: etree._ElementTree, base: str | Path, depth: int = 0) -> etree._ElementTree:
     """The grammar with every ``include`` replaced by the included grammar's content (overrides applied).
 
@@ -293,39 +314,93 @@ def _make_inheritance_explicit(root: etree._Element) -> None:
     for node in root.iter(_RNG + "data", _RNG + "value"):
         if node.get("datatypeLibrary") is None:
             inherited = next(
-                (
-                    a.get("datatypeLibrary")
-                    for a in node.iterancestors()
-                    if a.get("datatypeLibrary") is not None
-                ),
+                (a.get("datatypeLibrary") for a in node.iterancestors() if a.get("datatypeLibrary") is not None),
                 None,
             )
             if inherited is not None:
                 node.set("datatypeLibrary", inherited)
     for node in root.iter(_RNG + "element", _RNG + "name", _RNG + "nsName"):
-        if node.get("ns") is None and not (
-            _rng(node) == "element" and node.get("name") and ":" in node.get("name")
-        ):
+        if node.get("ns") is None and not (_rng(node) == "element" and node.get("name") and ":" in node.get("name")):
             node.set("ns", _inherited_ns(node))
 
 
-def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree._ElementTree | None:
+@dataclass(frozen=True)
+class Restriction:
+    """The outcome of restricting a grammar: the restricted grammar, or why the full grammar must be used.
+
+    ``nodes`` and ``depth`` measure the restricted grammar (pattern elements, and
+    their deepest nesting); ``full_nodes`` and ``full_depth`` the grammar it
+    restricts, in its explicit form (:mod:`teikit.rng_simplify`, the same
+    language). A restriction is never bigger nor deeper than that.
+    """
+
+    grammar: etree._ElementTree | None
+    reason: str | None  # None when restricted; otherwise why the full grammar is compiled instead
+    nodes: int = 0
+    depth: int = 0
+    full_nodes: int = 0
+    full_depth: int = 0
+
+
+def restrict_grammar(
+    grammar: etree._ElementTree, names: Iterable[str], base: str | Path | None = None
+) -> etree._ElementTree | None:
     """The grammar restricted to the element and attribute patterns named in ``names``; None if it cannot be.
 
     ``names`` holds local element names and "@"-prefixed local attribute names.
+    See :func:`restrict` (which also says why, when it cannot).
+    """
+    return restrict(grammar, names, base).grammar
+
+
+def restrict(grammar: etree._ElementTree, names: Iterable[str], base: str | Path | None = None) -> Restriction:
+    """Restrict ``grammar`` (read from ``base``, for its includes) to documents that use only ``names``.
+
     Attribute patterns are restricted only when some attribute name is listed (a
-    set of element names alone keeps every attribute pattern). Grammars that
-    reference other files (externalRef) are left alone (None): the caller compiles
-    them whole; includes must be inlined first (:func:`inline_includes`).
+    set of element names alone keeps every attribute pattern). The grammar is
+    first made explicit (:func:`teikit.rng_simplify.explicit_grammar`), so that no
+    rewriting below changes what a pattern means; when that cannot be done, the
+    reason comes back instead of a grammar, and the caller compiles the full one.
     """
     names = frozenset(names)
-    root = etree.fromstring(etree.tostring(grammar))  # work on a copy
-    if _rng(root) != "grammar" or any(
-        _rng(node) in _UNRESTRICTABLE or (_rng(node) == "grammar" and node is not root)
-        for node in root.iter()
-    ):
-        return None
-    _strip_annotations(root)
+    if base is None:
+        base = grammar.docinfo.URL or "."
+    try:
+        root = explicit_grammar(grammar, base).getroot()
+    except NotSimplifiable as exc:
+        return Restriction(None, f"the grammar is compiled whole: {exc}")
+    full_nodes, full_depth = _size(root)
+    _prune(root, names)
+    _drop_unreachable(root, _definitions_by_name(root))
+    pruned = copy.deepcopy(root)
+    # Pruning only removes and replaces patterns, so ``pruned`` is within the bounds by construction;
+    # inlining copies and is kept only while it stays within them (checked again after the fact).
+    _inline_element_free_definitions(root, full_nodes, full_depth)
+    nodes, depth = _size(root)
+    if nodes > full_nodes or depth > full_depth:
+        root = pruned
+        nodes, depth = _size(root)
+    if nodes > full_nodes or depth > full_depth:  # cannot happen (pruning never grows); never trusted blindly
+        return Restriction(
+            None, "the restricted grammar would be bigger than the full one", nodes, depth, full_nodes, full_depth
+        )
+    return Restriction(root.getroottree(), None, nodes, depth, full_nodes, full_depth)
+
+
+def _size(root: etree._Element) -> tuple[int, int]:
+    """The number of pattern elements in a grammar and their deepest nesting (the grammar element is 1)."""
+    nodes, deepest = 0, 0
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        nodes += 1
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in node if isinstance(child.tag, str))
+    return nodes, deepest
+
+
+def _prune(root: etree._Element, names: frozenset[str]) -> None:
+    """Replace the element and attribute patterns no name can match by ``notAllowed``, and propagate."""
     element_names = frozenset(name for name in names if not name.startswith("@"))
     attribute_names = frozenset(name[1:] for name in names if name.startswith("@"))
     for element in list(root.iter(_RNG + "element")):
@@ -339,32 +414,25 @@ def restrict_grammar(grammar: etree._ElementTree, names: Iterable[str]) -> etree
             if attribute.getparent() is not None and not _name_class_keeps(attribute, attribute_names):
                 _replace(attribute, "notAllowed")
 
-    defines: dict[str, list[etree._Element]] = {}
-    for define in root.iter(_RNG + "define"):
-        defines.setdefault(define.get("name"), []).append(define)
+    defines = _definitions_by_name(root)
     nothing = _definitions_matching_nothing(defines)
-
     for define_list in defines.values():
         for define in define_list:
             if _rewrite(define, nothing):
-                for child in _content(define):
-                    define.remove(child)
-                define.append(etree.Element(_RNG + "notAllowed"))
+                _make_not_allowed(define)
     for start in root.iter(_RNG + "start"):
         if _rewrite(start, nothing):
             # No document using only these names can be valid; say so in a form libxml2 compiles.
-            for child in _content(start):
-                start.remove(child)
-            start.append(etree.Element(_RNG + "notAllowed"))
+            _make_not_allowed(start)
     for node in _content(root):
         _tidy(node)
     _inline_empty_definitions(root)
-    _inline_element_free_definitions(root)
-    defines = {}
-    for define in root.iter(_RNG + "define"):
-        defines.setdefault(define.get("name"), []).append(define)
-    _drop_unreachable(root, defines)
-    return root.getroottree()
+
+
+def _make_not_allowed(component: etree._Element) -> None:
+    for child in _content(component):
+        component.remove(child)
+    component.append(etree.Element(_RNG + "notAllowed"))
 
 
 def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
@@ -374,13 +442,23 @@ def _definitions_by_name(root: etree._Element) -> dict[str, list[etree._Element]
     return found
 
 
-def _inline_element_free_definitions(root: etree._Element) -> None:
-    """Replace each reference to a definition without element patterns (attribute classes) by its content.
+# Where the content of an inlined definition can take the place of the reference as it is
+# (these elements group their pattern children); elsewhere it is wrapped in a group.
+_SPLICES = {"group", "element", "define", "oneOrMore", "zeroOrMore", "optional", "list", "mixed"}
+
+
+def _inline_element_free_definitions(root: etree._Element, max_nodes: int, max_depth: int) -> None:
+    """Replace references to definitions without element patterns (attribute classes) by their content.
 
     libxml2 validates attributes reached through chains of references
     (att.global → att.global.linking → …) markedly slower than attributes
-    written in the element; RELAX NG forbids reference cycles that do not pass
-    through an element, so inlining these always ends.
+    written in the element. But every copy grows the grammar: copied into each of
+    hundreds of elements, attribute classes once made a grammar five times the size
+    of tei_all, which overflowed libxml2's stack. So a definition is inlined only
+    while the grammar stays within ``max_nodes`` pattern elements and ``max_depth``
+    levels of nesting (those of the full grammar); leaves of the reference graph
+    first, so that a definition is measured with what it will carry. Definitions
+    on a reference cycle (which RELAX NG forbids outside elements) are never inlined.
     """
     bodies = _definitions_by_name(root)
     # Only a name defined once: the parts of a combined definition (combine="choice" or
@@ -390,18 +468,76 @@ def _inline_element_free_definitions(root: etree._Element) -> None:
         for name, found in bodies.items()
         if len(found) == 1 and not any(True for _ in found[0].iter(_RNG + "element"))
     }
-    while True:
-        refs = [ref for ref in root.iter(_RNG + "ref") if ref.get("name") in inlinable]
-        if not refs:
-            break
-        for ref in refs:
-            group = etree.Element(_RNG + "group")
-            for child in _content(bodies[ref.get("name")][0]):
-                group.append(copy.deepcopy(child))
-            group.tail = ref.tail
-            ref.getparent().replace(ref, group)
+    refs: dict[str, list[etree._Element]] = {}
+    for ref in root.iter(_RNG + "ref"):
+        refs.setdefault(ref.get("name"), []).append(ref)
+    total, _ = _size(root)
+    for name in _leaves_first(inlinable, bodies):
+        define = bodies[name][0]
+        sites = [ref for ref in refs.get(name, []) if _attached(ref, root)]
+        body = _content(define)
+        body_nodes = sum(_size(child)[0] for child in body)
+        height = max((_size(child)[1] for child in body), default=0)
+        wrapped = [len(body) != 1 and _rng(site.getparent()) not in _SPLICES for site in sites]
+        growth = sum(body_nodes - 1 + w for w in wrapped) - body_nodes - 1
+        deepest = max((_depth(site) - 1 + height + w for site, w in zip(sites, wrapped, strict=True)), default=0)
+        if total + growth > max_nodes or deepest > max_depth:
+            continue
+        for site, wrap in zip(sites, wrapped, strict=True):
+            copies = [copy.deepcopy(child) for child in body]
+            for piece in copies:
+                for ref in piece.iter(_RNG + "ref"):
+                    refs.setdefault(ref.get("name"), []).append(ref)
+            _substitute(site, copies, wrap)
+        define.getparent().remove(define)
+        total += growth
     for node in _content(root):
         _tidy(node)
+
+
+def _leaves_first(inlinable: set[str], bodies: dict[str, list[etree._Element]]) -> list[str]:
+    """The inlinable definitions, each after those it refers to (Kahn's order); those on a cycle left out."""
+    uses = {name: {ref.get("name") for ref in bodies[name][0].iter(_RNG + "ref")} & inlinable for name in inlinable}
+    users: dict[str, set[str]] = {name: set() for name in inlinable}
+    for name, used in uses.items():
+        for other in used:
+            users[other].add(name)
+    waiting = {name: len(used) for name, used in uses.items()}
+    ready = sorted(name for name, count in waiting.items() if count == 0)
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for user in sorted(users[name]):
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    return order
+
+
+def _attached(node: etree._Element, root: etree._Element) -> bool:
+    """Whether ``node`` is still in the grammar (not in a definition already inlined and removed)."""
+    ancestors = list(node.iterancestors())
+    return bool(ancestors) and ancestors[-1] is root
+
+
+def _depth(node: etree._Element) -> int:
+    return 1 + sum(1 for _ in node.iterancestors())
+
+
+def _substitute(ref: etree._Element, pieces: list[etree._Element], wrap: bool) -> None:
+    """Put ``pieces`` where ``ref`` is: as they are, or in a group when the parent does not group them."""
+    parent = ref.getparent()
+    if wrap:
+        group = etree.Element(_RNG + "group")
+        group.extend(pieces)
+        pieces = [group]
+    index = parent.index(ref)
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
+    if pieces:
+        pieces[-1].tail = ref.tail
+    parent.remove(ref)
 
 
 def _inline_empty_definitions(root: etree._Element) -> None:
@@ -458,8 +594,10 @@ def _tidy(node: etree._Element) -> None:
             if _rng(child) == "empty" and len(_content(node)) > 1:
                 node.remove(child)
         children = _content(node)
-    if kind in ("zeroOrMore", "optional") and [_rng(c) for c in children] == ["empty"]:
-        _replace(node, "empty")
+    if kind in ("zeroOrMore", "optional", "oneOrMore") and [_rng(c) for c in children] == ["empty"]:
+        _replace(node, "empty")  # (libxml2 misjudges a oneOrMore of empty beside a value in a choice)
+    elif kind == "mixed" and [_rng(c) for c in children] == ["empty"]:
+        _replace(node, "text")
     elif kind in _TRANSPARENT and len(children) == 1 and node.getparent() is not None:
         children[0].tail = node.tail
         node.getparent().replace(node, children[0])
@@ -518,10 +656,22 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "teikit"
 
 
+def _code_version() -> str:
+    """The version of the code that derives restrictions: any change to it makes new cache entries."""
+    digest = hashlib.sha256(f"teikit-restricted-grammar-v{RESTRICTION_VERSION}\n".encode())
+    for module in ("relaxng.py", "rng_simplify.py"):
+        with contextlib.suppress(OSError):
+            digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
 def restriction_key(schema_bytes: bytes, names: Iterable[str]) -> str:
-    """The cache key of a restricted grammar: a hash of the schema's bytes and the sorted element names."""
+    """The cache key of a restricted grammar: the deriving code's version, the schema's bytes, the sorted names."""
     digest = hashlib.sha256()
-    digest.update(f"teikit-restricted-grammar-v{RESTRICTION_VERSION}\n".encode())
+    digest.update(f"teikit-restricted-grammar-{CODE_VERSION}\n".encode())
     digest.update(hashlib.sha256(schema_bytes).digest())
     digest.update("\n".join(sorted(set(names))).encode("utf-8"))
     return digest.hexdigest()
@@ -535,53 +685,115 @@ class CompiledGrammar:
     tree: etree._ElementTree
     restricted: bool
     from_cache: bool
+    # Why a restriction was asked for and the full grammar compiled instead (for --verbose); None otherwise.
+    fallback_reason: str | None = None
 
 
 def _compile(tree: etree._ElementTree) -> etree.RelaxNG:
-    return etree.RelaxNG(tree)
+    # Dates and times are read as jing reads them (hour 24 refused, a leap second accepted): rng_datatypes.
+    return etree.RelaxNG(align_datatypes(tree))
 
 
-def _restriction_entry(path: Path, tree: etree._ElementTree, names: frozenset[str]) -> tuple[Path, etree._ElementTree]:
-    """Where the grammar restricted to ``names`` is cached, and the grammar with its includes inlined."""
-    has_includes = any(True for _ in tree.iter(_RNG + "include"))
-    inlined = inline_includes(tree, path) if has_includes else tree
-    # The key covers the included files too: a change in any of them makes a new entry.
-    key = restriction_key(etree.tostring(inlined) if has_includes else path.read_bytes(), names)
-    return cache_dir() / "relaxng" / f"{key}.rng", inlined
+def _source_bytes(path: Path, tree: etree._ElementTree, depth: int = 0) -> bytes | None:
+    """What a restriction is derived from: the schema's bytes and those of every file it includes or references.
+
+    None when a referenced file cannot be read (nothing is cached then).
+    """
+    try:
+        parts = [path.read_bytes()]
+    except OSError:
+        return None
+    for node in tree.iter(_RNG + "include", _RNG + "externalRef"):
+        href = (node.get("href") or "").strip()
+        referenced = path.parent / href
+        try:
+            nested = _source_bytes(referenced, parse_xml(referenced), depth + 1) if depth < 20 else None
+        except XMLInputError:
+            nested = None
+        if nested is None:
+            return None
+        parts.append(b"\0" + href.encode("utf-8") + b"\0" + hashlib.sha256(nested).digest())
+    return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A cache entry: where it is and what its header must say."""
+
+    path: Path
+    key: str
+
+    def header(self, body: bytes) -> bytes:
+        digest = hashlib.sha256(body).hexdigest()
+        # An XML comment, so that an entry stays a well-formed grammar that XML tools can read.
+        return f"<!--teikit-restriction code={CODE_VERSION} key={self.key} sha256={digest}-->\n".encode()
+
+    def read(self) -> bytes | None:
+        """The cached grammar's bytes if the entry is whole and was derived by this code from this source."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        header, newline, body = data.partition(b"\n")
+        if not newline or header + newline != self.header(body):
+            return None  # tampered, truncated, written by other code or for other input: rebuilt
+        return body
+
+    def write(self, grammar: etree._ElementTree) -> None:
+        body = etree.tostring(grammar, encoding="UTF-8", xml_declaration=False)
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
+            write_atomic(self.path, self.header(body) + body)
+
+
+def _restriction_entry(path: Path, tree: etree._ElementTree, names: frozenset[str]) -> _Entry | None:
+    """Where the grammar restricted to ``names`` is cached (None: not cacheable, a referenced file is unreadable)."""
+    source = _source_bytes(path, tree)
+    if source is None:
+        return None
+    key = restriction_key(source, names)
+    return _Entry(cache_dir() / "relaxng" / f"{key}.rng", key)
 
 
 def _serialize(grammar: etree._ElementTree) -> bytes:
     return etree.tostring(grammar, xml_declaration=True, encoding="UTF-8")
 
 
-def compile_grammar(
-    path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True
-) -> CompiledGrammar:
+def compile_grammar(path: str | Path, names: Iterable[str] | None = None, use_cache: bool = True) -> CompiledGrammar:
     """Compile a RELAX NG grammar, restricted to ``names`` when given (via the disk cache when allowed).
 
-    Raises ``etree.RelaxNGParseError`` or XMLInputError when the schema itself
-    is broken; the caller turns them into a UsageError.
+    When the grammar cannot be restricted exactly, the full grammar is compiled
+    and ``fallback_reason`` says why. Raises ``etree.RelaxNGParseError`` or
+    XMLInputError when the schema itself is broken; the caller turns them into a
+    UsageError.
     """
     path = Path(path)
     tree = parse_xml(path)
     if names is None:
         return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
     names = frozenset(names)
-    entry, inlined = _restriction_entry(path, tree, names)
-    if use_cache and entry.is_file():
+    entry = _restriction_entry(path, tree, names) if use_cache else None
+    cached = entry.read() if entry is not None else None
+    if entry is not None and cached is not None:
         try:
-            cached = parse_xml_bytes(entry.read_bytes(), str(entry))
-            return CompiledGrammar(_compile(cached), cached, restricted=True, from_cache=True)
+            grammar = parse_xml_bytes(cached, str(entry.path))
+            return CompiledGrammar(_compile(grammar), grammar, restricted=True, from_cache=True)
         except Exception:  # a corrupt entry is rebuilt, never trusted
             pass
-    restricted = restrict_grammar(inlined, names)
-    if restricted is None:
-        return CompiledGrammar(_compile(tree), tree, restricted=False, from_cache=False)
-    compiled = _compile(restricted)
-    if use_cache:
-        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
-            write_atomic(entry, _serialize(restricted))
-    return CompiledGrammar(compiled, restricted, restricted=True, from_cache=False)
+    restriction = restrict(tree, names, path)
+    if restriction.grammar is None:
+        return CompiledGrammar(
+            _compile(tree), tree, restricted=False, from_cache=False, fallback_reason=restriction.reason
+        )
+    compiled = _compile(restriction.grammar)
+    if entry:
+        entry.write(restriction.grammar)
+    return CompiledGrammar(compiled, restriction.grammar, restricted=True, from_cache=False)
+
+
+def restriction_fallback_reason(path: str | Path, names: Iterable[str]) -> str | None:
+    """Why the grammar at ``path`` is compiled whole for documents using ``names``; None when it is restricted."""
+    path = Path(path)
+    return restrict(parse_xml(path), names, path).reason
 
 
 def restricted_grammar_bytes(
@@ -592,24 +804,24 @@ def restricted_grammar_bytes(
 ) -> bytes | None:
     """The grammar restricted to ``names`` as self-contained XML (includes inlined); None if it cannot be restricted.
 
-    The same cache entries as :func:`compile_grammar`, without compiling
-    anything: for a validator other than lxml's (:mod:`teikit.stream`).
-    ``tree`` is the grammar already parsed, if the caller has it.
+    The same (verified) cache entries as :func:`compile_grammar`, without
+    compiling anything; dates and times aligned with jing's reading as for
+    compiling. ``tree`` is the grammar already parsed, if the caller has it.
     """
     path = Path(path)
     names = frozenset(names)
-    entry, inlined = _restriction_entry(path, parse_xml(path) if tree is None else tree, names)
-    if use_cache and entry.is_file():
-        with contextlib.suppress(OSError):
-            return entry.read_bytes()  # a corrupt entry fails to compile: the caller falls back
-    restricted = restrict_grammar(inlined, names)
-    if restricted is None:
+    tree = parse_xml(path) if tree is None else tree
+    entry = _restriction_entry(path, tree, names) if use_cache else None
+    cached = entry.read() if entry is not None else None
+    if entry is not None and cached is not None:
+        with contextlib.suppress(Exception):  # (a body that does not parse is rebuilt)
+            return _serialize(align_datatypes(parse_xml_bytes(cached, str(entry.path))))
+    restriction = restrict(tree, names, path)
+    if restriction.grammar is None:
         return None
-    data = _serialize(restricted)
-    if use_cache:
-        with contextlib.suppress(Exception):
-            write_atomic(entry, data)
-    return data
+    if entry:
+        entry.write(restriction.grammar)
+    return _serialize(align_datatypes(restriction.grammar))
 
 
 # ---------------------------------------------------------------------------
@@ -855,9 +1067,7 @@ class ContentModels:
                 return _choice(first, self._deriv(p[2], name))
             return first
         if kind == "interleave":
-            return _choice(
-                _interleave(self._deriv(p[1], name), p[2]), _interleave(p[1], self._deriv(p[2], name))
-            )
+            return _choice(_interleave(self._deriv(p[1], name), p[2]), _interleave(p[1], self._deriv(p[2], name)))
         if kind == "oneOrMore":
             return _group(self._deriv(p[1], name), _choice(p, EMPTY))
         return NOT_ALLOWED
@@ -928,7 +1138,8 @@ class ContentModels:
         any_name = False
         for child in _content(node):
             kind = _rng(child)
-            found, wildcard = set(), False
+            found: set[str] = set()
+            wildcard = False
             if kind == "attribute":
                 found, wildcard = _listed_names(name_class(child))
             elif kind == "ref":
@@ -1003,9 +1214,10 @@ class ContentModels:
             if library or kind_of_value not in ("token", "string"):
                 return None
             text = node.text or ""
-            return AllowedValues(frozenset([text]) if kind_of_value == "string" else frozenset(), frozenset(
-                [" ".join(text.split())] if kind_of_value == "token" else []
-            ))
+            return AllowedValues(
+                frozenset([text]) if kind_of_value == "string" else frozenset(),
+                frozenset([" ".join(text.split())] if kind_of_value == "token" else []),
+            )
         if kind == "choice":
             allowed = AllowedValues(frozenset(), frozenset())
             for child in children:

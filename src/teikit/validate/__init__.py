@@ -4,7 +4,8 @@ One module per job:
 
 * :mod:`.report`   — the report, plain frozen data (Problem, FileReport, Report);
 * :mod:`.formats`  — the report as text, JSON, JUnit XML or GitHub annotations (a registry);
-* :mod:`.schemas`  — the schema kinds (RELAX NG, XML Schema, Schematron) and the registry that loads them;
+* :mod:`.schemas`  — the schema kinds (RELAX NG, XML Schema, Schematron with XPath 1 in lxml or XPath 2/3 in
+  Saxon, :mod:`teikit.schematron`) and the registry that loads them;
 * :mod:`.choose`   — which schemas judge a file (options, ``xml-model`` lines, project configuration…);
 * :mod:`.collect`  — which files a run covers;
 * :mod:`.xinclude` — ``--xinclude``: local includes expanded safely before validating;
@@ -34,6 +35,7 @@ from .schemas import (
     load_schemas,
     resolve_schema_path,
     schema_kind,
+    schema_set,
     schematron_problems,
 )
 
@@ -60,6 +62,7 @@ __all__ = [
     "load_schemas",
     "resolve_schema_path",
     "schema_kind",
+    "schema_set",
     "schematron_problems",
     "validate_file",
     "validate_paths",

@@ -1,7 +1,7 @@
 """Validation reports for people and for CI systems: one formatter per format, in a registry.
 
 * ``text``   — grouped per file, ``path:line:column: error: message [rule]``, then a summary line.
-* ``json``   — ``{"summary": {...}, "schemas": [...], "files": [{"path", "valid", "checked", "schemas",
+* ``json``   — ``{"summary": {..., "checks"}, "schemas": [...], "files": [{"path", "valid", "checked", "schemas",
   "chosen_by", "problems": [...]}]}``; each problem has ``path, line, column, severity, message, rule, schema``
   (line/column may be null); ``schemas`` and ``chosen_by`` say which schemas judged the file and why those.
 * ``junit``  — one ``<testsuite>``, one ``<testcase>`` per file (with a ``schemas`` property); an invalid
@@ -61,6 +61,7 @@ def report_dict(report: Report) -> dict:
             "warnings": report.warning_count,
             "valid": report.valid,
             "not_checked": report.unchecked_count,
+            "checks": report.checks,  # which Schematron rules of the grammars ran ("" when none are involved)
         },
         "schemas": list(report.schemas),
         "files": [
@@ -94,6 +95,8 @@ def format_junit(report: Report) -> str:
     properties = etree.SubElement(suite, "properties")
     for schema in report.schemas:
         etree.SubElement(properties, "property", name="schema", value=schema)
+    if report.checks:  # which Schematron rules of the grammars ran, as the text summary says
+        etree.SubElement(properties, "property", name="checks", value=report.checks)
     for file in report.files:
         case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=file.path, file=file.path)
         if file.schemas:

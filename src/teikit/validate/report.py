@@ -7,7 +7,7 @@ the schemas that judged it; a :class:`Report` one run. Formats for people and CI
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -37,6 +37,9 @@ class FileReport:
     # The schemas that judged this file (their names), and why these: "option", "xml-model", a config file…
     schemas: tuple[str, ...] = ()
     chosen_by: str | None = None
+    # What the process that checked the file has to say about how (a grammar compiled whole instead of
+    # restricted, and why): gathered into Report.details, shown with --verbose; no part of the verdict.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def errors(self) -> int:
@@ -66,6 +69,13 @@ class Report:
     # the others here: how many, and (schemas, chosen by, files) of every file in order of first use.
     unlisted: int = 0
     counted_groups: tuple[tuple[tuple[str, ...], str | None, int], ...] = ()
+    # Which checks ran when Schematron rules of a grammar or an XPath 2 .sch are involved (issue 12):
+    # "grammar + 89 Schematron checks", "grammar only: 89 Schematron checks turned off"…
+    checks: str = ""
+    # Lines for the user about the checks themselves: always shown (saxonche missing), and with --verbose
+    # (Schematron rules that did not compile, grammars compiled whole instead of restricted).
+    notices: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
 
     @property
     def file_count(self) -> int:
@@ -109,12 +119,14 @@ class Report:
         return [(schemas, chosen_by, count) for (schemas, chosen_by), count in counts.items()]
 
     def summary(self) -> str:
-        """``N files, M invalid, K errors`` (and warnings when there are any)."""
+        """``N files, M invalid, K errors`` (warnings and unchecked files when there are any, then the checks)."""
         text = f"{_count(self.file_count, 'file')}, {self.invalid_count} invalid, {_count(self.error_count, 'error')}"
         if self.warning_count:
             text += f", {_count(self.warning_count, 'warning')}"
         if self.unchecked_count:
             text += f", {self.unchecked_count} not checked"
+        if self.checks:
+            text += f" ({self.checks})"
         return text
 
     def judged_by(self) -> str:

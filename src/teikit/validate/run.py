@@ -35,7 +35,7 @@ from .collect import collect_files
 from .explain import bad_id_message
 from .locate import Locator
 from .report import ERROR, FileReport, Problem, Report
-from .schemas import SCHEMA_LOADERS, SchemaSet, load_schema
+from .schemas import SCHEMA_LOADERS, SchemaSet, schema_set
 from .sent import CheckSentFiles, SentFile
 from .verdicts import VerdictCache, verdict_key, work_key
 from .xinclude import expand_includes
@@ -239,7 +239,8 @@ class CheckFiles:
 
     def check(self, path: Path) -> FileReport:
         report = validate_file(path, self.schemas, self.names, xinclude_roots=self.xinclude_roots)
-        return FileReport(report.path, report.problems, self.schemas.names, self.chosen_by)
+        # The grammar was compiled here (in this worker): only here is it known whether it was restricted.
+        return FileReport(report.path, report.problems, self.schemas.names, self.chosen_by, self.schemas.fallbacks)
 
 
 def _crash_report(path: Path, reason: str) -> FileReport:
@@ -266,17 +267,6 @@ def default_jobs() -> int:
     return parallel.default_jobs()
 
 
-# A worker process costs about a third of a second to start (a fresh interpreter, lxml, the schemas), which
-# is what checking a megabyte or two of TEI costs: a small run is quicker in this process alone.
-BYTES_PER_WORKER = 1024 * 1024
-
-
-def default_jobs_for(files: Iterable[Path]) -> int:
-    """All cores, but no more workers than megabytes of input (so a small run starts no process at all)."""
-    total = sum(_size(file) for file in files)
-    return max(1, min(default_jobs(), -(-total // BYTES_PER_WORKER)))
-
-
 def validate_paths(
     paths: Iterable[str | Path],
     schemas: SchemaSet | None = None,
@@ -293,13 +283,15 @@ def validate_paths(
     send_bytes: bool = False,
     on_plan: Callable[[list[Path]], None] | None = None,
     keep: Callable[[FileReport], bool] | None = None,
+    schematron_rules: bool = True,
 ) -> Report:
     """Validate files and folders (``*.xml``, recursively) in parallel; the report is in sorted file order.
 
     ``schemas`` judges every file; without it each file's schemas are chosen (see :mod:`.choose`:
     ``xml-model`` lines, project configuration, teikit's own schemas for teikit editions), loaded with
-    ``restrict`` and ``use_cache``. ``jobs`` is the number of worker processes (default: all cores); 1
-    validates in this process. ``executor`` runs the checks instead (any ``concurrent.futures.Executor``).
+    ``restrict``, ``use_cache`` and ``schematron_rules`` (see :func:`.load_schemas`). ``jobs`` is the number
+    of worker processes (default: all cores); 1 validates in this process. ``executor`` runs the checks
+    instead (any ``concurrent.futures.Executor``).
     ``xinclude`` expands local ``xi:include`` inside the folders given. ``on_file`` is called with each
     FileReport in order.
 
@@ -318,7 +310,10 @@ def validate_paths(
     groups: dict[SchemaChoice, list[Path]] = {}
     for file in files:
         groups.setdefault(chooser.choose(file), []).append(file)
-    sets = {choice: schemas if given is not None else _load_choice(choice, restrict, use_cache) for choice in groups}
+    sets = {
+        choice: schemas if given is not None else _load_choice(choice, restrict, use_cache, schematron_rules)
+        for choice in groups
+    }
     if on_plan is not None:
         on_plan(files)
     if verdicts is not None and xinclude:
@@ -351,8 +346,7 @@ def validate_paths(
             file, reason + ("; --full-grammar may avoid it" if restricted and "compil" in reason else "")
         )
 
-    if jobs is None and executor is None:
-        jobs = default_jobs_for(to_check)
+    # jobs None: all cores. Even a small run uses worker processes, so that a crash in C is one file's error.
     merged = _Merge(files, known, on_file, verdicts, keep)
     # The map's own list of results is let go at once: the reports kept are the merge's.
     parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=merged.add, on_crash=crashed,
@@ -361,10 +355,14 @@ def validate_paths(
     used: dict[str, None] = {}
     for work in works.values():
         used.update(dict.fromkeys(work.schemas.names))
-    if keep is None:
-        return Report(tuple(reports), tuple(used))
+    sets_used = [work.schemas for work in works.values()]
+    checks = "; ".join(_unique(chosen.checks for chosen in sets_used if chosen.checks))
+    notices = _unique(line for chosen in sets_used for line in chosen.notices)
+    details = _unique([line for chosen in sets_used for line in chosen.details]
+                      + [note for report in reports for note in report.notes])
     counted = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
-    return Report(tuple(reports), tuple(used), merged.unlisted, counted)
+    return Report(tuple(reports), tuple(used), merged.unlisted if keep is not None else 0,
+                  counted if keep is not None else (), checks=checks, notices=notices, details=details)
 
 
 def _size_of_item(item: Path | SentFile) -> int:
@@ -431,11 +429,13 @@ class _Merge:
         return self.reports
 
 
-def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool) -> SchemaSet:
-    loaded = [
-        load_schema(spec, SCHEMA_LOADERS[kind], restrict=restrict, use_cache=use_cache) for spec, kind in choice.specs
-    ]
-    return SchemaSet(loaded)
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _load_choice(choice: SchemaChoice, restrict: bool, use_cache: bool, schematron_rules: bool) -> SchemaSet:
+    specs = [(spec, SCHEMA_LOADERS[kind]) for spec, kind in choice.specs]
+    return schema_set(specs, restrict=restrict, use_cache=use_cache, schematron_rules=schematron_rules)
 
 
 def _xinclude_roots(paths: list[str | Path]) -> tuple[Path, ...]:

@@ -3,7 +3,11 @@
 * :class:`RelaxNGSchema` — RELAX NG in XML syntax, compiled by lxml restricted to the names the documents
   use (:mod:`teikit.relaxng`: same verdicts, compiled in milliseconds instead of seconds for tei_all);
 * :class:`XMLSchemaSchema` — W3C XML Schema, compiled by lxml;
-* :class:`SchematronSchema` — ISO Schematron with XPath 1 (what lxml runs), failed asserts mapped back to lines.
+* :class:`SchematronSchema` — ISO Schematron with XPath 1 (what lxml runs), failed asserts mapped back to lines;
+* :class:`~teikit.schematron.schema.SchematronRulesSchema` — Schematron with XPath 2/3, run by Saxon
+  (:mod:`teikit.schematron`): the rules embedded in a RELAX NG grammar (tei_all's 89, an ODD's), which
+  :func:`schema_set` adds beside their grammar, and ``.sch`` files with ``queryBinding`` xslt2/xslt3, which
+  :func:`load_schema` tells from XPath 1 ones by that attribute.
 
 :data:`SCHEMA_LOADERS` maps a kind (and the file suffixes and ``schematypens`` namespaces that name it) to its
 class; :func:`load_schema` is the one place that picks a loader, for the CLI's options, ``xml-model``
@@ -25,6 +29,7 @@ from lxml import etree, isoschematron
 
 from .. import relaxng
 from ..errors import UsageError, XMLInputError
+from ..schematron.schema import XPATH2_BINDINGS, SchematronRulesSchema, query_binding, rules_schemas
 from ..xmlio import PACKAGE_DIR, XSLT_ACCESS, parse_xml
 from .explain import explain_relaxng
 from .locate import Locator
@@ -76,6 +81,8 @@ class RelaxNGSchema(_Compiled):
         self.restrict = restrict
         self.use_cache = use_cache
         self._compiled: list[tuple[frozenset[str] | None, relaxng.CompiledGrammar]] = []
+        # Why a restriction asked for here was compiled whole instead (relaxng's fallback_reason), for --verbose.
+        self.fallbacks: list[str] = []
         self._models: relaxng.ContentModels | None = None
         self._lock = threading.Lock()
         self._full_tree = _readable_schema(self.path)
@@ -105,6 +112,9 @@ class RelaxNGSchema(_Compiled):
         except XMLInputError as exc:
             raise UsageError(f"cannot read the RELAX NG schema: {exc.message}", exc.path, exc.line) from None
         self._compiled.append((names if grammar.restricted else None, grammar))
+        if grammar.fallback_reason:
+            reason = grammar.fallback_reason
+            self.fallbacks.append(f"{self.path}: the grammar is compiled whole, not restricted: {reason}")
         return grammar
 
     @property
@@ -256,6 +266,16 @@ class SchemaKind:
     grammar: bool  # restricted to the names in use (takes restrict= and use_cache=)
 
 
+def _load_xpath2_schematron(path: Path, use_cache: bool = True) -> SchematronRulesSchema:
+    """A ``.sch`` with an XPath 2/3 query binding, compiled for Saxon (a UsageError when saxonche is missing)."""
+    loaded = rules_schemas((), [path], use_cache=use_cache)
+    if loaded.notices:
+        raise UsageError(loaded.notices[0], path, hint="install saxonche, or use queryBinding xslt (XPath 1)")
+    if not loaded.schemas:
+        raise UsageError("the Schematron schema has no rules", path)
+    return loaded.schemas[0]
+
+
 SCHEMA_LOADERS: dict[str, SchemaKind] = {
     kind.name: kind
     for kind in (
@@ -268,8 +288,21 @@ SCHEMA_LOADERS: dict[str, SchemaKind] = {
             SchematronSchema,
             grammar=False,
         ),
+        # Same suffix and namespace as "schematron": load_schema picks it by the file's queryBinding.
+        SchemaKind("schematron-xpath2", (), (), _load_xpath2_schematron, grammar=False),
     )
 }
+
+
+def _refined(kind: SchemaKind, path: Path) -> SchemaKind:
+    """The kind a file really is: a Schematron schema with an XPath 2/3 query binding is Saxon's, not lxml's."""
+    if kind.name != "schematron":
+        return kind
+    try:
+        binding = query_binding(path, parse_xml(path))
+    except XMLInputError:
+        return kind  # SchematronSchema reports the unreadable file
+    return SCHEMA_LOADERS["schematron-xpath2"] if binding in XPATH2_BINDINGS else kind
 
 
 def schema_kind(path: str | Path, schematypens: str | None = None) -> SchemaKind:
@@ -300,9 +333,11 @@ def load_schema(
 ) -> object:
     """One schema, by path or ``teikit:NAME``, loaded by the class its kind registers."""
     path = resolve_schema_path(spec)
-    kind = kind or schema_kind(path)
+    kind = _refined(kind or schema_kind(path), path)
     if kind.grammar:
         return kind.load(path, restrict=restrict, use_cache=use_cache)
+    if kind.name == "schematron-xpath2":
+        return kind.load(path, use_cache=use_cache)
     return kind.load(path)
 
 
@@ -311,10 +346,15 @@ class SchemaSet:
     """The schemas that judge a file, compiled once per process and shared by every file it checks."""
 
     schemas: list = field(default_factory=list)
+    # The Schematron rules of the set (issue 12): lines to show the user, and the summary's note.
+    notices: list[str] = field(default_factory=list)  # always shown (saxonche missing)
+    details: list[str] = field(default_factory=list)  # shown with --verbose
+    checks: str = ""  # "grammar + 89 Schematron checks", "grammar only: 89 Schematron checks turned off"…
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(schema.name for schema in self.schemas)
+        # A grammar and its embedded rules share a name (problems say which rule): listed once.
+        return tuple(dict.fromkeys(schema.name for schema in self.schemas))
 
     @property
     def needs_element_names(self) -> bool:
@@ -324,6 +364,11 @@ class SchemaSet:
         """Compile every grammar for documents using only ``names``."""
         for schema in self.schemas:
             schema.prepare(names)
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """Why grammars compiled in this process were compiled whole instead of restricted (one line each)."""
+        return tuple(line for schema in self.schemas for line in getattr(schema, "fallbacks", ()))
 
 
 def resolve_schema_path(spec: str | Path) -> Path:
@@ -357,12 +402,16 @@ def load_schemas(
     schemas: Iterable[str | Path] = (),
     restrict: bool = True,
     use_cache: bool = True,
+    schematron_rules: bool = True,
 ) -> SchemaSet:
     """Load schemas (``schemas``: any kind, told by its suffix); with none given, teikit's own schemas.
 
     ``restrict`` compiles RELAX NG grammars restricted to the element names in
     the documents (same verdicts, much faster for big grammars such as tei_all);
-    ``use_cache`` keeps those restricted grammars on disk between runs.
+    ``use_cache`` keeps those restricted grammars (and compiled Schematron rules)
+    on disk between runs. ``schematron_rules`` runs the Schematron embedded in
+    RELAX NG grammars and ``.sch`` files with an XPath 2/3 query binding
+    (through Saxon, see :mod:`teikit.schematron`); False leaves them out.
     """
     kinds = SCHEMA_LOADERS
     specs: list[tuple[str | Path, SchemaKind | None]] = []
@@ -375,13 +424,56 @@ def load_schemas(
         if not defaults:
             raise UsageError("no schemas to validate against", SCHEMA_DIR, hint="pass --schema or --tei-all")
         specs = [(path, None) for path in defaults]
-    loaded = []
+    resolved = []
     for spec, kind in specs:
         path = resolve_schema_path(spec)
         kind = kind or schema_kind(path)
         if kind.name == "relaxng" and path.suffix.lower() == ".rnc":
             schema_kind(path)  # raises the .rnc message
-        loaded.append(load_schema(path, kind, restrict=restrict, use_cache=use_cache))
+        resolved.append((path, kind))
+    return schema_set(resolved, restrict=restrict, use_cache=use_cache, schematron_rules=schematron_rules)
+
+
+def schema_set(
+    specs: Iterable[tuple[str | Path, SchemaKind]],
+    *,
+    restrict: bool = True,
+    use_cache: bool = True,
+    schematron_rules: bool = True,
+) -> SchemaSet:
+    """The set of these schemas, with the Schematron rules its grammars embed, and the note on which checks run.
+
+    The one place a set is built, whether its schemas come from options, ``xml-model`` lines or a configuration.
+    """
+    loaded = []
+    xpath2: list[Path] = []  # .sch files Saxon runs: loaded with the grammars' rules, below
+    for spec, kind in specs:
+        path = resolve_schema_path(spec)
+        kind = _refined(kind, path)
+        if kind.name == "schematron-xpath2":
+            xpath2.append(path)
+        else:
+            loaded.append(load_schema(path, kind, restrict=restrict, use_cache=use_cache))
+    grammars = [(schema.path, schema._full_tree) for schema in loaded if isinstance(schema, RelaxNGSchema)]
+    rules = rules_schemas(grammars, xpath2, enabled=schematron_rules, use_cache=use_cache)
     # Grammars first, then rule-based schemas: the order the report lists them in.
-    loaded.sort(key=lambda schema: isinstance(schema, SchematronSchema))
-    return SchemaSet(loaded)
+    schemas: list = [schema for schema in loaded if not isinstance(schema, SchematronSchema)]
+    schemas += [schema for schema in loaded if isinstance(schema, SchematronSchema)]
+    schemas += rules.schemas
+    has_grammar = any(isinstance(schema, (RelaxNGSchema, XMLSchemaSchema)) for schema in schemas)
+    return SchemaSet(schemas, rules.notices, rules.details, _checks_note(rules, has_grammar))
+
+
+def _checks_note(rules, has_grammar: bool) -> str:
+    """Which Schematron rules of grammars (and XPath 2 .sch files) ran, for the summary; "" when none are involved."""
+    if rules.schemas:
+        return ("grammar + " if has_grammar else "") + _count(rules.count, "Schematron check")
+    if rules.turned_off:
+        return f"grammar only: {_count(rules.turned_off, 'Schematron check')} turned off"
+    if rules.notices:
+        return "grammar only: saxonche is not installed"
+    return ""
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -84,8 +84,18 @@ def work_key(schemas: Iterable[object], chosen_by: str | None) -> str:
     digest = hashlib.sha256(f"teikit {__version__}\0{max_xml_bytes()}\0{chosen_by}\0".encode())
     for schema in schemas:
         options = getattr(schema, "_arguments", lambda: ())()[1:]
-        digest.update(f"{type(schema).__name__}\0{options}\0{schema_digest(schema.path)}\0".encode())  # type: ignore[attr-defined]
+        digest.update(f"{type(schema).__name__}\0{options}\0{_schema_content(schema)}\0".encode())
     return digest.hexdigest()
+
+
+def _schema_content(schema: object) -> str:
+    """What a schema's verdicts depend on: its file and the files it includes, or for the Schematron rules a
+    grammar embeds (no file of their own), the digest of the stylesheet they were compiled to."""
+    path = getattr(schema, "path", None)
+    if path is not None:
+        return schema_digest(path)
+    rules = getattr(schema, "rules", None)
+    return f"{getattr(schema, 'source', '')}:{getattr(rules, 'digest', '')}"
 
 
 def verdict_key(path: Path, work: str) -> str:
