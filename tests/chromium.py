@@ -61,8 +61,11 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4), preexec_fn=arrange_pipes,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4),
+            preexec_fn=arrange_pipes,
         )
         os.close(commands_read)
         os.close(replies_write)
@@ -127,8 +130,14 @@ class Chromium:
 
     def open(self, url: str, width: int = 1100, height: int = 900) -> None:
         """Load a page and wait for its load event."""
-        self.send("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         while not self._events.empty():
             self._events.get_nowait()
         self.send("Page.navigate", session=True, url=url)
@@ -136,8 +145,9 @@ class Chromium:
 
     def evaluate(self, expression: str):
         """The JSON value of a JavaScript expression (promises are awaited)."""
-        result = self.send("Runtime.evaluate", session=True, expression=expression,
-                           returnByValue=True, awaitPromise=True)
+        result = self.send(
+            "Runtime.evaluate", session=True, expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             details = result["exceptionDetails"]
             raise BrowserError(details.get("exception", {}).get("description") or details.get("text"))

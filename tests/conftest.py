@@ -11,16 +11,21 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SEED_TEXT = SEEDS / "workers-group-manifesto-1.txt"
 # shared/ sits beside the repository (CI's clone); a git worktree of it sits one level deeper.
-SHARED = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if p.is_dir()),
-              REPO.parent / "shared")
+SHARED = next(
+    (p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if p.is_dir()), REPO.parent / "shared"
+)
 TEI_ALL = SHARED / "tei" / "tei_all.rng"
 SAMPLES = SHARED / "tei" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite golden files from the current output (read the diff before committing!)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output (read the diff before committing!)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,11 @@ def test_committed_files_match_a_fresh_build(tmp_path):
         built_dir = tmp_path / folder
         fresh = {p.relative_to(built_dir): p.read_bytes() for p in built_dir.rglob("*") if p.is_file()}
         committed_dir = REPO / folder
-        committed = {p.relative_to(committed_dir): p.read_bytes() for p in committed_dir.rglob("*")
-                     if p.is_file() and p.name != ".gitkeep"}
+        committed = {
+            p.relative_to(committed_dir): p.read_bytes()
+            for p in committed_dir.rglob("*")
+            if p.is_file() and p.name != ".gitkeep"
+        }
         assert sorted(fresh) == sorted(committed), f"{folder}/ lists different files: run `teikit build`"
         drifted = [str(name) for name in fresh if fresh[name] != committed[name]]
         assert not drifted, f"{folder}/ drifted from the build: {drifted}; run `teikit build` and commit"
@@ -86,12 +89,25 @@ def test_killing_builds_midway_never_leaves_a_partial_file(tmp_path):
     for copy in range(4):  # more texts make a longer write phase to interrupt
         shutil.copy(seeds / "workers-group-manifesto-1.txt", seeds / f"copy-{copy}.txt")
         (seeds / f"copy-{copy}.toml").write_text(
-            (seeds / "workers-group-manifesto-1.toml").read_text(encoding="utf-8").replace(
-                'id = "workers-group-manifesto-1"', f'id = "copy-{copy}"').replace(
-                'source = "workers-group-manifesto-1.txt"', f'source = "copy-{copy}.txt"'), encoding="utf-8")
+            (seeds / "workers-group-manifesto-1.toml")
+            .read_text(encoding="utf-8")
+            .replace('id = "workers-group-manifesto-1"', f'id = "copy-{copy}"')
+            .replace('source = "workers-group-manifesto-1.txt"', f'source = "copy-{copy}.txt"'),
+            encoding="utf-8",
+        )
     build(seeds, edition, output)
-    command = [sys.executable, "-m", "teikit", "build", str(seeds), "--edition-dir", str(edition),
-               "--output-dir", str(output), "--force"]
+    command = [
+        sys.executable,
+        "-m",
+        "teikit",
+        "build",
+        str(seeds),
+        "--edition-dir",
+        str(edition),
+        "--output-dir",
+        str(output),
+        "--force",
+    ]
     for attempt, delay in enumerate([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], start=1):
         before = _snapshot(edition) | _snapshot(output)
         _seeds_with_change(tmp_path, f"version {attempt}")
@@ -118,8 +134,9 @@ def test_killing_builds_midway_never_leaves_a_partial_file(tmp_path):
 def test_build_fails_on_tei_the_project_schemas_refuse(tmp_path):
     seeds = _seeds_with_change(tmp_path, "first")
     edition = seeds / "workers-group-manifesto-1.toml"
-    edition.write_text(edition.read_text(encoding="utf-8").replace('type = "preface"', 'type = "appendix"'),
-                       encoding="utf-8")
+    edition.write_text(
+        edition.read_text(encoding="utf-8").replace('type = "preface"', 'type = "appendix"'), encoding="utf-8"
+    )
     with pytest.raises(InputError) as error:
         build(seeds, tmp_path / "edition", tmp_path / "output")
     message = error.value.one_line()

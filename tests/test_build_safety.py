@@ -31,8 +31,12 @@ def _seeds(tmp_path: Path, subtitle: str) -> Path:
     edition = seeds / "workers-group-manifesto-1.toml"
     text = re.sub(r'subtitle = ".*"', f'subtitle = "{subtitle}"', edition.read_text(encoding="utf-8"))
     edition.write_text(text, encoding="utf-8")
-    (seeds / "copy.toml").write_text(text.replace('id = "workers-group-manifesto-1"', 'id = "copy"').replace(
-        'source = "workers-group-manifesto-1.txt"', 'source = "copy.txt"'), encoding="utf-8")
+    (seeds / "copy.toml").write_text(
+        text.replace('id = "workers-group-manifesto-1"', 'id = "copy"').replace(
+            'source = "workers-group-manifesto-1.txt"', 'source = "copy.txt"'
+        ),
+        encoding="utf-8",
+    )
     return seeds
 
 
@@ -85,8 +89,18 @@ def test_a_build_killed_at_any_write_never_blocks_the_next(tmp_path):
     fresh = tmp_path / "fresh"
     for version, point in enumerate(range(1, renames + 1), start=1):
         seeds = _seeds(tmp_path, f"version {version}")
-        command = [sys.executable, "-c", KILLED_BUILD, str(point), "build", str(seeds), "--edition-dir", str(edition),
-                   "--output-dir", str(output)]
+        command = [
+            sys.executable,
+            "-c",
+            KILLED_BUILD,
+            str(point),
+            "build",
+            str(seeds),
+            "--edition-dir",
+            str(edition),
+            "--output-dir",
+            str(output),
+        ]
         killed = subprocess.run(command, env=_env(), capture_output=True, timeout=TIMEOUT)
         assert killed.returncode == -9, (point, killed.stderr)
         recorded = read_fingerprints(edition)
@@ -144,9 +158,24 @@ def test_a_held_lock_names_its_holder(tmp_path):
     edition, output = tmp_path / "edition", tmp_path / "output"
     with folder_lock([edition, output], purpose="teikit build"):
         result = subprocess.run(
-            [sys.executable, "-m", "teikit", "build", str(seeds), "--edition-dir", str(edition),
-             "--output-dir", str(output), "--wait", "0.5"],
-            env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
+            [
+                sys.executable,
+                "-m",
+                "teikit",
+                "build",
+                str(seeds),
+                "--edition-dir",
+                str(edition),
+                "--output-dir",
+                str(output),
+                "--wait",
+                "0.5",
+            ],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     assert result.returncode == 2, result.stderr
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
@@ -163,8 +192,11 @@ def test_the_lock_is_released_when_the_block_raises(tmp_path):
 
 
 def test_a_second_lock_in_the_same_folder_waits_then_fails(tmp_path):
-    with folder_lock([tmp_path]), pytest.raises(UsageError, match="another teikit run"), \
-            folder_lock([tmp_path], wait=0.1):
+    with (
+        folder_lock([tmp_path]),
+        pytest.raises(UsageError, match="another teikit run"),
+        folder_lock([tmp_path], wait=0.1),
+    ):
         pass
 
 
@@ -195,10 +227,23 @@ def test_two_builds_at_once_both_succeed(tmp_path):
     fresh = tmp_path / "fresh"
     for trial in range(1, 7):  # the old race (a build deleting the other's temporary) showed in 3 of 12
         seeds = _seeds(tmp_path, f"version {trial}")
-        command = [sys.executable, "-m", "teikit", "build", str(seeds), "--edition-dir", str(edition),
-                   "--output-dir", str(output), "--wait", "60"]
-        processes = [subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                     for _ in range(2)]
+        command = [
+            sys.executable,
+            "-m",
+            "teikit",
+            "build",
+            str(seeds),
+            "--edition-dir",
+            str(edition),
+            "--output-dir",
+            str(output),
+            "--wait",
+            "60",
+        ]
+        processes = [
+            subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
         outcomes = [process.communicate(timeout=TIMEOUT) for process in processes]
         for process, (_, stderr) in zip(processes, outcomes, strict=True):
             assert process.returncode == 0, stderr

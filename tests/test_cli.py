@@ -81,8 +81,11 @@ def test_build_refuses_to_overwrite_a_hand_edited_edition(runner, tmp_path):
     edited = tei.read_text(encoding="utf-8").replace("Our introduction", "Our Introduction")
     tei.write_text(edited, encoding="utf-8")
     (seeds / "workers-group-manifesto-1.toml").write_text(
-        (seeds / "workers-group-manifesto-1.toml").read_text(encoding="utf-8").replace(
-            'subtitle = "A TEI P5 edition"', 'subtitle = "A TEI P5 edition, revised"'), encoding="utf-8")
+        (seeds / "workers-group-manifesto-1.toml")
+        .read_text(encoding="utf-8")
+        .replace('subtitle = "A TEI P5 edition"', 'subtitle = "A TEI P5 edition, revised"'),
+        encoding="utf-8",
+    )
     refused = runner.invoke(cli, args)
     assert refused.exit_code == 2
     assert "changed by hand" in refused.output and "--force" in refused.output
@@ -134,10 +137,19 @@ def test_suggest_lists_a_name_the_register_lacks(runner, tmp_path):
     assert "(id kollontai; UNSURE: no cue decided the type (guessed person); line 30)" in result.stdout
 
 
-@pytest.mark.parametrize("command", [
-    ["convert"], ["suggest"], ["text"], ["text", "--lossless"], ["render", "-o", "{tmp}"],
-    ["export", "--format", "json", "-o", "{tmp}"], ["validate"], ["build"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["convert"],
+        ["suggest"],
+        ["text"],
+        ["text", "--lossless"],
+        ["render", "-o", "{tmp}"],
+        ["export", "--format", "json", "-o", "{tmp}"],
+        ["validate"],
+        ["build"],
+    ],
+)
 def test_exit_codes_are_consistent_across_commands(runner, tmp_path, command):
     """A path that does not exist is a usage error (2); a malformed file is invalid input (1)."""
     args = [a.replace("{tmp}", str(tmp_path / "out")) for a in command]

@@ -92,8 +92,9 @@ def test_export_never_writes_over_an_input_in_its_output_folder(runner, work):
     _refused(runner.invoke(cli, ["export", str(tei), "--format", "json", "-o", str(work)]), before, tei)
     shutil.copy(EDITION, work / "E.md")
     kept = (work / "E.md").read_bytes()
-    _refused(runner.invoke(cli, ["export", str(work / "E.md"), "--format", "markdown", "-o", str(work)]), kept,
-             work / "E.md")
+    _refused(
+        runner.invoke(cli, ["export", str(work / "E.md"), "--format", "markdown", "-o", str(work)]), kept, work / "E.md"
+    )
 
 
 def test_build_never_writes_over_a_seed(runner, work):
@@ -103,11 +104,16 @@ def test_build_never_writes_over_a_seed(runner, work):
         shutil.move(work / name, seeds / name)
     # The edition file names an id whose output page is the seeds' own text: writing it would destroy the seed.
     toml = seeds / "workers-group-manifesto-1.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('id = "workers-group-manifesto-1"',
-                                                             'id = "workers-group-manifesto-1"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'id = "workers-group-manifesto-1"', 'id = "workers-group-manifesto-1"'
+        ),
+        encoding="utf-8",
+    )
     before = (seeds / SEED_TEXT.name).read_bytes()
-    result = runner.invoke(cli, ["build", str(seeds), "--edition-dir", str(work / "edition"), "--output-dir",
-                                 str(seeds)])
+    result = runner.invoke(
+        cli, ["build", str(seeds), "--edition-dir", str(work / "edition"), "--output-dir", str(seeds)]
+    )
     _refused(result, before, seeds / SEED_TEXT.name)
     assert not (work / "edition").exists(), "nothing written"
 
@@ -132,29 +138,54 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, command, name):
     os.mkfifo(fifo)
     args = [a.replace("{out}", str(tmp_path / "out")) for a in command]
     # A real process with a timeout: opening a FIFO blocks until a writer comes, which would hang the test run.
-    result = subprocess.run([sys.executable, "-m", "teikit", *args, str(fifo)], capture_output=True, text=True,
-                            timeout=TIMEOUT, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    result = subprocess.run(
+        [sys.executable, "-m", "teikit", *args, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip() == (f"{fifo}: error: is a named pipe (FIFO), not a regular file; teikit reads "
-                                      "only regular files (save what it gives into a file and pass that file)")
+    assert result.stderr.strip() == (
+        f"{fifo}: error: is a named pipe (FIFO), not a regular file; teikit reads "
+        "only regular files (save what it gives into a file and pass that file)"
+    )
 
 
 def test_a_fifo_in_the_seeds_is_refused(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(REPO / "seeds", seeds)
     os.mkfifo(seeds / "a-pipe.txt")
-    result = subprocess.run([sys.executable, "-m", "teikit", "build", str(seeds), "--edition-dir",
-                             str(tmp_path / "e"), "--output-dir", str(tmp_path / "o")], capture_output=True,
-                            text=True, timeout=TIMEOUT, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "teikit",
+            "build",
+            str(seeds),
+            "--edition-dir",
+            str(tmp_path / "e"),
+            "--output-dir",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
     assert result.returncode == 2
     assert "a-pipe.txt: error: is a named pipe (FIFO)" in result.stderr
 
 
 def test_a_fifo_as_stylesheet_is_refused(tmp_path):
     os.mkfifo(tmp_path / "style.xsl")
-    result = subprocess.run([sys.executable, "-m", "teikit", "text", str(EDITION), "--stylesheet",
-                             str(tmp_path / "style.xsl")], capture_output=True, text=True, timeout=TIMEOUT,
-                            env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    result = subprocess.run(
+        [sys.executable, "-m", "teikit", "text", str(EDITION), "--stylesheet", str(tmp_path / "style.xsl")],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
     assert result.returncode == 2 and "is a named pipe (FIFO)" in result.stderr
 
 
@@ -195,8 +226,9 @@ USAGE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "command", "message"), USAGE_ERRORS, ids=lambda v: " ".join(v) if isinstance(
-    v, list) else None)
+@pytest.mark.parametrize(
+    ("args", "command", "message"), USAGE_ERRORS, ids=lambda v: " ".join(v) if isinstance(v, list) else None
+)
 def test_a_usage_error_is_one_line_exit_2(runner, args, command, message):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2, result.output
@@ -206,12 +238,17 @@ def test_a_usage_error_is_one_line_exit_2(runner, args, command, message):
     assert line.endswith(f"(try '{command} --help')")
 
 
-@pytest.mark.parametrize(("args", "line"), [
-    (["export", str(EDITION), "--format", "bogus"], "teikit export: error: no export format called 'bogus'"),
-    (["export", str(EDITION)], "teikit export: error: no export format chosen"),
-    (["text", "--lossless", "--width", "20", str(EDITION)],
-     "teikit text: error: --lossless regenerates the source exactly and takes no other option"),
-])
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["export", str(EDITION), "--format", "bogus"], "teikit export: error: no export format called 'bogus'"),
+        (["export", str(EDITION)], "teikit export: error: no export format chosen"),
+        (
+            ["text", "--lossless", "--width", "20", str(EDITION)],
+            "teikit text: error: --lossless regenerates the source exactly and takes no other option",
+        ),
+    ],
+)
 def test_a_wrong_combination_of_options_names_the_command(runner, args, line):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
@@ -226,18 +263,26 @@ def test_no_command_still_shows_the_help(runner):
 # --------------------------------------------------------------------------- documents that are not TEI P5
 
 NOT_TEI = [
-    (b"<article xmlns='http://docbook.org/ns/docbook'><title>D</title><para>x</para></article>",
-     "not a TEI P5 document: the root element is <article> in the namespace http://docbook.org/ns/docbook"),
-    (b"<project name='x'><target name='build'/></project>",
-     "not a TEI P5 document: the root element is <project> in no namespace"),
-    (b"<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>",
-     "TEI P4 `TEI.2`: not supported, convert it to P5 first (the TEI Consortium's p4top5.xsl"),
+    (
+        b"<article xmlns='http://docbook.org/ns/docbook'><title>D</title><para>x</para></article>",
+        "not a TEI P5 document: the root element is <article> in the namespace http://docbook.org/ns/docbook",
+    ),
+    (
+        b"<project name='x'><target name='build'/></project>",
+        "not a TEI P5 document: the root element is <project> in no namespace",
+    ),
+    (
+        b"<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>",
+        "TEI P4 `TEI.2`: not supported, convert it to P5 first (the TEI Consortium's p4top5.xsl",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("data", "message"), NOT_TEI, ids=["docbook", "ant", "tei-p4"])
-@pytest.mark.parametrize("command", [["text"], ["text", "--lossless"], ["render", "-o", "{out}"],
-                                     ["export", "--format", "markdown", "-o", "{out}"]])
+@pytest.mark.parametrize(
+    "command",
+    [["text"], ["text", "--lossless"], ["render", "-o", "{out}"], ["export", "--format", "markdown", "-o", "{out}"]],
+)
 def test_a_document_that_is_not_tei_p5_is_refused_alike(runner, tmp_path, data, message, command):
     path = tmp_path / "doc.xml"
     path.write_bytes(data)
@@ -253,8 +298,11 @@ def test_a_document_that_is_not_tei_p5_is_refused_alike(runner, tmp_path, data, 
 
 def test_a_tag_ref_without_hash_names_the_edition_file_and_what_to_write(runner, work):
     edition = work / "workers-group-manifesto-1.toml"
-    edition.write_text(edition.read_text(encoding="utf-8") + '\n[[tag]]\nline = 30\ntext = "Kollontai"\n'
-                       'element = "persName"\nref = "iwma"\n', encoding="utf-8")
+    edition.write_text(
+        edition.read_text(encoding="utf-8") + '\n[[tag]]\nline = 30\ntext = "Kollontai"\n'
+        'element = "persName"\nref = "iwma"\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["convert", str(work / SEED_TEXT.name)])
     assert result.exit_code == 1
     line = result.output.strip()
@@ -280,7 +328,8 @@ def test_convert_warns_about_bracketed_numbers_left_as_text(tmp_path):
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
         f"{source}:3: warning: [1923] left as text: no note has its number "
-        "(declare [notes] in the edition file if the notes are marked otherwise)")
+        "(declare [notes] in the edition file if the notes are marked otherwise)"
+    )
     listed = CliRunner().invoke(cli, ["suggest", str(source)])
     assert "[1923]  (line 3): left as text" in listed.stdout
 
@@ -294,18 +343,30 @@ def test_a_size_limit_below_a_megabyte_is_said_in_kilobytes(runner, monkeypatch)
     assert f"the file is {size:.0f} KB, more than teikit's limit of 51 KB" in result.output
 
 
-@pytest.mark.parametrize(("body", "says"), [
-    ('<xsl:message>n</xsl:message><xsl:value-of select="1 div $nope"/>',
-     "runtime error in element 'value-of': Variable 'nope' has not been declared."),
-    ('<xsl:message>n</xsl:message><xsl:value-of select="u:f()" xmlns:u="urn:u"/>',
-     "runtime error in element 'value-of': Unregistered function"),
-    ('<xsl:message terminate="yes">stopped on purpose</xsl:message>',
-     "the stylesheet stopped with xsl:message: stopped on purpose"),
-])
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (
+            '<xsl:message>n</xsl:message><xsl:value-of select="1 div $nope"/>',
+            "runtime error in element 'value-of': Variable 'nope' has not been declared.",
+        ),
+        (
+            '<xsl:message>n</xsl:message><xsl:value-of select="u:f()" xmlns:u="urn:u"/>',
+            "runtime error in element 'value-of': Unregistered function",
+        ),
+        (
+            '<xsl:message terminate="yes">stopped on purpose</xsl:message>',
+            "the stylesheet stopped with xsl:message: stopped on purpose",
+        ),
+    ],
+)
 def test_a_failing_stylesheet_says_where_and_why(runner, tmp_path, body, says):
     mine = tmp_path / "mine.xsl"
-    mine.write_text('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n'
-                    f'<xsl:template match="/">{body}</xsl:template></xsl:stylesheet>', encoding="utf-8")
+    mine.write_text(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n'
+        f'<xsl:template match="/">{body}</xsl:template></xsl:stylesheet>',
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["text", str(EDITION), "--stylesheet", str(mine)])
     assert result.exit_code == 1
     assert f"the stylesheet failed: {says}" in result.output

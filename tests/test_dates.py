@@ -443,9 +443,7 @@ PROPERTIES = settings(max_examples=300, deadline=None, suppress_health_check=[He
 def reference_find_dates(text: str) -> list[DateMatch]:
     """Leftmost-longest over every rule at every position, without the scan's shortcuts."""
     # The rules' first-character guards are dropped, so this also checks that they are right.
-    unguarded = [
-        (rule, re.compile(rule.regex.pattern.replace(f"(?=[{rule.starts}])", "", 1))) for rule in DATE_RULES
-    ]
+    unguarded = [(rule, re.compile(rule.regex.pattern.replace(f"(?=[{rule.starts}])", "", 1))) for rule in DATE_RULES]
     found, position = [], 0
     while position < len(text):
         best = None
@@ -497,8 +495,7 @@ def test_paragraphs_are_read_independently(first, second):
     joined = first + "\n\n" + second
     offset = len(first) + 2
     expected = find_dates(first) + [
-        dataclasses.replace(match, start=match.start + offset, end=match.end + offset)
-        for match in find_dates(second)
+        dataclasses.replace(match, start=match.start + offset, end=match.end + offset) for match in find_dates(second)
     ]
     assert find_dates(joined) == expected
 
@@ -514,6 +511,4 @@ def test_long_runs_of_spaces_are_read_once():
     # Without an atomic separator each run of n spaces after "May" was split n² ways before
     # failing: this test then takes minutes instead of milliseconds (no timing assertion here).
     assert find_dates("May" + " " * 20_000 + "x") == []
-    assert find_dates("16" + " " * 20_000 + "x 1923") == [
-        DateMatch(20_004, 20_008, (("when", "1923"),), "year")
-    ]
+    assert find_dates("16" + " " * 20_000 + "x 1923") == [DateMatch(20_004, 20_008, (("when", "1923"),), "year")]

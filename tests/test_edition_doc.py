@@ -98,9 +98,16 @@ def test_a_table_written_as_an_array_is_one_clear_line(key):
 # Keys whose value goes into the TEI as text: a value of another type was read as is and broke the TEI writer
 # (an internal error, "Argument must be bytes or unicode"). Each is now one line naming the key.
 STRING_KEYS = [
-    ("title", {}), ("subtitle", {}), ("language", {}), ("language_name", {}), ("project", {}), ("register", {}),
-    ("availability", {"table": "publication"}), ("note", {"table": "source_description"}),
-    ("text", {"table": "creation"}), ("ref", {"array": "author", "name": "x"}),
+    ("title", {}),
+    ("subtitle", {}),
+    ("language", {}),
+    ("language_name", {}),
+    ("project", {}),
+    ("register", {}),
+    ("availability", {"table": "publication"}),
+    ("note", {"table": "source_description"}),
+    ("text", {"table": "creation"}),
+    ("ref", {"array": "author", "name": "x"}),
     ("role", {"array": "author", "name": "x"}),
     ("reason", {"array": "tag", "line": 1, "text": "1923", "element": "date", "when": "1923"}),
 ]
@@ -115,8 +122,9 @@ def _with(key: str, value, where: dict) -> dict:
     return {key: value}
 
 
-@pytest.mark.parametrize(("key", "where"), STRING_KEYS, ids=[f"{w.get('table') or w.get('array') or 'top'}.{k}"
-                                                             for k, w in STRING_KEYS])
+@pytest.mark.parametrize(
+    ("key", "where"), STRING_KEYS, ids=[f"{w.get('table') or w.get('array') or 'top'}.{k}" for k, w in STRING_KEYS]
+)
 @pytest.mark.parametrize("value", [5, [1], {"a": 1}], ids=["number", "array", "table"])
 def test_a_text_key_given_another_type_is_one_clear_line(key, where, value):
     with pytest.raises(InputError, match=rf"'{key}' must be a non-empty string"):
@@ -139,10 +147,13 @@ def test_a_wrong_type_in_the_edition_file_is_an_error_line_from_the_cli_not_a_tr
     from teikit.cli import cli
 
     (tmp_path / "t.txt").write_text("A title\n\nSome text of 1923.\n", encoding="utf-8")
-    (tmp_path / "t.toml").write_text('source = "t.txt"\n\n[publication]\ndistributor = "d"\navailability = 5\n',
-                                     encoding="utf-8")
+    (tmp_path / "t.toml").write_text(
+        'source = "t.txt"\n\n[publication]\ndistributor = "d"\navailability = 5\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["convert", str(tmp_path / "t.txt"), "-o", str(tmp_path / "t.xml")])
     assert result.exit_code == 1
-    assert result.output.strip() == (f"{tmp_path / 't.toml'}:5: error: [publication]: 'availability' must be a "
-                                     "non-empty string (fix the edition file)")
+    assert result.output.strip() == (
+        f"{tmp_path / 't.toml'}:5: error: [publication]: 'availability' must be a "
+        "non-empty string (fix the edition file)"
+    )
     assert not (tmp_path / "t.xml").exists()

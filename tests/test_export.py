@@ -41,12 +41,23 @@ T = {"t": "http://www.tei-c.org/ns/1.0"}
 SCHEMA_ORG = rdflib.Namespace("http://schema.org/")
 BASE = "https://example.org/exports/"
 ALL = sorted(FORMATS)
-MENTION_XPATH = ("//t:text//*[self::t:persName or self::t:orgName or self::t:placeName or self::t:geogName"
-                 " or self::t:rs or self::t:name or self::t:date or self::t:title]")
+MENTION_XPATH = (
+    "//t:text//*[self::t:persName or self::t:orgName or self::t:placeName or self::t:geogName"
+    " or self::t:rs or self::t:name or self::t:date or self::t:title]"
+)
 # rdflib's own JSON-LD parser uses a class rdflib itself deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-SHARED_MODULES = {"__init__", "blocks", "genre_records", "genres", "metadata", "occurrences", "records", "sentences",
-                  "xmltext"}
+SHARED_MODULES = {
+    "__init__",
+    "blocks",
+    "genre_records",
+    "genres",
+    "metadata",
+    "occurrences",
+    "records",
+    "sentences",
+    "xmltext",
+}
 
 
 def _edition_is_tagged() -> bool:
@@ -138,8 +149,10 @@ def read_markdown(data: bytes) -> tuple[str, dict]:
 
 
 READERS = {
-    "csv": lambda files, name: (read_csv(files[f"{name}.entities.csv"], csv_format.OCCURRENCE_COLUMNS),
-                                read_csv(files[f"{name}.register.csv"], csv_format.REGISTER_COLUMNS)),
+    "csv": lambda files, name: (
+        read_csv(files[f"{name}.entities.csv"], csv_format.OCCURRENCE_COLUMNS),
+        read_csv(files[f"{name}.register.csv"], csv_format.REGISTER_COLUMNS),
+    ),
     "json": lambda files, name: read_json(files[f"{name}.json"]),
     "jsonld": lambda files, name: read_jsonld(files[f"{name}.jsonld"]),
     "gexf": lambda files, name: read_gexf(files[f"{name}.gexf"]),
@@ -157,9 +170,13 @@ def tei_mentions(path: Path) -> list[etree._Element]:
 
 
 def tei_register_ids(path: Path) -> set[str]:
-    return set(parse_xml(path).xpath(
-        "//t:standOff//*[self::t:person or self::t:org or self::t:place or self::t:event]/@xml:id"
-        " | //t:standOff//t:listBibl/t:bibl/@xml:id", namespaces=T))
+    return set(
+        parse_xml(path).xpath(
+            "//t:standOff//*[self::t:person or self::t:org or self::t:place or self::t:event]/@xml:id"
+            " | //t:standOff//t:listBibl/t:bibl/@xml:id",
+            namespaces=T,
+        )
+    )
 
 
 def unregistered_works(path: Path) -> set[str]:
@@ -246,28 +263,39 @@ def test_locators_are_xpaths_that_find_the_element(path, prefix):
         assert len(found) == 1, xpath
         assert etree.QName(found[0]).localname in ("persName", "placeName", "orgName", "rs", "name", "date")
         assert " ".join("".join(found[0].itertext()).split()) == occurrence.surface or occurrence.surface.endswith(
-            "1930s")  # the one date around a sic/corr choice
+            "1930s"
+        )  # the one date around a sic/corr choice
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('Read it in the International Review n°s. 8 and 9, also cited. Next one.',
-     ["Read it in the International Review n°s. 8 and 9, also cited.", "Next one."]),
-    ("Sapranov, V. Smirnov and Ossinski. The 46 was", ["Sapranov, V. Smirnov and Ossinski.", "The 46 was"]),
-    ("lackeys (Mensheviks, etc.) who defended it. And yet", ["lackeys (Mensheviks, etc.) who defended it.", "And yet"]),
-    ("Britain, Japan, etc. The wealth", ["Britain, Japan, etc.", "The wealth"]),
-    ('(Cf. his speech). "We are ready?" He asked.', ['(Cf. his speech).', '"We are ready?"', "He asked."]),
-    ("Dr. Weiss came. Mr. Smith left!", ["Dr. Weiss came.", "Mr. Smith left!"]),
-    ("conversation...Nowadays it is not", ["conversation...Nowadays it is not"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Read it in the International Review n°s. 8 and 9, also cited. Next one.",
+            ["Read it in the International Review n°s. 8 and 9, also cited.", "Next one."],
+        ),
+        ("Sapranov, V. Smirnov and Ossinski. The 46 was", ["Sapranov, V. Smirnov and Ossinski.", "The 46 was"]),
+        (
+            "lackeys (Mensheviks, etc.) who defended it. And yet",
+            ["lackeys (Mensheviks, etc.) who defended it.", "And yet"],
+        ),
+        ("Britain, Japan, etc. The wealth", ["Britain, Japan, etc.", "The wealth"]),
+        ('(Cf. his speech). "We are ready?" He asked.', ["(Cf. his speech).", '"We are ready?"', "He asked."]),
+        ("Dr. Weiss came. Mr. Smith left!", ["Dr. Weiss came.", "Mr. Smith left!"]),
+        ("conversation...Nowadays it is not", ["conversation...Nowadays it is not"]),
+    ],
+)
 def test_sentence_splitter(text, expected):
-    assert [text[s.start:s.end] for s in split_sentences(text)] == expected
+    assert [text[s.start : s.end] for s in split_sentences(text)] == expected
 
 
 def test_sentence_boundary_never_cuts_an_entity():
     text = "We met Prof. X. Y. Zed at noon. Then we left."
     protected = [Span(text.index("X. Y. Zed"), text.index("X. Y. Zed") + len("X. Y. Zed"))]
-    assert [text[s.start:s.end] for s in split_sentences(text, protected)] == [
-        "We met Prof. X. Y. Zed at noon.", "Then we left."]
+    assert [text[s.start : s.end] for s in split_sentences(text, protected)] == [
+        "We met Prof. X. Y. Zed at noon.",
+        "Then we left.",
+    ]
 
 
 # ----------------------------------------------------------------- each format on the tagged TEI
@@ -282,10 +310,20 @@ def test_csv_rows_match_the_tei_and_the_register(tagged):
     assert {row["id"] for row in register} == register_ids
     assert {row["entity_id"] for row in occurrences if row["type"] != "date"} <= register_ids
     for row, element in zip(occurrences, mentions, strict=True):
-        assert row["type"] == {"persName": "person", "orgName": "org", "placeName": "place", "title": "work",
-                               "rs": element.get("type"), "date": "date"}[etree.QName(element).localname]
+        assert (
+            row["type"]
+            == {
+                "persName": "person",
+                "orgName": "org",
+                "placeName": "place",
+                "title": "work",
+                "rs": element.get("type"),
+                "date": "date",
+            }[etree.QName(element).localname]
+        )
         assert row["surface"] == " ".join("".join(element.itertext()).split()) or "choice" in etree.tostring(
-            element, encoding="unicode")
+            element, encoding="unicode"
+        )
     counts = {row["id"]: int(row["mentions"]) for row in register}
     for entity_id in tei_register_ids(path):
         refs = parse_xml(path).xpath(f"//t:text//*[@ref='#{entity_id}']", namespaces=T)
@@ -293,10 +331,17 @@ def test_csv_rows_match_the_tei_and_the_register(tagged):
     if path == TAGGED_FIXTURE:
         lenin = next(row for row in register if row["id"] == "lenin")
         assert (lenin["preferred_name"], lenin["wikidata"], lenin["dates"]) == (
-            "Vladimir Lenin", "Q1394", "birth 1870-04-22; death 1924-01-21")
+            "Vladimir Lenin",
+            "Q1394",
+            "birth 1870-04-22; death 1924-01-21",
+        )
         april = next(row for row in occurrences if row["surface"] == "April-May 1923")
         assert (april["date"], april["date_kind"], april["block"], april["division"]) == (
-            "1923-04/1923-05", "range", "p9", "section")
+            "1923-04/1923-05",
+            "range",
+            "p9",
+            "section",
+        )
 
 
 def test_json_is_valid_against_its_schema_and_counts_match(tagged):
@@ -306,7 +351,8 @@ def test_json_is_valid_against_its_schema_and_counts_match(tagged):
     assert len(document["occurrences"]) == len(tei_mentions(path))
     assert {e["id"] for e in document["register"]} == tei_register_ids(path) | unregistered_works(path)
     assert sum(e["mentions"] for e in document["register"]) == sum(
-        1 for o in document["occurrences"] if o["type"] != "date")
+        1 for o in document["occurrences"] if o["type"] != "date"
+    )
     for occurrence in document["occurrences"]:
         assert occurrence["surface"] in occurrence["sentence"]
     assert document["document"]["id"] == parse_xml(path).getroot().get("{http://www.w3.org/XML/1998/namespace}id")
@@ -317,12 +363,18 @@ def test_jsonld_parses_into_the_expected_triples(tagged):
     graph = READERS["jsonld"](files, path.stem)
     # The edition is the node that mentions the entities; works of the register and the source's related
     # works are CreativeWorks too, but they mention nothing.
-    documents = [d for d in graph.subjects(rdflib.RDF.type, SCHEMA_ORG.CreativeWork)
-                 if (d, SCHEMA_ORG.mentions, None) in graph]
+    documents = [
+        d for d in graph.subjects(rdflib.RDF.type, SCHEMA_ORG.CreativeWork) if (d, SCHEMA_ORG.mentions, None) in graph
+    ]
     assert len(documents) == 1
     document = documents[0]
-    types = {"person": SCHEMA_ORG.Person, "personGrp": SCHEMA_ORG.Person, "org": SCHEMA_ORG.Organization,
-             "place": SCHEMA_ORG.Place, "event": SCHEMA_ORG.Event}
+    types = {
+        "person": SCHEMA_ORG.Person,
+        "personGrp": SCHEMA_ORG.Person,
+        "org": SCHEMA_ORG.Organization,
+        "place": SCHEMA_ORG.Place,
+        "event": SCHEMA_ORG.Event,
+    }
     tree = parse_xml(path)
     named = {ref[1:] for ref in tree.xpath("//t:text//@ref", namespaces=T)}
     # A title the register does not hold is a work known by its words only (work:slug, ':' percent-encoded).
@@ -333,7 +385,8 @@ def test_jsonld_parses_into_the_expected_triples(tagged):
         kind = etree.QName(tree.xpath(f"//t:standOff//*[@xml:id='{entity_id}']", namespaces=T)[0]).localname
         if kind == "bibl":  # a work: its type follows its title's level (Article, Periodical…)
             assert {SCHEMA_ORG.CreativeWork, SCHEMA_ORG.Article, SCHEMA_ORG.Periodical} & set(
-                graph.objects(node, rdflib.RDF.type))
+                graph.objects(node, rdflib.RDF.type)
+            )
         else:
             assert (node, rdflib.RDF.type, types[kind]) in graph
         for idno in tree.xpath(f"//*[@xml:id='{entity_id}']/t:idno[@type='Wikidata']", namespaces=T):
@@ -342,14 +395,20 @@ def test_jsonld_parses_into_the_expected_triples(tagged):
         lenin = rdflib.URIRef(f"{BASE}#lenin")
         assert (lenin, SCHEMA_ORG.name, rdflib.Literal("Vladimir Lenin")) in graph
         assert (lenin, SCHEMA_ORG.birthDate, rdflib.Literal("1870-04-22")) in graph
-        assert (rdflib.URIRef(f"{BASE}#russia"), SCHEMA_ORG.sameAs,
-                rdflib.URIRef("https://sws.geonames.org/2017370/")) in graph
+        assert (
+            rdflib.URIRef(f"{BASE}#russia"),
+            SCHEMA_ORG.sameAs,
+            rdflib.URIRef("https://sws.geonames.org/2017370/"),
+        ) in graph
 
 
 def _blocks_naming(tree: etree._ElementTree, *ids: str) -> int:
     """How many blocks (p, item, head, note…) name every one of ``ids``, counted straight from the TEI."""
-    blocks = tree.xpath("//t:text//*[self::t:p or self::t:item or self::t:head or self::t:note or self::t:seg"
-                        " or self::t:salute or self::t:titlePart or self::t:signed or self::t:trailer]", namespaces=T)
+    blocks = tree.xpath(
+        "//t:text//*[self::t:p or self::t:item or self::t:head or self::t:note or self::t:seg"
+        " or self::t:salute or self::t:titlePart or self::t:signed or self::t:trailer]",
+        namespaces=T,
+    )
     return sum(1 for block in blocks if all(block.xpath(f".//*[@ref='#{i}']", namespaces=T) for i in ids))
 
 
@@ -386,7 +445,9 @@ def test_timeline_is_valid_timelinejs_and_sorted(tagged):
     if path == TAGGED_FIXTURE:
         summer = next(e for e in timeline["events"] if e["display_date"] == "summer of 1923")
         assert (summer["start_date"], summer["end_date"]) == (
-            {"year": 1923, "month": 6, "day": 1}, {"year": 1923, "month": 8, "day": 31})
+            {"year": 1923, "month": 6, "day": 1},
+            {"year": 1923, "month": 8, "day": 31},
+        )
         assert summer["text"]["text"].startswith("In the <b>summer of 1923</b>, the first clear crisis")
 
 
@@ -397,13 +458,18 @@ def test_conll_tokens_rebuild_every_block_and_tag_every_entity(tagged):
     position = 0
     for block in extracted.blocks:
         count = len(block.sentences)
-        tokens = [token for sentence in sentences[position:position + count] for token, _ in sentence]
+        tokens = [token for sentence in sentences[position : position + count] for token, _ in sentence]
         assert "".join(tokens) == re.sub(r"\s", "", block.text), block.locator
         position += count
     assert position == len(sentences)
     tags = [tag for sentence in sentences for _, tag in sentence]
-    outermost = [e for e in tei_mentions(path) if not e.xpath(
-        "ancestor::*[self::t:persName or self::t:orgName or self::t:placeName or self::t:date]", namespaces=T)]
+    outermost = [
+        e
+        for e in tei_mentions(path)
+        if not e.xpath(
+            "ancestor::*[self::t:persName or self::t:orgName or self::t:placeName or self::t:date]", namespaces=T
+        )
+    ]
     assert sum(tag.startswith("B-") for tag in tags) == len(outermost)
     for label, element in (("PER", "persName"), ("ORG", "orgName"), ("LOC", "placeName"), ("DATE", "date")):
         assert tags.count(f"B-{label}") == len(tei_names(path, element))
@@ -481,13 +547,19 @@ def test_each_format_on_the_samples_gives_a_readable_file_or_says_why_not(sample
     exporter = get_format(name)
     mentions = tei_mentions(path)
     names = [m for m in mentions if etree.QName(m).localname != "date"]
-    has_dates = any(m.get("when") or m.get("from") or m.get("notBefore") for m in mentions
-                    if etree.QName(m).localname == "date")
+    has_dates = any(
+        m.get("when") or m.get("from") or m.get("notBefore") for m in mentions if etree.QName(m).localname == "date"
+    )
     register = tree.xpath("//t:person[@xml:id] | //t:place[@xml:id] | //t:org[@xml:id]", namespaces=T)
     speakers = tree.xpath("//t:sp[@who]", namespaces=T)
-    can = {None: True, "entities": bool(mentions), "persons or organisations": bool(names), "dates": has_dates,
-           "entities or a register": bool(mentions or register),
-           "speakers, letters or persons": bool(names or speakers)}
+    can = {
+        None: True,
+        "entities": bool(mentions),
+        "persons or organisations": bool(names),
+        "dates": has_dates,
+        "entities or a register": bool(mentions or register),
+        "speakers, letters or persons": bool(names or speakers),
+    }
     if not can[exporter.needs]:
         with pytest.raises(InputError, match=f"cannot export {name}: the document has no"):
             export(tree, name, path.stem)
@@ -497,8 +569,9 @@ def test_each_format_on_the_samples_gives_a_readable_file_or_says_why_not(sample
     if name == "json":
         assert len(result["occurrences"]) == len(mentions)
     if name == "markdown":
-        assert len(etree.fromstring(f"<div>{result[0]}</div>".encode(), etree.XMLParser(recover=True)).xpath(
-            "//p")) > 100
+        assert (
+            len(etree.fromstring(f"<div>{result[0]}</div>".encode(), etree.XMLParser(recover=True)).xpath("//p")) > 100
+        )
 
 
 def test_a_format_that_needs_entities_fails_clearly_on_tei_without_them():
@@ -509,7 +582,10 @@ def test_a_format_that_needs_entities_fails_clearly_on_tei_without_them():
     assert "persName" in caught.value.hint
     assert set(export(parse_xml(PLAIN), "markdown", "plain")) == {"plain.md"}
     assert export_many(parse_xml(PLAIN), ALL, "plain", skip_unmet=True).keys() == {
-        "plain.json", "plain.jsonld", "plain.md"}
+        "plain.json",
+        "plain.jsonld",
+        "plain.md",
+    }
 
 
 def test_not_tei_is_refused():
@@ -528,8 +604,13 @@ def test_markdown_escapes_what_would_be_markup():
     page = etree.fromstring(f"<div>{html}</div>".encode())
     assert [etree.QName(e).localname for e in page] == ["h1", "p", "p", "p", "p", "p"]
     assert [" ".join("".join(e.itertext()).split()) for e in page] == [
-        "T #", "5 * 3 = 15, *stars*, snake_case_name, [a](b) <b>bold</b> &amp; `code` \\[^x]", "1923. The year opened.",
-        "# not a heading", "- not an item", "> not a quote"]
+        "T #",
+        "5 * 3 = 15, *stars*, snake_case_name, [a](b) <b>bold</b> &amp; `code` \\[^x]",
+        "1923. The year opened.",
+        "# not a heading",
+        "- not an item",
+        "> not a quote",
+    ]
 
 
 # ----------------------------------------------------------------- determinism and the command line
@@ -553,15 +634,20 @@ def test_cli_writes_the_chosen_formats(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(FOREIGN), "-f", "csv", "-f", "gexf", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "foreign-letter.document.csv", "foreign-letter.entities.csv", "foreign-letter.gexf",
-        "foreign-letter.register.csv"]
+        "foreign-letter.document.csv",
+        "foreign-letter.entities.csv",
+        "foreign-letter.gexf",
+        "foreign-letter.register.csv",
+    ]
     assert (tmp_path / "foreign-letter.gexf").read_bytes() == export(parse_xml(FOREIGN), "gexf", "foreign-letter")[
-        "foreign-letter.gexf"]
+        "foreign-letter.gexf"
+    ]
 
 
 def test_cli_writes_nothing_when_one_export_fails(tmp_path):
-    result = CliRunner().invoke(cli, ["export", str(FOREIGN), str(PLAIN), "-f", "markdown", "-f", "csv",
-                                      "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli, ["export", str(FOREIGN), str(PLAIN), "-f", "markdown", "-f", "csv", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"{PLAIN}: error: cannot export csv: the document has no names or dates tagged in its text, no register "
@@ -574,8 +660,11 @@ def test_cli_writes_nothing_when_one_export_fails(tmp_path):
 def test_cli_all_skips_what_the_document_cannot_give_and_says_so(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(PLAIN), "--all", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign-plain.json", "foreign-plain.jsonld",
-                                                          "foreign-plain.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "foreign-plain.json",
+        "foreign-plain.jsonld",
+        "foreign-plain.md",
+    ]
     assert "csv skipped: the document has no names or dates tagged in its text" in result.output
 
 
@@ -604,8 +693,9 @@ def test_jsonld_tells_the_edition_from_the_article_and_the_manifesto():
     article = graph["#source"]
     assert article["@type"] == "Article" and article["isPartOf"]["name"] == "International Review"
     assert "dateCreated" not in article and "datePublished" not in article
-    manifesto = next(graph[key] for key in article["isBasedOn"]
-                     if graph[key].get("disambiguatingDescription") == "original")
+    manifesto = next(
+        graph[key] for key in article["isBasedOn"] if graph[key].get("disambiguatingDescription") == "original"
+    )
     assert manifesto["dateCreated"] == "1923" and manifesto["inLanguage"] == "ru"
     assert manifesto["author"] == [{"name": "Workers' Group of the Russian Communist Party (Bolshevik)"}]
     genoa = graph["#genoa-conference"]

@@ -53,6 +53,5 @@ def test_an_extract_holds_no_element_of_the_tree(tmp_path):
     extracted = extract(parse_xml(path), "x")
     gc.collect()
     assert extracted.blocks
-    alive = [o for o in gc.get_objects() if isinstance(o, etree._Element)
-             and str(path) == o.getroottree().docinfo.URL]
+    alive = [o for o in gc.get_objects() if isinstance(o, etree._Element) and str(path) == o.getroottree().docinfo.URL]
     assert not alive

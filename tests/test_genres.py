@@ -118,8 +118,18 @@ def test_ms_description_is_labelled():
     section = doc.xpath("//section[contains(@class, 'tk-msdesc')]")[0]
     assert section.xpath("string(h2)") == "Palermo, Museo Salinas, 3501"
     terms = [dt.text_content().strip() for dt in section.xpath(".//dt")]
-    for label in ("Contents", "Item 1: face A", "Physical description", "Support", "Extent", "Dimensions",
-                  "Hands", "Binding", "History", "Origin"):
+    for label in (
+        "Contents",
+        "Item 1: face A",
+        "Physical description",
+        "Support",
+        "Extent",
+        "Dimensions",
+        "Hands",
+        "Binding",
+        "History",
+        "Origin",
+    ):
         assert label in terms, terms
     assert "17.5 × 29.3 cm" in section.text_content()
 
@@ -151,9 +161,11 @@ def test_direction_comes_from_the_language():
 
 
 def test_empty_xml_lang_gives_no_empty_html_lang():
-    tree = parse_xml_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang=""><teiHeader><fileDesc>'
-                           b'<titleStmt><title>T</title></titleStmt></fileDesc></teiHeader>'
-                           b'<text><body><p>x</p></body></text></TEI>')
+    tree = parse_xml_bytes(
+        b'<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang=""><teiHeader><fileDesc>'
+        b"<titleStmt><title>T</title></titleStmt></fileDesc></teiHeader>"
+        b"<text><body><p>x</p></body></text></TEI>"
+    )
     assert '<html lang="und"' in render_html(tree)
 
 
@@ -179,15 +191,19 @@ def test_empty_ref_has_a_name_and_a_date_ref_is_no_link():
     doc = page("poems.xml")
     assert not [a for a in doc.xpath("//a") if not a.text_content().strip() and not a.get("aria-label")]
     assert not doc.xpath("//a[@href='1920-07-21']")
-    local = parse_xml_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><p>'
-                            b'<ref target="file:/Volumes/Disk/x.xml">the master file</ref></p></body></text></TEI>')
+    local = parse_xml_bytes(
+        b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><p>'
+        b'<ref target="file:/Volumes/Disk/x.xml">the master file</ref></p></body></text></TEI>'
+    )
     assert 'href="file:' not in render_html(local)  # a path on the encoder's disk is no link
 
 
 def test_bad_ids_are_warnings_for_reading(tmp_path):
     source = tmp_path / "ids.xml"
-    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>'
-                      '<p xml:id="1a">x</p><p xml:id="b">y</p><p xml:id="b">z</p></body></text></TEI>')
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>'
+        '<p xml:id="1a">x</p><p xml:id="b">y</p><p xml:id="b">z</p></body></text></TEI>'
+    )
     with pytest.raises(XMLInputError):
         parse_xml(source)
     tree, warnings = parse_tei_tolerant(source)
@@ -198,10 +214,13 @@ def test_bad_ids_are_warnings_for_reading(tmp_path):
     assert export_many(tree, ["json"], "ids")
 
 
-@pytest.mark.parametrize("xml, words", [
-    (b"<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>", "TEI P4 `TEI.2`: not supported"),
-    (b'<article xmlns="http://docbook.org/ns/docbook"><para>x</para></article>', "not a TEI P5 document"),
-])
+@pytest.mark.parametrize(
+    "xml, words",
+    [
+        (b"<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>", "TEI P4 `TEI.2`: not supported"),
+        (b'<article xmlns="http://docbook.org/ns/docbook"><para>x</para></article>', "not a TEI P5 document"),
+    ],
+)
 def test_non_p5_roots_are_refused_in_one_line_by_render_and_export(xml, words):
     tree = parse_xml_bytes(xml)
     with pytest.raises(XMLInputError, match=words):
@@ -231,8 +250,11 @@ def test_csv_and_json_carry_the_cast_and_the_manuscript():
     register = files["play.register.csv"].decode()
     assert "Anna" in register and register.splitlines()[0].endswith(",speeches")
     data = json.loads(files["play.json"])
-    assert data["cast"] == [{"id": "a", "name": "Anna", "speeches": 2}, {"id": "b", "name": "Bert", "speeches": 2},
-                            {"id": "c", "name": "Clara", "speeches": 1}]
+    assert data["cast"] == [
+        {"id": "a", "name": "Anna", "speeches": 2},
+        {"id": "b", "name": "Bert", "speeches": 2},
+        {"id": "c", "name": "Clara", "speeches": 1},
+    ]
     ms = json.loads(export_many(fixture("inscription.xml"), ["json"], "i")["i.json"])["manuscript"]
     assert ms["idno"] == "3501" and ms["dimensions"] == "17.5 × 29.3 cm" and ms["items"] == "1"
     assert ms["support"] == "marble plaque" and ms["orig_date"] == "second or third century"
@@ -251,7 +273,8 @@ def test_json_export_matches_its_schema():
 def test_timeline_events_from_the_header_say_where_their_date_came_from():
     events = json.loads(export_many(fixture("inscription.xml"), ["timeline"], "i")["i.timeline.json"])["events"]
     assert [(e["group"], e["start_date"], e["end_date"]) for e in events] == [
-        ("date of the object", {"year": 101}, {"year": 300})]
+        ("date of the object", {"year": 101}, {"year": 300})
+    ]
     assert events[0]["text"]["headline"] == "second or third century (date of the object)"
     assert "origDate</i> in the header" in events[0]["text"]["text"]
     letter = json.loads(export_many(fixture("letter.xml"), ["timeline"], "l")["l.timeline.json"])["events"]
@@ -290,8 +313,10 @@ def test_cli_render_warns_about_bad_ids_and_refuses_p4(tmp_path):
     from teikit.cli import cli
 
     ids = tmp_path / "ids.xml"
-    ids.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>'
-                   '<p xml:id="b">y</p><p xml:id="b">z</p></body></text></TEI>')
+    ids.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body>'
+        '<p xml:id="b">y</p><p xml:id="b">z</p></body></text></TEI>'
+    )
     p4 = tmp_path / "p4.xml"
     p4.write_text("<TEI.2><teiHeader/><text><body><p>x</p></body></text></TEI.2>")
     runner = CliRunner()
@@ -328,12 +353,17 @@ def test_arabic_periodical_renders_with_warnings_for_its_ids():
     assert all(li.get("dir") == "auto" for li in doc.xpath("//ol[@class='tk-toc-text']//li"))
 
 
-@pytest.mark.parametrize("source", [
-    FIXTURES / "poems.xml", FIXTURES / "inscription.xml",
-    Path(__file__).parent / "fixtures" / "render" / "features.xml",
-    DATA / "ldlt-modruski" / "data" / "nicolausmodrusiensis.oratioriario.croala-ldlt.xml",
-    DATA / "stylesheets" / "Test" / "testapp.xml",
-], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "source",
+    [
+        FIXTURES / "poems.xml",
+        FIXTURES / "inscription.xml",
+        Path(__file__).parent / "fixtures" / "render" / "features.xml",
+        DATA / "ldlt-modruski" / "data" / "nicolausmodrusiensis.oratioriario.croala-ldlt.xml",
+        DATA / "stylesheets" / "Test" / "testapp.xml",
+    ],
+    ids=lambda p: p.stem,
+)
 def test_numbering_the_apparatus_in_python_changes_no_page(source):
     """The speed-up (teikit.render.prepare numbers the apps) against the stylesheet's own xsl:number."""
     if not source.exists():
@@ -360,7 +390,8 @@ def test_double_end_point_variants_are_located_by_their_anchor():
         b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>D</title></titleStmt>'
         b'</fileDesc><encodingDesc><variantEncoding method="double-end-point" location="internal"/></encodingDesc>'
         b'</teiHeader><text><body><lg><l n="7">the <anchor xml:id="a1"/>grene<anchor xml:id="a2"/> leves</l>'
-        b'<app from="#a1" to="#a2"><lem>grene</lem><rdg wit="#X">grey</rdg></app></lg></body></text></TEI>')
+        b'<app from="#a1" to="#a2"><lem>grene</lem><rdg wit="#X">grey</rdg></app></lg></body></text></TEI>'
+    )
     doc = lxml_html.document_fromstring(render_html(tree).encode("utf-8"))
     assert doc.xpath("//div[contains(@class, 'tk-text')]")[0].text_content().count("grene") == 1
     entry = " ".join(doc.xpath("//section[@id='tk-apparatus']//li")[0].text_content().split())

@@ -45,8 +45,10 @@ def secret_file(tmp_path):
 @pytest.mark.parametrize("command", XML_COMMANDS, ids=lambda c: " ".join(c[:2]))
 def test_external_entity_is_refused_and_leaks_nothing(command, tmp_path, secret_file):
     doc = tmp_path / "xxe.xml"
-    doc.write_text(f'<!DOCTYPE TEI [<!ENTITY x SYSTEM "file://{secret_file}">]>'
-                   f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&x;</p></body></text></TEI>')
+    doc.write_text(
+        f'<!DOCTYPE TEI [<!ENTITY x SYSTEM "file://{secret_file}">]>'
+        f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&x;</p></body></text></TEI>'
+    )
     result = run([*command, str(doc)], tmp_path / "out")
     assert_clean_failure(result, doc, says="declares the entity 'x'")
     assert SECRET not in result.output
@@ -57,7 +59,8 @@ def test_external_entity_is_refused_and_leaks_nothing(command, tmp_path, secret_
 @pytest.mark.parametrize("command", XML_COMMANDS, ids=lambda c: " ".join(c[:2]))
 def test_billion_laughs_fails_with_a_clear_message(command, tmp_path):
     entities = '<!ENTITY l0 "lol">' + "".join(
-        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 12))
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 12)
+    )
     doc = tmp_path / "lol.xml"
     doc.write_text(f"<!DOCTYPE TEI [{entities}]><TEI>&l11;</TEI>")
     result = run([*command, str(doc)], tmp_path / "out")
@@ -92,14 +95,26 @@ def test_the_size_limit_can_be_raised(tmp_path, monkeypatch):
     assert run(["text", str(doc)], tmp_path).exit_code == 0
 
 
-@pytest.mark.parametrize(("name", "data", "says"), [
-    ("latin1.xml", b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>na\xefve</p></body></text></TEI>',
-     "malformed XML"),
-    ("control.xml", b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a\x01b</p></body></text></TEI>',
-     "malformed XML"),
-    ("charref.xml", b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a&#1;b</p></body></text></TEI>',
-     "malformed XML"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        (
+            "latin1.xml",
+            b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>na\xefve</p></body></text></TEI>',
+            "malformed XML",
+        ),
+        (
+            "control.xml",
+            b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a\x01b</p></body></text></TEI>',
+            "malformed XML",
+        ),
+        (
+            "charref.xml",
+            b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a&#1;b</p></body></text></TEI>',
+            "malformed XML",
+        ),
+    ],
+)
 def test_invalid_characters_name_line_and_column(tmp_path, name, data, says):
     doc = tmp_path / name
     doc.write_bytes(data)
@@ -145,10 +160,11 @@ def test_remote_dtd_and_xinclude_are_never_fetched(command, tmp_path, secret_fil
         doc.write_text(
             f'<!DOCTYPE TEI SYSTEM "http://127.0.0.1:{listener.port}/tei.dtd">'
             '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">'
-            '<teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p>'
-            '</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body>'
+            "<teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p>"
+            "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body>"
             f'<p>Before.<xi:include href="http://127.0.0.1:{listener.port}/part.xml" parse="text"/>'
-            f'<xi:include href="{secret_file}" parse="text"/></p></body></text></TEI>')
+            f'<xi:include href="{secret_file}" parse="text"/></p></body></text></TEI>'
+        )
         result = run([*command, str(doc)], tmp_path / "out")
         assert result.exit_code == 0, result.output
     finally:
@@ -162,8 +178,9 @@ def test_remote_dtd_and_xinclude_are_never_fetched(command, tmp_path, secret_fil
 def test_no_traceback_from_the_installed_command_on_bad_input(tmp_path):
     bad = tmp_path / "bad.xml"
     bad.write_text("<TEI><unclosed></TEI>")
-    result = subprocess.run([sys.executable, "-m", "teikit", "text", str(bad)], capture_output=True, text=True,
-                            timeout=60, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "teikit", "text", str(bad)], capture_output=True, text=True, timeout=60, cwd=REPO
+    )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{bad}:1:")
@@ -215,12 +232,15 @@ def test_mixed_line_endings_are_normalised_and_declared(tmp_path):
     assert header.count("<p ") == 3
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    (b"", "the text is empty"),
-    (b"\xff\xfe\x00T\x00i", "not valid UTF-8"),
-    (b"Title\n\nText with a bell \x07 inside.\n", "U+0007"),
-    (b"Title\n\nA claim.[1]\n\n[1]. One.\n\n[1]. Again.\n", "appears twice"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "the text is empty"),
+        (b"\xff\xfe\x00T\x00i", "not valid UTF-8"),
+        (b"Title\n\nText with a bell \x07 inside.\n", "U+0007"),
+        (b"Title\n\nA claim.[1]\n\n[1]. One.\n\n[1]. Again.\n", "appears twice"),
+    ],
+)
 def test_broken_texts_fail_with_one_line_and_no_output(tmp_path, data, says):
     source = tmp_path / "broken.txt"
     source.write_bytes(data)

@@ -21,9 +21,14 @@ def test_bisected_inside_equals_the_scan(spans, index):
 
 
 spans = st.lists(
-    st.builds(lambda start, length, tag: Span(start, start + length, tag), st.integers(0, 80), st.integers(0, 12),
-              st.sampled_from(["persName", "date", "q", "noteref", "placeName"])),
-    max_size=25)
+    st.builds(
+        lambda start, length, tag: Span(start, start + length, tag),
+        st.integers(0, 80),
+        st.integers(0, 12),
+        st.sampled_from(["persName", "date", "q", "noteref", "placeName"]),
+    ),
+    max_size=25,
+)
 
 
 class _PlainIndex:

@@ -209,9 +209,7 @@ def test_preceded_by_sees_the_start_of_the_text():
 
 def test_followed_by_is_matched_on_the_rest_of_the_text():
     # re.match on text[end:]: '^' and \b see the rest as a string of its own.
-    m = matcher(
-        entity("x", NameForm("Lenin", followed_by=r"^\b")), entity("y", NameForm("Trotsky", followed_by="^,"))
-    )
+    m = matcher(entity("x", NameForm("Lenin", followed_by=r"^\b")), entity("y", NameForm("Trotsky", followed_by="^,")))
     assert m.find("Lenin said") == []  # \b at the start of " said" is not a boundary
     assert len(m.find("Trotsky, too")) == 1
 
@@ -426,9 +424,7 @@ RULES = {
 
 @st.composite
 def name_forms(draw) -> NameForm:
-    text = draw(
-        st.text(FORM_CHARACTERS, min_size=1, max_size=7).filter(lambda t: any(c.isalnum() for c in t))
-    )
+    text = draw(st.text(FORM_CHARACTERS, min_size=1, max_size=7).filter(lambda t: any(c.isalnum() for c in t)))
     rules = {}
     for rule, patterns in RULES.items():
         if draw(st.integers(0, 5)) == 0:
@@ -516,7 +512,6 @@ def test_matches_are_ordered_apart_and_made_of_their_form(case):
         assert piece == piece.strip()
         # the matched text, normalised, is one of its entity's forms under that form's case rule
         assert any(
-            form.text == match.form
-            and reference_match(piece, 0, normalise_form(form.text), form.case) == len(piece)
+            form.text == match.form and reference_match(piece, 0, normalise_form(form.text), form.case) == len(piece)
             for form in by_entity[match.entity_id]
         )

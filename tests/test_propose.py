@@ -56,8 +56,7 @@ def test_an_acronym_joins_the_name_it_abbreviates():
 
 
 def test_a_party_named_by_its_members():
-    proposal = by_name(typed("He argued with the Zhelvoviks, and the Zhelvoviks won.\n", gazetteer=False),
-                       "Zhelvoviks")
+    proposal = by_name(typed("He argued with the Zhelvoviks, and the Zhelvoviks won.\n", gazetteer=False), "Zhelvoviks")
     assert proposal.type == "org"
 
 
@@ -127,7 +126,7 @@ def test_a_unique_gazetteer_match_gives_the_geonames_id_and_coordinates():
     proposal = by_name(typed("The sailors of Kronstadt rose.\n"), "Kronstadt")
     assert (proposal.type, proposal.kind, proposal.place.geonames) == ("place", "city", "540771")
     assert proposal.place.coordinates == pytest.approx((59.992, 29.776), abs=0.01)
-    assert "geonames = \"540771\"" in proposals_toml(typed("The sailors of Kronstadt rose.\n"))
+    assert 'geonames = "540771"' in proposals_toml(typed("The sailors of Kronstadt rose.\n"))
 
 
 @needs_gazetteer
@@ -158,24 +157,25 @@ def test_another_name_of_one_city_counts_of_several_does_not():
 
 
 def test_ids_never_clash_with_document_or_register_ids():
-    register = parse_register('format = 1\n[[person]]\nid = "bervoski"\nname = "Ivan Bervoski"\n'
-                              'forms = ["Ivan Bervoski"]\ndescription = "A person."\n')
-    proposals = propose("The sailors in Zlatovar and comrade Bervoski.\n", register,
-                        taken_ids={"zlatovar": "a div"}, gazetteer=False)
+    register = parse_register(
+        'format = 1\n[[person]]\nid = "bervoski"\nname = "Ivan Bervoski"\n'
+        'forms = ["Ivan Bervoski"]\ndescription = "A person."\n'
+    )
+    proposals = propose(
+        "The sailors in Zlatovar and comrade Bervoski.\n", register, taken_ids={"zlatovar": "a div"}, gazetteer=False
+    )
     ids = {p.name: p.id for p in proposals.entries}
     assert ids["Zlatovar"] == "zlatovar-place"
     assert ids["Bervoski"] == "bervoski-person"
 
 
 def test_the_toml_appends_to_a_register_as_it_is():
-    text = ("Comrade Bervoski met the KAPD in Zlatovar. Bervoski's pamphlet. The Zvezda Party. "
-            "The guest was Quorl.\n")
+    text = "Comrade Bervoski met the KAPD in Zlatovar. Bervoski's pamphlet. The Zvezda Party. The guest was Quorl.\n"
     toml = proposals_toml(typed(text, gazetteer=False))
     register = parse_register("format = 1\n" + toml, "appended.toml")
     assert sorted(e.id for e in register) == ["bervoski", "kapd", "quorl", "zlatovar", "zvezda-party"]
     assert "# suggest: person, UNSURE (no cue decided the type (guessed person)); cue: none" in toml
-    assert all(line.startswith("#") or "=" in line or line.startswith("[[") or not line
-               for line in toml.splitlines())
+    assert all(line.startswith("#") or "=" in line or line.startswith("[[") or not line for line in toml.splitlines())
     tomllib.loads(toml)
 
 
@@ -183,8 +183,10 @@ def test_the_toml_appends_to_a_register_as_it_is():
 
 
 def test_web_furniture_is_proposed():
-    text = ("A Title\n\nPrinter-friendly version\nA Title\n\nSome text.\n\nMore text.\n\n"
-            "Heritage of the Communist Left: \n\nDevelopment of proletarian consciousness: \n")
+    text = (
+        "A Title\n\nPrinter-friendly version\nA Title\n\nSome text.\n\nMore text.\n\n"
+        "Heritage of the Communist Left: \n\nDevelopment of proletarian consciousness: \n"
+    )
     found = [(f.line, f.text, f.keyword) for f in furniture_lines(text, default_cues())]
     assert found == [
         (3, "Printer-friendly version", None),
@@ -201,8 +203,11 @@ def test_a_colon_line_inside_the_text_is_no_taxonomy():
 def test_the_whole_workflow_from_an_empty_register(tmp_path):
     """suggest --furniture makes the edition file, suggest --toml the register, convert then tags the names."""
     source = tmp_path / "story.txt"
-    source.write_text("A History\n\nPrinter-friendly version\n\nComrade Bervoski led the Zvezda Party.\n"
-                      "Bervoski's pamphlet was read in Zlatovar.\n", encoding="utf-8")
+    source.write_text(
+        "A History\n\nPrinter-friendly version\n\nComrade Bervoski led the Zvezda Party.\n"
+        "Bervoski's pamphlet was read in Zlatovar.\n",
+        encoding="utf-8",
+    )
     (tmp_path / "register.toml").write_text("format = 1\n", encoding="utf-8")
     runner = CliRunner()
     edition = runner.invoke(cli, ["suggest", str(source), "--furniture"])
@@ -224,9 +229,10 @@ def test_convert_warns_about_furniture_nobody_declared(tmp_path):
     source.write_text("A History\n\nPrinter-friendly version\n\nSome text.\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "page.xml")])
     assert result.exit_code == 0, result.output
-    assert (f"{source}:3: warning: 'Printer-friendly version' looks like web-page furniture" in result.stderr)
-    (tmp_path / "page.toml").write_text('source = "page.txt"\n[[furniture]]\nline = "Printer-friendly version"\n'
-                                        'reason = "a link"\n', encoding="utf-8")
+    assert f"{source}:3: warning: 'Printer-friendly version' looks like web-page furniture" in result.stderr
+    (tmp_path / "page.toml").write_text(
+        'source = "page.txt"\n[[furniture]]\nline = "Printer-friendly version"\nreason = "a link"\n', encoding="utf-8"
+    )
     declared = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "page.xml")])
     assert "warning" not in declared.stderr
 

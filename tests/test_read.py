@@ -131,7 +131,9 @@ def test_notes_on_consecutive_lines_are_two_notes():
     check_notes(document)
     notes = [b for b in walk(document.back) if isinstance(b, Note)]
     assert [(n.n, n.line, n.joined, n.content.text) for n in notes] == [
-        ("1", 5, False, " Note one,\ngoing on [1924]."), ("2", 7, True, " Note two.")]
+        ("1", 5, False, " Note one,\ngoing on [1924]."),
+        ("2", 7, True, " Note two."),
+    ]
     assert document.left_as_text == ((6, "[1924]"),)
 
 
@@ -202,10 +204,13 @@ def test_reader_never_changes_the_text():
 assert _Reader  # imported for edition_from's private use; keeps linters honest
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ('source = "x.txt"\n[genre]\nsalutation = "yes"\n', "'salutation' must be true or false"),
-    ('source = "x.txt"\n[genre]\nslogan = true\n', "unknown key 'slogan'"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('source = "x.txt"\n[genre]\nsalutation = "yes"\n', "'salutation' must be true or false"),
+        ('source = "x.txt"\n[genre]\nslogan = true\n', "unknown key 'slogan'"),
+    ],
+)
 def test_genre_declarations_are_checked(toml, message):
     import tomllib
 
@@ -215,9 +220,13 @@ def test_genre_declarations_are_checked(toml, message):
 
 def test_genre_rules_each_have_their_own_switch():
     text = "Title\n\nA heading\n\nTo all comrades!\n\nThe body.\n\nForward!\n\nLong live it!\n"
-    only_salute = dump(read_document(decode(text.encode()), edition_from(
-        'source = "case.txt"\n[genre]\nsalutation = true\n'), "case.txt"))
+    only_salute = dump(
+        read_document(
+            decode(text.encode()), edition_from('source = "case.txt"\n[genre]\nsalutation = true\n'), "case.txt"
+        )
+    )
     assert "salute @5" in only_salute and "closer" not in only_salute
-    only_slogans = dump(read_document(decode(text.encode()), edition_from(
-        'source = "case.txt"\n[genre]\nslogans = true\n'), "case.txt"))
+    only_slogans = dump(
+        read_document(decode(text.encode()), edition_from('source = "case.txt"\n[genre]\nslogans = true\n'), "case.txt")
+    )
     assert "salute" not in only_slogans and "closer @9" in only_slogans

@@ -52,19 +52,116 @@ CORPORA = {
 }
 # Left out of the reading text and the Markdown by rule (the HTML keeps them).
 EDITORIAL = {"del", "fw", "figDesc", "surplus"}  # and, by _skipped, the other children of choice and app
-NON_TEXTUAL = {"interp", "interpGrp", "link", "linkGrp", "span", "spanGrp", "alt", "altGrp", "certainty",
-               "precision", "respons", "index", "timeline", "join", "joinGrp", "classCode", "catRef", "metamark"}
+NON_TEXTUAL = {
+    "interp",
+    "interpGrp",
+    "link",
+    "linkGrp",
+    "span",
+    "spanGrp",
+    "alt",
+    "altGrp",
+    "certainty",
+    "precision",
+    "respons",
+    "index",
+    "timeline",
+    "join",
+    "joinGrp",
+    "classCode",
+    "catRef",
+    "metamark",
+}
 WORD = re.compile(r"\w+")
 # Elements that stand apart from the words around them (a word never runs across their edges); any other
 # element is inline and may cut a word (EpiDoc's <expan><abbr>D</abbr><ex>is</ex></expan>).
-APART = {"p", "ab", "l", "lg", "sp", "speaker", "stage", "head", "item", "list", "label", "note", "div", "div1",
-         "div2", "div3", "div4", "div5", "div6", "div7", "body", "front", "back", "text", "group", "table", "row",
-         "cell", "bibl", "listBibl", "castList", "castGroup", "castItem", "role", "roleDesc", "opener", "closer",
-         "salute", "signed", "dateline", "byline", "docAuthor", "docTitle", "titlePart", "titlePage", "trailer",
-         "argument", "epigraph", "figure", "listPerson", "listPlace", "listOrg", "listEvent", "person", "place",
-         "org", "event", "lb", "gap", "app", "lem", "rdg", "listApp", "quote", "q",
-         "address", "addrLine", "postscript", "floatingText", "eg", "desc", "birth", "death", "occupation",
-         "persName", "placeName", "orgName", "forename", "surname", "idno", "date", "seg", "caesura", "space"}
+APART = {
+    "p",
+    "ab",
+    "l",
+    "lg",
+    "sp",
+    "speaker",
+    "stage",
+    "head",
+    "item",
+    "list",
+    "label",
+    "note",
+    "div",
+    "div1",
+    "div2",
+    "div3",
+    "div4",
+    "div5",
+    "div6",
+    "div7",
+    "body",
+    "front",
+    "back",
+    "text",
+    "group",
+    "table",
+    "row",
+    "cell",
+    "bibl",
+    "listBibl",
+    "castList",
+    "castGroup",
+    "castItem",
+    "role",
+    "roleDesc",
+    "opener",
+    "closer",
+    "salute",
+    "signed",
+    "dateline",
+    "byline",
+    "docAuthor",
+    "docTitle",
+    "titlePart",
+    "titlePage",
+    "trailer",
+    "argument",
+    "epigraph",
+    "figure",
+    "listPerson",
+    "listPlace",
+    "listOrg",
+    "listEvent",
+    "person",
+    "place",
+    "org",
+    "event",
+    "lb",
+    "gap",
+    "app",
+    "lem",
+    "rdg",
+    "listApp",
+    "quote",
+    "q",
+    "address",
+    "addrLine",
+    "postscript",
+    "floatingText",
+    "eg",
+    "desc",
+    "birth",
+    "death",
+    "occupation",
+    "persName",
+    "placeName",
+    "orgName",
+    "forename",
+    "surname",
+    "idno",
+    "date",
+    "seg",
+    "caesura",
+    "space",
+}
+
 
 def words(text: str) -> Counter:
     """Words with a letter in them, case-folded."""
@@ -75,16 +172,19 @@ def _skipped(root: etree._Element, editorial: bool) -> set:
     skipped: set = set()
     for choice in root.iter(T + "choice"):
         children = [c for c in choice if isinstance(c.tag, str)]
-        preferred = next((c for name in ("corr", "reg", "expan", "seg", "unclear")
-                          for c in children if c.tag == T + name), children[0] if children else None)
+        preferred = next(
+            (c for name in ("corr", "reg", "expan", "seg", "unclear") for c in children if c.tag == T + name),
+            children[0] if children else None,
+        )
         skipped.update(c for c in children if c is not preferred)
     for app in root.iter(T + "app"):
         readings = [c for c in app if c.tag in (T + "lem", T + "rdg", T + "rdgGrp")]
         shown = next((c for c in readings if c.tag == T + "lem"), readings[0] if readings else None)
         skipped.update(c for c in readings if c is not shown)
     names = NON_TEXTUAL | (EDITORIAL if editorial else set())
-    skipped.update(e for e in root.iter() if isinstance(e.tag, str) and e.tag.startswith(T)
-                   and e.tag[len(T):] in names)
+    skipped.update(
+        e for e in root.iter() if isinstance(e.tag, str) and e.tag.startswith(T) and e.tag[len(T) :] in names
+    )
     return skipped
 
 
@@ -96,7 +196,7 @@ def source_words(root: etree._Element, *, editorial: bool) -> Counter:
     def visit(element) -> None:
         if element in skipped:
             return
-        name = element.tag[len(T):] if isinstance(element.tag, str) and element.tag.startswith(T) else ""
+        name = element.tag[len(T) :] if isinstance(element.tag, str) and element.tag.startswith(T) else ""
         apart = name in APART and element.get("break") != "no"
         parts.append(" " if apart else "")
         parts.append(element.text or "")
@@ -171,8 +271,10 @@ def test_every_word_of_the_text_is_in_every_output(path):
 
 
 def test_the_check_sees_a_lost_word():
-    tree = etree.fromstring(f'<TEI xmlns="{TEI_NS}"><text><body><p>kept <del>struck</del> '
-                            '<choice><sic>teh</sic><corr>the</corr></choice> ha<gap/>me</p></body></text></TEI>')
+    tree = etree.fromstring(
+        f'<TEI xmlns="{TEI_NS}"><text><body><p>kept <del>struck</del> '
+        "<choice><sic>teh</sic><corr>the</corr></choice> ha<gap/>me</p></body></text></TEI>"
+    )
     root = tree.getroottree().getroot()
     assert source_words(root, editorial=True) == words("kept the ha me")
     assert lost(source_words(root, editorial=True), words("kept the hame")) == ["ha", "me"]
@@ -182,10 +284,11 @@ def test_the_check_sees_a_lost_word():
 
 
 def _tei(body: str, back: str = "") -> etree._ElementTree:
-    header = ("<teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p>"
-              "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>")
-    return etree.fromstring(f'<TEI xmlns="{TEI_NS}">{header}<text><body>{body}</body>{back}</text></TEI>'
-                            ).getroottree()
+    header = (
+        "<teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p>"
+        "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>"
+    )
+    return etree.fromstring(f'<TEI xmlns="{TEI_NS}">{header}<text><body>{body}</body>{back}</text></TEI>').getroottree()
 
 
 def _outputs(tree: etree._ElementTree) -> tuple[str, str, str]:
@@ -203,9 +306,11 @@ def test_a_gap_leaves_a_mark_so_fragments_never_fuse_into_a_word():
 
 
 def test_n_values_and_rend_words_are_never_printed_as_text():
-    tree = _tei('<listEvent><event n="Private Lesung"><p>A reading.</p></event></listEvent>'
-                '<p>Before.</p><milestone unit="section" rend="stars"/><p>After.</p>'
-                '<list><item n="3a">labelled</item></list><milestone unit="section" rend="* * *"/>')
+    tree = _tei(
+        '<listEvent><event n="Private Lesung"><p>A reading.</p></event></listEvent>'
+        '<p>Before.</p><milestone unit="section" rend="stars"/><p>After.</p>'
+        '<list><item n="3a">labelled</item></list><milestone unit="section" rend="* * *"/>'
+    )
     html, text, markdown = _outputs(tree)
     main = lxml.html.document_fromstring(html.encode("utf-8")).xpath("//main")[0].text_content()
     for output in (text, markdown, main):
@@ -214,8 +319,10 @@ def test_n_values_and_rend_words_are_never_printed_as_text():
 
 
 def test_notes_between_verse_lines_are_marked_as_notes():
-    tree = _tei("<div><sp><speaker>ALPHA</speaker><l>First line,</l><note>Traverser: to hinder.</note>"
-                "<l>second line.</l></sp></div>")
+    tree = _tei(
+        "<div><sp><speaker>ALPHA</speaker><l>First line,</l><note>Traverser: to hinder.</note>"
+        "<l>second line.</l></sp></div>"
+    )
     html, text, markdown = _outputs(tree)
     assert "ALPHA\nFirst line,\nNote: Traverser: to hinder.\nsecond line." in text
     assert "*Note:* Traverser: to hinder." in markdown
@@ -226,10 +333,12 @@ def test_notes_between_verse_lines_are_marked_as_notes():
 
 
 def test_a_register_in_back_and_a_body_that_is_a_register_are_read():
-    tree = _tei('<listPlace><place xml:id="pl1"><placeName>Aphrodisias</placeName><desc>A city in Caria.'
-                "</desc></place></listPlace>",
-                '<back><listPerson><person xml:id="p1"><persName>Anna Maier</persName><note>Painter in Vienna.'
-                "</note></person></listPerson></back>")
+    tree = _tei(
+        '<listPlace><place xml:id="pl1"><placeName>Aphrodisias</placeName><desc>A city in Caria.'
+        "</desc></place></listPlace>",
+        '<back><listPerson><person xml:id="p1"><persName>Anna Maier</persName><note>Painter in Vienna.'
+        "</note></person></listPerson></back>",
+    )
     html, text, markdown = _outputs(tree)
     for words_wanted in ("Aphrodisias", "A city in Caria", "Anna Maier", "Painter in Vienna"):
         assert words_wanted in text and words_wanted in markdown
@@ -238,9 +347,11 @@ def test_a_register_in_back_and_a_body_that_is_a_register_are_read():
 
 
 def test_the_notes_of_an_apparatus_are_kept():
-    tree = _tei('<div type="apparatus"><listApp><app><note>Text from photograph.</note></app>'
-                '<app loc="4"><lem>vixit</lem><rdg>vixt</rdg><note>Mommsen reads vix.</note></app>'
-                "</listApp></div>")
+    tree = _tei(
+        '<div type="apparatus"><listApp><app><note>Text from photograph.</note></app>'
+        '<app loc="4"><lem>vixit</lem><rdg>vixt</rdg><note>Mommsen reads vix.</note></app>'
+        "</listApp></div>"
+    )
     html, text, markdown = _outputs(tree)
     for output in (text, markdown):
         assert "Text from photograph" in output and "Mommsen reads vix" in output and "vixit" in output

@@ -193,9 +193,7 @@ def test_duplicate_id_across_types():
     text = register_text(PERSON, org.replace('"Lenin"]', '"Lenin Party"]'))
     with pytest.raises(InputError, match="duplicate id 'lenin'") as caught:
         parse_register(text, "reg.toml")
-    assert (
-        caught.value.line == [n for n, line in enumerate(text.splitlines(), 1) if 'id = "lenin"' in line][1]
-    )
+    assert caught.value.line == [n for n, line in enumerate(text.splitlines(), 1) if 'id = "lenin"' in line][1]
     assert "line 4" in caught.value.message  # where the first one is
 
 
@@ -263,9 +261,7 @@ def test_preceded_by_is_checked_the_way_it_is_searched():
     assert "does not compile" in error.message
 
 
-@pytest.mark.parametrize(
-    "value", ["1945-02-30", "1945-13", "45", "1945/11/16", "c. 1889", "0000", "1945-1-6"]
-)
+@pytest.mark.parametrize("value", ["1945-02-30", "1945-13", "45", "1945/11/16", "c. 1889", "0000", "1945-1-6"])
 def test_dates_must_be_real_iso_dates(value):
     text = register_text(PERSON + f'death = "{value}"\n')
     with pytest.raises(InputError, match="not an ISO 8601 calendar date") as caught:
@@ -459,9 +455,7 @@ def test_person_shape():
 
 
 def test_variant_forms_are_deduplicated_after_normalisation():
-    entry = PERSON.replace(
-        '["Lenin"]', '["Lenin", "Lenin", { text = "Lenin", case = "exact" }, "Vladimir  Lenin"]'
-    )
+    entry = PERSON.replace('["Lenin"]', '["Lenin", "Lenin", { text = "Lenin", case = "exact" }, "Vladimir  Lenin"]')
     (persons,) = register_to_tei(parse_register(register_text(entry)))
     names = [n.text for n in persons[0].findall("tei:persName", NS)]
     assert names == ["Vladimir Lenin", "Lenin"]

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_REGISTER = REPO / "seeds" / "register.toml"
 NS = {"tei": TEI_NS}
 
-UNSORTED = textwrap.dedent('''\
+UNSORTED = textwrap.dedent("""\
     # A register written in the order the names were met.
     format = 1
 
@@ -59,7 +59,7 @@ UNSORTED = textwrap.dedent('''\
     description = "Bolshevik, author of the group's platform."
 
     # The end.
-    ''')
+    """)
 
 
 # --- order ---------------------------------------------------------------------------------------------------
@@ -71,8 +71,8 @@ def test_sort_writes_the_canonical_order_and_keeps_the_comments():
     assert ids == ["kollontai", "shlyapnikov", "wo", "petrograd"]
     assert result.startswith("# A register written in the order the names were met.\nformat = 1\n")
     # A comment right above an entry moves with it; the last comment stays last.
-    assert "# The opposition's leader.\n[[person]]\nid = \"shlyapnikov\"" in result
-    assert "# Places.\n[[place]]\nid = \"petrograd\"" in result
+    assert '# The opposition\'s leader.\n[[person]]\nid = "shlyapnikov"' in result
+    assert '# Places.\n[[place]]\nid = "petrograd"' in result
     assert result.rstrip().endswith("# The end.")
     assert parse_register(result).entities == parse_register(UNSORTED).entities
     assert sorted_register_text(result) == result  # idempotent
@@ -110,9 +110,12 @@ def test_a_broken_register_is_not_rewritten(tmp_path):
 def test_add_appends_reviewed_entries_in_order(tmp_path):
     register, reviewed = tmp_path / "register.toml", tmp_path / "reviewed.toml"
     register.write_text(UNSORTED, encoding="utf-8")
-    reviewed.write_text('# reviewed\n[[place]]\nid = "kronstadt"\nname = "Kronstadt"\nforms = ["Kronstadt"]\n'
-                        'description = "Naval fortress."\ngeonames = "540771"\nlatitude = 59.992\n'
-                        'longitude = 29.77616\n', encoding="utf-8")
+    reviewed.write_text(
+        '# reviewed\n[[place]]\nid = "kronstadt"\nname = "Kronstadt"\nforms = ["Kronstadt"]\n'
+        'description = "Naval fortress."\ngeonames = "540771"\nlatitude = 59.992\n'
+        "longitude = 29.77616\n",
+        encoding="utf-8",
+    )
     assert add_entries(register, reviewed) == ["kronstadt"]
     loaded = load_register(register)
     assert [e.id for e in loaded if e.type == "place"] == ["kronstadt", "petrograd"]
@@ -144,10 +147,10 @@ def test_register_check_finds_the_clash_with_a_text(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "register.toml").write_text(UNSORTED, encoding="utf-8")
-    (seeds / "history.txt").write_text("A History\n\nIn Petrograd.\n\nPetrograd\n\nThe soviet met.\n",
-                                       encoding="utf-8")
-    (seeds / "history.toml").write_text('source = "history.txt"\n[[division]]\nline = 5\ntype = "petrograd"\n',
-                                        encoding="utf-8")
+    (seeds / "history.txt").write_text("A History\n\nIn Petrograd.\n\nPetrograd\n\nThe soviet met.\n", encoding="utf-8")
+    (seeds / "history.toml").write_text(
+        'source = "history.txt"\n[[division]]\nline = 5\ntype = "petrograd"\n', encoding="utf-8"
+    )
     assert [c.severity for c in check_register(seeds / "register.toml")] == ["error"]
     result = CliRunner().invoke(cli, ["register", "check", str(seeds / "register.toml")])
     assert result.exit_code == 1
@@ -175,8 +178,10 @@ def test_the_seed_register_is_corpus_neutral_and_clash_free():
     clashes = check_register(SEED_REGISTER)
     assert [c for c in clashes if c.severity != "warning"] == []
     assert sorted((c.first, c.second) for c in clashes) == [
-        ("'genoa'", "'genoa-conference'"), ("'lausanne'", "'lausanne-conference'"),
-        ("'paris'", "'paris-conference'"), ("'the-hague'", "'hague-conference'"),
+        ("'genoa'", "'genoa-conference'"),
+        ("'lausanne'", "'lausanne-conference'"),
+        ("'paris'", "'paris-conference'"),
+        ("'the-hague'", "'hague-conference'"),
     ]
     assert all("told apart only by case or context rules" in c.message for c in clashes)
 
@@ -193,17 +198,20 @@ def test_an_entity_note_reaches_only_its_texts_tei(tmp_path):
     (seeds / "register.toml").write_text(UNSORTED, encoding="utf-8")
     (seeds / "a.txt").write_text("A History\n\nIn Petrograd.\n", encoding="utf-8")
     (seeds / "b.txt").write_text("B History\n\nIn Petrograd.\n", encoding="utf-8")
-    (seeds / "a.toml").write_text('source = "a.txt"\n[[entity_note]]\nref = "petrograd"\n'
-                                  'description = "The city, as a.txt sees it."\nnote = "Misspelt on line 3."\n',
-                                  encoding="utf-8")
+    (seeds / "a.toml").write_text(
+        'source = "a.txt"\n[[entity_note]]\nref = "petrograd"\n'
+        'description = "The city, as a.txt sees it."\nnote = "Misspelt on line 3."\n',
+        encoding="utf-8",
+    )
+
     def place(name):
         tree = convert(seeds / name).tree
         (found,) = tree.getroot().iter(f"{{{TEI_NS}}}place")
         return [(n.get("type"), n.text) for n in found.findall("tei:note", NS)]
+
     assert place("a.txt") == [(None, "The city, as a.txt sees it."), ("editorial", "Misspelt on line 3.")]
     assert place("b.txt") == [(None, "City.")]
-    (seeds / "a.toml").write_text('source = "a.txt"\n[[entity_note]]\nref = "nowhere"\nnote = "x"\n',
-                                  encoding="utf-8")
+    (seeds / "a.toml").write_text('source = "a.txt"\n[[entity_note]]\nref = "nowhere"\nnote = "x"\n', encoding="utf-8")
     with pytest.raises(InputError, match="ref = 'nowhere': no such entry"):
         convert(seeds / "a.txt")
 
@@ -217,15 +225,17 @@ def test_structured_entries_become_tei_parts():
     person = persons[0]
     preferred = person.find("tei:persName[@type='preferred']", NS)
     assert etree.tostring(preferred, encoding=str, with_tail=False).endswith(
-        '><forename>Alexander</forename> <surname>Shlyapnikov</surname></persName>')
+        "><forename>Alexander</forename> <surname>Shlyapnikov</surname></persName>"
+    )
     assert "".join(preferred.itertext()) == "Alexander Shlyapnikov"
     assert person.find("tei:affiliation", NS).get("ref") == "#wo"
     assert [o.get("{http://www.w3.org/XML/1998/namespace}id") for o in orgs] == ["wo"]  # came along
 
 
 def test_a_place_with_coordinates_and_geonames_is_valid(tmp_path):
-    text = UNSORTED.replace('forms = ["Petrograd"]', 'forms = ["Petrograd"]\ngeonames = "498817"\n'
-                            "latitude = 59.93863\nlongitude = 30.31413")
+    text = UNSORTED.replace(
+        'forms = ["Petrograd"]', 'forms = ["Petrograd"]\ngeonames = "498817"\nlatitude = 59.93863\nlongitude = 30.31413'
+    )
     (place_list,) = [e for e in register_to_tei(parse_register(text)) if e.tag.endswith("listPlace")]
     place = place_list[0]
     assert place.findtext("tei:location/tei:geo", namespaces=NS) == "59.93863 30.31413"
@@ -235,8 +245,9 @@ def test_a_place_with_coordinates_and_geonames_is_valid(tmp_path):
 def test_structured_tei_is_valid_against_teikit_rng_and_tei_all(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    text = UNSORTED.replace('forms = ["Petrograd"]', 'forms = ["Petrograd"]\ngeonames = "498817"\n'
-                            "latitude = 59.93863\nlongitude = 30.31413")
+    text = UNSORTED.replace(
+        'forms = ["Petrograd"]', 'forms = ["Petrograd"]\ngeonames = "498817"\nlatitude = 59.93863\nlongitude = 30.31413'
+    )
     (seeds / "register.toml").write_text(text, encoding="utf-8")
     (seeds / "h.txt").write_text("A History\n\nAlexander Shlyapnikov spoke in Petrograd.\n", encoding="utf-8")
     tree = convert(seeds / "h.txt").tree  # convert() itself checks teikit.rng
@@ -266,8 +277,10 @@ def test_structured_tei_is_valid_against_teikit_rng_and_tei_all(tmp_path):
     ],
 )
 def test_structured_mistakes_are_one_clear_error(extra, message):
-    text = UNSORTED.replace('description = "Bolshevik, author of the group\'s platform."',
-                            'description = "Bolshevik, author of the group\'s platform."\n' + extra)
+    text = UNSORTED.replace(
+        'description = "Bolshevik, author of the group\'s platform."',
+        'description = "Bolshevik, author of the group\'s platform."\n' + extra,
+    )
     with pytest.raises(InputError, match=message):
         parse_register(text, "r.toml")
 
@@ -276,15 +289,14 @@ def test_coordinates_need_both_numbers_in_range():
     with pytest.raises(InputError, match="needs both latitude and longitude"):
         parse_register(UNSORTED.replace('forms = ["Petrograd"]', 'forms = ["Petrograd"]\nlatitude = 59.9'))
     with pytest.raises(InputError, match="out of range"):
-        parse_register(UNSORTED.replace('forms = ["Petrograd"]', 'forms = ["Petrograd"]\nlatitude = 99\n'
-                                        "longitude = 1"))
+        parse_register(UNSORTED.replace('forms = ["Petrograd"]', 'forms = ["Petrograd"]\nlatitude = 99\nlongitude = 1'))
 
 
 # --- names the tagger half-sees ---------------------------------------------------------------------------
 
 
 def spans(matcher, text):
-    return [(text[m.start:m.end], m.entity_id) for m in matcher.find(text)]
+    return [(text[m.start : m.end], m.entity_id) for m in matcher.find(text)]
 
 
 def test_the_preferred_name_is_always_a_form():
@@ -296,7 +308,9 @@ def test_a_given_name_the_register_lists_or_initials_join_the_surname():
     register = parse_register(UNSORTED)
     matcher = NameMatcher(register, given_name_test(register, name_data=False))
     assert spans(matcher, "with Alexandra Kollontai and A. M. Kollontai") == [
-        ("Alexandra Kollontai", "kollontai"), ("A. M. Kollontai", "kollontai")]
+        ("Alexandra Kollontai", "kollontai"),
+        ("A. M. Kollontai", "kollontai"),
+    ]
     # A given name nobody knows, or an ordinary word, stays outside.
     assert spans(matcher, "Quorl Kollontai; In Kollontai") == [("Kollontai", "kollontai"), ("Kollontai", "kollontai")]
     assert spans(NameMatcher(register), "A. Kollontai") == [("Kollontai", "kollontai")]  # off without the test
@@ -307,14 +321,17 @@ def test_a_given_name_the_name_data_knows_joins_the_surname():
     register = parse_register(UNSORTED)
     matcher = NameMatcher(register, given_name_test(register))
     assert spans(matcher, "Nikolai Shlyapnikov and The Shlyapnikov") == [
-        ("Nikolai Shlyapnikov", "shlyapnikov"), ("Shlyapnikov", "shlyapnikov")]
+        ("Nikolai Shlyapnikov", "shlyapnikov"),
+        ("Shlyapnikov", "shlyapnikov"),
+    ]
 
 
 def test_register_add_command(tmp_path):
     register, reviewed = tmp_path / "register.toml", tmp_path / "reviewed.toml"
     register.write_text(UNSORTED, encoding="utf-8")
-    reviewed.write_text('[[org]]\nid = "kapd"\nname = "KAPD"\nforms = ["KAPD"]\ndescription = "A party."\n',
-                        encoding="utf-8")
+    reviewed.write_text(
+        '[[org]]\nid = "kapd"\nname = "KAPD"\nforms = ["KAPD"]\ndescription = "A party."\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["register", "add", str(reviewed), "--register", str(register)])
     assert result.exit_code == 0, result.output
     assert "added 1 entry" in result.stderr

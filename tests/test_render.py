@@ -244,8 +244,9 @@ def test_entity_links_resolve_into_the_register(tagged):
 def test_register_lists_every_entry_with_every_mention(tagged):
     doc = page(render_html(tagged))
     root = tagged.getroot()
-    entries = root.xpath("//tei:standOff//*[self::tei:person or self::tei:org or self::tei:place]/@xml:id",
-                         namespaces=NS)
+    entries = root.xpath(
+        "//tei:standOff//*[self::tei:person or self::tei:org or self::tei:place]/@xml:id", namespaces=NS
+    )
     for entry_id in entries:
         entry = doc.get_element_by_id(entry_id)
         mentions = root.xpath("//tei:text//*[@ref = $r]", r=f"#{entry_id}", namespaces=NS)
@@ -264,7 +265,9 @@ def test_register_shows_names_life_dates_notes_and_authority_links(tagged):
     assert "1889" in miasnikov.text_content() and "Gabriel Miasnikov" in miasnikov.text_content()
     moscow = doc.get_element_by_id("moscow")
     assert set(moscow.xpath(".//a[@rel='external']/@href")) == {
-        "https://www.geonames.org/524901", "https://www.wikidata.org/wiki/Q649"}
+        "https://www.geonames.org/524901",
+        "https://www.wikidata.org/wiki/Q649",
+    }
     persons = doc.xpath("//section[h3[@id='tk-register-person']]//li/@id")
     assert persons == ["lenin", "miasnikov", "stalin", "trotsky", "zinoviev"]  # by surname
 
@@ -291,15 +294,19 @@ def test_dates_carry_normalised_values_and_are_listed_in_order(tagged):
     ranges = doc.xpath("//span[contains(@class, 'tk-date')][@data-from]")
     assert ("1923-04", "1923-05") in [(r.get("data-from"), r.get("data-to")) for r in ranges]
     keys = doc.xpath("//ol[@class='tk-date-list']/li/@data-key")
-    assert keys == sorted(keys) and len(keys) == len(tagged.getroot().xpath(
-        "//tei:text//tei:date", namespaces=NS))
+    assert keys == sorted(keys) and len(keys) == len(tagged.getroot().xpath("//tei:text//tei:date", namespaces=NS))
     for link in doc.xpath("//ol[@class='tk-date-list']/li/a"):
         assert "tk-date" in doc.get_element_by_id(link.get("href")[1:]).get("class")
 
 
 def test_highlighting_toggles_exist_for_the_kinds_present(seed, tagged):
     assert page(render_html(tagged)).xpath("//fieldset//input/@id") == [
-        "tk-show-person", "tk-show-org", "tk-show-place", "tk-show-date", "tk-show-edits"]
+        "tk-show-person",
+        "tk-show-org",
+        "tk-show-place",
+        "tk-show-date",
+        "tk-show-edits",
+    ]
     untagged = copy.deepcopy(seed)
     root = untagged.getroot()
     etree.strip_tags(root, *(T + name for name in ("persName", "orgName", "placeName", "date")))
@@ -313,8 +320,12 @@ def test_title_block_comes_from_the_header(seed):
     header = doc.find(".//header")
     assert header.findtext("h1").startswith("The Communist Left in Russia")
     text = " ".join(header.text_content().split())
-    for expected in ("International Communist Current (introduction)", "teikit developers",
-                     "in the teikit source repository", "International Review"):
+    for expected in (
+        "International Communist Current (introduction)",
+        "teikit developers",
+        "in the teikit source repository",
+        "International Review",
+    ):
         assert expected in text
     about = " ".join(doc.get_element_by_id("tk-about").text_content().split())
     assert "“though” corrected to “through”" in about and "Heritage of the Communist Left" in about
@@ -339,8 +350,9 @@ def test_reading_text_is_the_source_with_the_declared_corrections(seed):
     corrected = copy.deepcopy(seed.getroot())
     # The editors' notes are not the source's: the reading text shows them (lettered), the source has none.
     reading = render_text(seed)
-    for note in seed.getroot().xpath("//tei:text//tei:note[@type='editorial'][@resp]"
-                                     "[ancestor::tei:p or ancestor::tei:note]", namespaces=NS):
+    for note in seed.getroot().xpath(
+        "//tei:text//tei:note[@type='editorial'][@resp][ancestor::tei:p or ancestor::tei:note]", namespaces=NS
+    ):
         assert f"[{note.get('n')}] {note.text}" in reading
         reading = reading.replace(f"[{note.get('n')}] {note.text}", "").replace(f"[{note.get('n')}]", "")
     reading = reading.replace("\n\nNotes\n", "\n")
@@ -412,7 +424,7 @@ def test_wrap_never_breaks_at_a_no_break_space():
 
 def test_list_items_hang_under_their_marker_when_wrapped(seed):
     text = render_text(seed, width=40)
-    item = text[text.index("• the question"):].split("\n• ")[0]
+    item = text[text.index("• the question") :].split("\n• ")[0]
     lines = item.splitlines()
     assert len(lines) > 1 and all(line.startswith("  ") for line in lines[1:])
 
@@ -479,8 +491,9 @@ def html_text_characters(html: str) -> Counter:
 
 def html_all_characters(root: etree._Element) -> Counter:
     """Everything under tei:text, source readings included (the HTML keeps them, hidden)."""
-    return Counter(c for text in text_roots(root) for piece in text.xpath(".//text()") for c in piece
-                   if not c.isspace())
+    return Counter(
+        c for text in text_roots(root) for piece in text.xpath(".//text()") for c in piece if not c.isspace()
+    )
 
 
 def assert_nothing_lost(tree: etree._ElementTree, html: str, text: str) -> None:
@@ -548,17 +561,22 @@ def test_remote_images_are_links_not_fetches(features):
 
 
 def test_tei_without_its_namespace_is_read_as_tei():
-    plain = parse_xml_bytes(b"<TEI><teiHeader><fileDesc><titleStmt><title>Bare</title></titleStmt></fileDesc>"
-                            b"</teiHeader><text><body><div><head>One</head><p>Words <hi rend='italic'>here</hi>."
-                            b"</p></div></body></text></TEI>")
+    plain = parse_xml_bytes(
+        b"<TEI><teiHeader><fileDesc><titleStmt><title>Bare</title></titleStmt></fileDesc>"
+        b"</teiHeader><text><body><div><head>One</head><p>Words <hi rend='italic'>here</hi>."
+        b"</p></div></body></text></TEI>"
+    )
     doc = page(render_html(plain))
     assert doc.findtext(".//h1") == "Bare" and doc.xpath("//h2[normalize-space()='One']")
     assert render_text(plain) == "One\n\nWords here.\n"
 
 
 def test_a_document_that_is_not_tei_is_refused_naming_its_root():
-    other = parse_xml_bytes(b"<article xmlns='http://docbook.org/ns/docbook'><title>DocBook</title>"
-                            b"<para>Some <emphasis>words</emphasis>.</para></article>", "book.xml")
+    other = parse_xml_bytes(
+        b"<article xmlns='http://docbook.org/ns/docbook'><title>DocBook</title>"
+        b"<para>Some <emphasis>words</emphasis>.</para></article>",
+        "book.xml",
+    )
     for render in (render_html, render_text):
         with pytest.raises(XMLInputError, match="not a TEI P5 document: the root element is <article>"):
             render(other)
@@ -568,13 +586,15 @@ def test_a_document_that_is_not_tei_is_refused_naming_its_root():
 
 
 def test_a_teicorpus_renders_each_text_under_its_own_title(tmp_path):
-    corpus = parse_xml_bytes(f"""<teiCorpus xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Corpus</title>
+    corpus = parse_xml_bytes(
+        f"""<teiCorpus xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Corpus</title>
         </titleStmt></fileDesc></teiHeader>
         <TEI><teiHeader><fileDesc><titleStmt><title>First</title></titleStmt></fileDesc></teiHeader>
           <text><body><div><head>A</head><p>one<note>n1</note></p></div></body></text></TEI>
         <TEI><teiHeader><fileDesc><titleStmt><title>Second</title></titleStmt></fileDesc></teiHeader>
           <text><body><div><head>B</head><p>two<note>n2</note></p></div></body></text></TEI>
-        </teiCorpus>""".encode())
+        </teiCorpus>""".encode()
+    )
     html = render_html(corpus)
     assert structural_problems(html) == []
     doc = page(html)
@@ -655,12 +675,15 @@ def test_every_tei_guidelines_example_renders_without_losing_text():
 def test_a_user_stylesheet_overrides_one_template_and_keeps_the_rest(tmp_path, tagged):
     mine = tmp_path / "elsewhere" / "my-edition.xsl"
     mine.parent.mkdir()
-    mine.write_text("""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    mine.write_text(
+        """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
         xmlns:tei="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="tei">
       <xsl:import href="teikit:html.xsl"/>
       <xsl:variable name="tk:word.contents" xmlns:tk="urn:teikit" select="'Inhalt'"/>
       <xsl:template match="tei:persName"><mark class="person"><xsl:apply-templates/></mark></xsl:template>
-    </xsl:stylesheet>""", encoding="utf-8")
+    </xsl:stylesheet>""",
+        encoding="utf-8",
+    )
     doc = page(render_html(tagged, stylesheet=mine))
     assert [m.text_content() for m in doc.xpath("//mark")][:3] == ["Miasnikov", "Lenin", "Stalin"]
     assert doc.xpath("string(//h2[@id='tk-toc-heading'])") == "Inhalt"
@@ -669,11 +692,14 @@ def test_a_user_stylesheet_overrides_one_template_and_keeps_the_rest(tmp_path, t
 
 def test_a_user_text_stylesheet_imports_teikits(tmp_path, features):
     mine = tmp_path / "text.xsl"
-    mine.write_text("""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    mine.write_text(
+        """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
         xmlns:tei="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="tei">
       <xsl:import href="teikit:text.xsl"/>
       <xsl:template match="tei:speaker"/>
-    </xsl:stylesheet>""", encoding="utf-8")
+    </xsl:stylesheet>""",
+        encoding="utf-8",
+    )
     text = render_text(features, stylesheet=mine)
     assert "Shall we begin?" in text and "ALPHA\nShall" not in text
 
@@ -681,11 +707,14 @@ def test_a_user_text_stylesheet_imports_teikits(tmp_path, features):
 def test_a_user_stylesheet_cannot_write_files(tmp_path, features):
     target = tmp_path / "written.txt"
     mine = tmp_path / "writer.xsl"
-    mine.write_text(f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    mine.write_text(
+        f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
         xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">
       <xsl:import href="teikit:html.xsl"/>
       <xsl:template match="/"><exsl:document href="{target}" method="text">gotcha</exsl:document></xsl:template>
-    </xsl:stylesheet>""", encoding="utf-8")
+    </xsl:stylesheet>""",
+        encoding="utf-8",
+    )
     with pytest.raises(XMLInputError) as caught:
         render_html(features, stylesheet=mine)
     assert not target.exists()
@@ -694,8 +723,10 @@ def test_a_user_stylesheet_cannot_write_files(tmp_path, features):
 
 def test_a_broken_user_stylesheet_is_one_line_with_its_location(tmp_path, features):
     mine = tmp_path / "broken.xsl"
-    mine.write_text('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
-                    '<xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>')
+    mine.write_text(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>'
+    )
     with pytest.raises(XMLInputError) as caught:
         render_html(features, stylesheet=mine)
     assert str(mine) in caught.value.one_line()
@@ -722,8 +753,13 @@ def test_render_many_writes_both_formats_and_an_index(tmp_path):
     report = render_many([SEED_TEI, FEATURES], tmp_path, index=True, jobs=2)
     assert report.failures == ()
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["features.html", "features.txt", "index.html",
-                     "workers-group-manifesto-1.html", "workers-group-manifesto-1.txt"]
+    assert names == [
+        "features.html",
+        "features.txt",
+        "index.html",
+        "workers-group-manifesto-1.html",
+        "workers-group-manifesto-1.txt",
+    ]
     index = page((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert structural_problems((tmp_path / "index.html").read_text(encoding="utf-8"), ("main", "header")) == []
     links = index.xpath("//li[@class='tk-edition']/h2/a")
@@ -778,8 +814,9 @@ def test_cli_render_writes_pages_and_texts_and_reports(tmp_path):
 
     from teikit.cli import cli
 
-    result = CliRunner().invoke(cli, ["render", str(SEED_TEI), str(FEATURES), "-o", str(tmp_path), "--index",
-                                      "--jobs", "2"])
+    result = CliRunner().invoke(
+        cli, ["render", str(SEED_TEI), str(FEATURES), "-o", str(tmp_path), "--index", "--jobs", "2"]
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote {tmp_path / 'features.html'}" in result.output
     assert re.search(r"2 files \([\d.]+ MB\) rendered in [\d.]+ s with 2 jobs: 5 written, 0 failed", result.output)
@@ -791,8 +828,9 @@ def test_cli_render_text_only_with_options(tmp_path):
 
     from teikit.cli import cli
 
-    result = CliRunner().invoke(cli, ["render", str(SEED_TEI), "-o", str(tmp_path), "--format", "text",
-                                      "--width", "50", "--no-notes"])
+    result = CliRunner().invoke(
+        cli, ["render", str(SEED_TEI), "-o", str(tmp_path), "--format", "text", "--width", "50", "--no-notes"]
+    )
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["workers-group-manifesto-1.txt"]
     text = (tmp_path / "workers-group-manifesto-1.txt").read_text(encoding="utf-8")
@@ -808,8 +846,9 @@ def test_cli_render_with_a_user_stylesheet(tmp_path):
     mine.write_text("""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
         xmlns:tk="urn:teikit" exclude-result-prefixes="tk"><xsl:import href="teikit:html.xsl"/>
         <xsl:template name="tk:page-footer"><footer><p>My footer</p></footer></xsl:template></xsl:stylesheet>""")
-    result = CliRunner().invoke(cli, ["render", str(FEATURES), "-o", str(tmp_path / "out"), "--format", "html",
-                                      "--stylesheet", str(mine)])
+    result = CliRunner().invoke(
+        cli, ["render", str(FEATURES), "-o", str(tmp_path / "out"), "--format", "html", "--stylesheet", str(mine)]
+    )
     assert result.exit_code == 0, result.output
     assert "<footer><p>My footer</p></footer>" in (tmp_path / "out" / "features.html").read_text(encoding="utf-8")
 
@@ -889,27 +928,33 @@ def test_drama_register_counts_each_speakers_speeches():
 
 
 def test_register_links_an_entrys_sameas_url():
-    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
+    tree = parse_xml_bytes(
+        f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>
         </fileDesc></teiHeader><standOff><listPerson><person xml:id="a" sameAs="https://viaf.org/viaf/1">
         <persName>A</persName></person></listPerson></standOff><text><body><p><persName ref="#a">A</persName>
-        </p></body></text></TEI>""".encode())
+        </p></body></text></TEI>""".encode()
+    )
     entry = page(render_html(tree)).get_element_by_id("a")
     assert entry.xpath(".//a[@rel='external']/@href") == ["https://viaf.org/viaf/1"]
     assert entry.xpath("string(.//a[@rel='external'])") == "VIAF"
 
 
 def test_language_codes_become_what_html_accepts():
-    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}" xml:lang="eng"><teiHeader><fileDesc><titleStmt><title>t</title>
+    tree = parse_xml_bytes(
+        f"""<TEI xmlns="{TEI_NS}" xml:lang="eng"><teiHeader><fileDesc><titleStmt><title>t</title>
         </titleStmt></fileDesc></teiHeader><text><body><p><foreign xml:lang="lat">arma</foreign>
         <foreign xml:lang="el-grc">logos</foreign> <foreign xml:lang="sr-Latn">reč</foreign></p></body></text></TEI>
-        """.encode())
+        """.encode()
+    )
     doc = page(render_html(tree))
     assert doc.get("lang") == "en"
     assert doc.xpath("//span[contains(@class, 'tei-foreign')]/@lang") == ["la", "el", "sr-Latn"]
 
 
 def test_an_empty_title_falls_back_to_untitled():
-    tree = parse_xml_bytes(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title/></titleStmt>
-        </fileDesc></teiHeader><text><body><p>x</p></body></text></TEI>""".encode())
+    tree = parse_xml_bytes(
+        f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title/></titleStmt>
+        </fileDesc></teiHeader><text><body><p>x</p></body></text></TEI>""".encode()
+    )
     doc = page(render_html(tree))
     assert doc.findtext(".//title") == doc.findtext(".//h1") == "Untitled"

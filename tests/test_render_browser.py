@@ -35,8 +35,11 @@ HOW = "run .ci/install-render-tools"
 def pages(tmp_path_factory) -> dict[str, Path]:
     """The pages under test: the edition, the tagged fixture, the feature and genre fixtures, real TEI, the index."""
     out = tmp_path_factory.mktemp("pages")
-    sources = [REPO / "edition" / "workers-group-manifesto-1.xml", FIXTURES / "render" / "manifesto-tagged.xml",
-               FIXTURES / "render" / "features.xml"]
+    sources = [
+        REPO / "edition" / "workers-group-manifesto-1.xml",
+        FIXTURES / "render" / "manifesto-tagged.xml",
+        FIXTURES / "render" / "features.xml",
+    ]
     sources += sorted((FIXTURES / "genres").glob("*.xml"))  # verse, apparatus, EpiDoc, msDesc, letters, RTL
     sources += [path for path in (SAMPLES / "hamlet.xml", SAMPLES / "ENG19011_Jerome.xml") if path.is_file()]
     report = render_many(sources, out, formats=("html",), index=True, jobs=1)  # no fork beside the browser thread
@@ -69,11 +72,18 @@ def test_every_page_is_valid_html5(pages):
         pytest.skip(f"no Java runtime for the Nu HTML Checker ({HOW})")
     if not VNU_JAR.is_file():
         pytest.skip(f"the Nu HTML Checker (npm vnu-jar) not found at {VNU_JAR} ({HOW})")
-    run = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-                          *map(str, sorted(pages.values()))], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, sorted(pages.values()))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(run.stderr or run.stdout)["messages"]
-    problems = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('type')}/{m.get('subType', '')}: "
-                f"{m.get('message')}" for m in messages if m["type"] == "error" or m.get("subType") == "warning"]
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('type')}/{m.get('subType', '')}: {m.get('message')}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
     assert problems == []
     assert len(pages) >= 4
 
@@ -111,8 +121,9 @@ def test_no_accessibility_violations_with_every_highlight_on(pages, browser, axe
 
 
 def focus(browser: Chromium, selector: str) -> None:
-    assert browser.evaluate(f"(el => (el.focus(), document.activeElement === el))"
-                            f"(document.querySelector({json.dumps(selector)}))"), selector
+    assert browser.evaluate(
+        f"(el => (el.focus(), document.activeElement === el))(document.querySelector({json.dumps(selector)}))"
+    ), selector
 
 
 def visible_in_viewport(browser: Chromium, element_id: str) -> bool:

@@ -43,14 +43,20 @@ def test_no_xpath_in_the_stylesheets_uses_the_quadratic_descendant_form():
 
 
 def test_no_key_pattern_holds_a_descendant_step():
-    slow = [f"{file}:{line}: {value}" for file, line, element, attribute, value in _expressions()
-            if element == "key" and attribute == "match" and "//" in value]
+    slow = [
+        f"{file}:{line}: {value}"
+        for file, line, element, attribute, value in _expressions()
+        if element == "key" and attribute == "match" and "//" in value
+    ]
     assert not slow, "libxslt evaluates //PATTERN for a key: test ancestors in a predicate\n" + "\n".join(slow)
 
 
 def test_no_template_counts_with_xsl_number_level_any_except_the_rare_fallback():
-    numbers = [(file, line) for file, line, element, attribute, value in _expressions()
-               if element == "number" and attribute == "count" and value != "*"]
+    numbers = [
+        (file, line)
+        for file, line, element, attribute, value in _expressions()
+        if element == "number" and attribute == "count" and value != "*"
+    ]
     assert not numbers, f"xsl:number level='any' scans the document before the node: {numbers}"
 
 
@@ -65,8 +71,9 @@ def _corpus(tree: etree._ElementTree, copies: int) -> etree._ElementTree:
                 if name == "{http://www.w3.org/XML/1998/namespace}id":
                     element.set(name, f"c{number}-{value}")
                 elif "#" in value:
-                    element.set(name, " ".join(f"#c{number}-{t[1:]}" if t.startswith("#") else t
-                                               for t in value.split()))
+                    element.set(
+                        name, " ".join(f"#c{number}-{t[1:]}" if t.startswith("#") else t for t in value.split())
+                    )
         corpus.append(member)
     return corpus.getroottree()
 

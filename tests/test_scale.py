@@ -222,8 +222,11 @@ def test_a_change_in_an_included_schema_file_invalidates_every_verdict(tmp_path)
     before, checked = run_cached(corpus, schema, cache)
     assert len(checked) == 4 and run_cached(corpus, schema, cache)[1] == []
     included = schema.parent / "letter.rng"  # the including file is unchanged
-    included.write_text(included.read_text().replace("<oneOrMore><ref name=\"p\"/></oneOrMore>",
-                                                     "<zeroOrMore><ref name=\"p\"/></zeroOrMore>"))
+    included.write_text(
+        included.read_text().replace(
+            '<oneOrMore><ref name="p"/></oneOrMore>', '<zeroOrMore><ref name="p"/></zeroOrMore>'
+        )
+    )
     after, checked = run_cached(corpus, schema, cache)
     assert len(checked) == 4
     assert after != before and after == validate_paths([corpus], load_schemas(rng=[schema]), jobs=1)
@@ -300,8 +303,10 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_is_silent_when_not_a_terminal_or_quiet(tmp_path):
     files = sorted(LETTERS.glob("*.xml"))
-    for progress, stream in [(Progress(stream=(s := io.StringIO())), s),
-                             (Progress(enabled=False, stream=(t := FakeTerminal())), t)]:
+    for progress, stream in [
+        (Progress(stream=(s := io.StringIO())), s),
+        (Progress(enabled=False, stream=(t := FakeTerminal())), t),
+    ]:
         with progress:
             progress.start(files)
             for file in files:
@@ -331,8 +336,14 @@ def dask_executor():
     import dask
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address="127.0.0.1:0", silence_logs=50)
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=50,
+        )
         with cluster, distributed.Client(cluster) as client:
             yield client.get_executor()
 
@@ -441,8 +452,9 @@ def test_a_callers_executor_unpickles_and_prepares_each_work_once_per_worker_thr
     CountedSquare.unpickled.clear()
     CountedSquare.prepared.clear()
     executor = RecordingExecutor()
-    results = parallel.map_in_order([(CountedSquare(), n) for n in range(20)], executor=executor,
-                                    on_crash=lambda i, r: None)
+    results = parallel.map_in_order(
+        [(CountedSquare(), n) for n in range(20)], executor=executor, on_crash=lambda i, r: None
+    )
     assert results == [n * n for n in range(20)] and len(executor.calls) == 10
     assert len(CountedSquare.prepared) == 1 and len(CountedSquare.unpickled) == 1
 

@@ -31,37 +31,121 @@ needs_tei_all = pytest.mark.skipif(not TEI_ALL.is_file(), reason=f"official TEI 
 # Each fixture is valid for tei_all's grammar and breaks one of its embedded rules:
 # (file, rule id without the "tei_all-" prefix, severity, line, column, message).
 EXPECTED = [
-    ("addspan.xml", "att.spanning-spanTo-spanTo-2-constraint-rule-8", "error", 13, 12,
-     "The element indicated by @spanTo (#a) must follow the current element addSpan"),
-    ("calendar.xml", "att.datable-calendar-calendar-constraint-rule-4", "error", 13, 10,
-     "@calendar indicates one or more systems or calendars to which the date represented by the content of this "
-     "element belongs, but this date element has no textual content."),
-    ("from-notbefore.xml", "att.datable.w3c-att-datable-w3c-from-constraint-rule-2", "warning", 13, 10,
-     "The @from and @notBefore attributes cannot be used together."),
-    ("gloss.xml", "list-gloss-list-must-have-labels-constraint-rule-11", "error", 13, 7,
-     'The content of a "gloss" list should include a sequence of one or more pairs of a label element followed by '
-     "an item element"),
-    ("l-in-l.xml", "l-abstractModel-structure-l-constraint-report-11", "error", 13, 24,
-     "Abstract model violation: Lines may not contain lines or lg elements."),
-    ("ptr.xml", "ptr-ptrAtts-constraint-report-8", "error", 13, 14,
-     "Only one of the attributes @target and @cRef may be supplied on ptr."),
-    ("ref.xml", "ref-refAtts-constraint-report-9", "error", 13, 14,
-     "Only one of the attributes @target' and @cRef' may be supplied on ref"),
-    ("related.xml", "relatedItem-targetorcontent1-constraint-report-10", "error", 13, 32,
-     "If the @target attribute on relatedItem is used, the relatedItem element must be empty"),
-    ("s-in-s.xml", "s-noNestedS-constraint-report-16", "error", 13, 10,
-     "You may not nest one s element within another: use seg instead"),
-    ("span-to.xml", "span-tonotfrom-constraint-report-19", "error", 13, 24,
-     "If @to is supplied on span, @from must be supplied as well"),
-    ("span.xml", "span-targetfrom-constraint-report-17", "error", 13, 24,
-     "Only one of the attributes @target and @from may be supplied on span"),
-    ("subtype.xml", "att.typed-subtypeTyped-constraint-rule-6", "error", 13, 7,
-     "The div element should not be categorized in detail with @subtype unless also categorized in general with "
-     "@type"),
-    ("to-notafter.xml", "att.datable.w3c-att-datable-w3c-to-constraint-rule-3", "warning", 13, 10,
-     "The @to and @notAfter attributes cannot be used together."),
-    ("when-from.xml", "att.datable.w3c-att-datable-w3c-when-constraint-rule-1", "warning", 13, 10,
-     "The @when attribute cannot be used with any other att.datable.w3c attributes."),
+    (
+        "addspan.xml",
+        "att.spanning-spanTo-spanTo-2-constraint-rule-8",
+        "error",
+        13,
+        12,
+        "The element indicated by @spanTo (#a) must follow the current element addSpan",
+    ),
+    (
+        "calendar.xml",
+        "att.datable-calendar-calendar-constraint-rule-4",
+        "error",
+        13,
+        10,
+        "@calendar indicates one or more systems or calendars to which the date represented by the content of this "
+        "element belongs, but this date element has no textual content.",
+    ),
+    (
+        "from-notbefore.xml",
+        "att.datable.w3c-att-datable-w3c-from-constraint-rule-2",
+        "warning",
+        13,
+        10,
+        "The @from and @notBefore attributes cannot be used together.",
+    ),
+    (
+        "gloss.xml",
+        "list-gloss-list-must-have-labels-constraint-rule-11",
+        "error",
+        13,
+        7,
+        'The content of a "gloss" list should include a sequence of one or more pairs of a label element followed by '
+        "an item element",
+    ),
+    (
+        "l-in-l.xml",
+        "l-abstractModel-structure-l-constraint-report-11",
+        "error",
+        13,
+        24,
+        "Abstract model violation: Lines may not contain lines or lg elements.",
+    ),
+    (
+        "ptr.xml",
+        "ptr-ptrAtts-constraint-report-8",
+        "error",
+        13,
+        14,
+        "Only one of the attributes @target and @cRef may be supplied on ptr.",
+    ),
+    (
+        "ref.xml",
+        "ref-refAtts-constraint-report-9",
+        "error",
+        13,
+        14,
+        "Only one of the attributes @target' and @cRef' may be supplied on ref",
+    ),
+    (
+        "related.xml",
+        "relatedItem-targetorcontent1-constraint-report-10",
+        "error",
+        13,
+        32,
+        "If the @target attribute on relatedItem is used, the relatedItem element must be empty",
+    ),
+    (
+        "s-in-s.xml",
+        "s-noNestedS-constraint-report-16",
+        "error",
+        13,
+        10,
+        "You may not nest one s element within another: use seg instead",
+    ),
+    (
+        "span-to.xml",
+        "span-tonotfrom-constraint-report-19",
+        "error",
+        13,
+        24,
+        "If @to is supplied on span, @from must be supplied as well",
+    ),
+    (
+        "span.xml",
+        "span-targetfrom-constraint-report-17",
+        "error",
+        13,
+        24,
+        "Only one of the attributes @target and @from may be supplied on span",
+    ),
+    (
+        "subtype.xml",
+        "att.typed-subtypeTyped-constraint-rule-6",
+        "error",
+        13,
+        7,
+        "The div element should not be categorized in detail with @subtype unless also categorized in general with "
+        "@type",
+    ),
+    (
+        "to-notafter.xml",
+        "att.datable.w3c-att-datable-w3c-to-constraint-rule-3",
+        "warning",
+        13,
+        10,
+        "The @to and @notAfter attributes cannot be used together.",
+    ),
+    (
+        "when-from.xml",
+        "att.datable.w3c-att-datable-w3c-when-constraint-rule-1",
+        "warning",
+        13,
+        10,
+        "The @when attribute cannot be used with any other att.datable.w3c attributes.",
+    ),
 ]
 
 
@@ -100,8 +184,9 @@ def test_the_fixtures_are_valid_for_the_grammar():
     assert len(report.files) == len(EXPECTED)
 
 
-@pytest.mark.parametrize(("name", "rule", "severity", "line", "column", "message"), EXPECTED,
-                         ids=[e[0] for e in EXPECTED])
+@pytest.mark.parametrize(
+    ("name", "rule", "severity", "line", "column", "message"), EXPECTED, ids=[e[0] for e in EXPECTED]
+)
 def test_each_fixture_breaks_one_rule_of_tei_all(tei_rules, name, rule, severity, line, column, message):
     findings = tei_rules.check(TEI_FIXTURES / name)
     assert findings == [Finding(line, column, severity, message, f"tei_all-{rule}")]
@@ -196,8 +281,13 @@ def test_a_standalone_xslt2_schematron_runs_and_a_dynamic_error_is_a_finding():
     report = validate_paths([PROJECT / "dates.xml"], load_schemas(schematron=[PROJECT / "dates.sch"]), jobs=1)
     problems = [(p.line, p.column, p.severity, p.rule, p.message) for p in report.files[0].problems]
     assert problems == [
-        (3, 3, "error", "date-value", 'the rule could not be evaluated here: Invalid date "1850-13-45" '
-                                      "(Month is out of range)"),
+        (
+            3,
+            3,
+            "error",
+            "date-value",
+            'the rule could not be evaluated here: Invalid date "1850-13-45" (Month is out of range)',
+        ),
         (3, 3, "warning", "letter-dated", "letter d1 has no year"),
     ]
     assert report.summary() == "1 file, 1 invalid, 1 error, 1 warning (2 Schematron checks)"
@@ -205,8 +295,10 @@ def test_a_standalone_xslt2_schematron_runs_and_a_dynamic_error_is_a_finding():
 
 def test_an_xslt2_schematron_named_by_xml_model_runs_in_saxon(tmp_path):
     """The registry tells an XPath 2 .sch from an XPath 1 one by its queryBinding, whatever named it."""
-    model = (f'<?xml-model href="{(PROJECT / "dates.sch").resolve()}" '
-             'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n')
+    model = (
+        f'<?xml-model href="{(PROJECT / "dates.sch").resolve()}" '
+        'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+    )
     text = (PROJECT / "dates.xml").read_text(encoding="utf-8")
     document = tmp_path / "dates.xml"
     document.write_text(text.replace("?>\n", "?>\n" + model, 1), encoding="utf-8")
@@ -368,8 +460,16 @@ def test_the_xpath1_subset_accepts_path_logic_and_refuses_what_differs():
     refused = [
         "@n = 1",  # XPath 2: an error for a value that is no number, XPath 1: false
         "@n > 'b'",  # XPath 1 compares numbers, XPath 2 strings
-        "string-length(.) gt 0", "text()", "$x", "a eq 'b'", "@* eq 'b'", "xs:date(@when)",
-        "count(a) = '1'", "@a + 1", "tei:p[", "",
+        "string-length(.) gt 0",
+        "text()",
+        "$x",
+        "a eq 'b'",
+        "@* eq 'b'",
+        "xs:date(@when)",
+        "count(a) = '1'",
+        "@a + 1",
+        "tei:p[",
+        "",
     ]
     for expression in refused:
         assert as_xpath1(expression) is None, expression
@@ -396,10 +496,51 @@ def test_most_of_tei_alls_patterns_run_in_lxml(tei_rules):
     assert len(tei_rules.compiled.patterns) == 83
 
 
-_VOCABULARY = ["p", "l", "lg", "div", "ab", "s", "note", "floatingText", "figure", "item", "list", "q", "ptr",
-               "ref", "span", "relation", "date", "rt", "standOff", "desc", "gap", "addSpan", "anchor", "hi"]
-_ATTRIBUTES = ["target", "cRef", "from", "to", "when", "notBefore", "notAfter", "type", "subtype", "active",
-               "mutual", "passive", "ref", "name", "spanTo", "calendar", "validUntil"]
+_VOCABULARY = [
+    "p",
+    "l",
+    "lg",
+    "div",
+    "ab",
+    "s",
+    "note",
+    "floatingText",
+    "figure",
+    "item",
+    "list",
+    "q",
+    "ptr",
+    "ref",
+    "span",
+    "relation",
+    "date",
+    "rt",
+    "standOff",
+    "desc",
+    "gap",
+    "addSpan",
+    "anchor",
+    "hi",
+]
+_ATTRIBUTES = [
+    "target",
+    "cRef",
+    "from",
+    "to",
+    "when",
+    "notBefore",
+    "notAfter",
+    "type",
+    "subtype",
+    "active",
+    "mutual",
+    "passive",
+    "ref",
+    "name",
+    "spanTo",
+    "calendar",
+    "validUntil",
+]
 
 
 def _documents():
@@ -408,8 +549,9 @@ def _documents():
     attributes = st.dictionaries(st.sampled_from(_ATTRIBUTES), st.sampled_from(["#a", "x", "", "2001"]), max_size=3)
 
     def element(children):
-        return st.tuples(st.sampled_from(_VOCABULARY), attributes, st.lists(children, max_size=3),
-                         st.sampled_from(["", "text", " "]))
+        return st.tuples(
+            st.sampled_from(_VOCABULARY), attributes, st.lists(children, max_size=3), st.sampled_from(["", "text", " "])
+        )
 
     leaf = st.tuples(st.sampled_from(_VOCABULARY), attributes, st.just([]), st.sampled_from(["", "word"]))
     return st.recursive(leaf, element, max_leaves=12)
@@ -434,8 +576,9 @@ def test_lxml_and_saxon_agree_on_generated_documents(tei_rules):
     @given(_documents())
     def check(spec):
         root = etree.Element("{http://www.tei-c.org/ns/1.0}TEI")
-        body = etree.SubElement(etree.SubElement(root, "{http://www.tei-c.org/ns/1.0}text"),
-                                "{http://www.tei-c.org/ns/1.0}body")
+        body = etree.SubElement(
+            etree.SubElement(root, "{http://www.tei-c.org/ns/1.0}text"), "{http://www.tei-c.org/ns/1.0}body"
+        )
         _build(spec, body).set("{http://www.w3.org/XML/1998/namespace}id", "a")
         tree = etree.ElementTree(etree.fromstring(etree.tostring(root)))  # with source lines, as parsed
         assert tei_rules.check(tree) == tei_rules.check(tree, select=False, xpath1=False)

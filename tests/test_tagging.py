@@ -28,8 +28,10 @@ ELEMENTS = ("persName", "orgName", "placeName", "date", "title", "event")
 
 def gold_rows() -> set[tuple]:
     with GOLD.open(encoding="utf-8", newline="") as handle:
-        return {(int(r["line"]), int(r["nth"]), r["surface"], r["element"], r["value"])
-                for r in csv.DictReader(handle, delimiter="\t")}
+        return {
+            (int(r["line"]), int(r["nth"]), r["surface"], r["element"], r["value"])
+            for r in csv.DictReader(handle, delimiter="\t")
+        }
 
 
 def _value(span: Span) -> str:
@@ -71,7 +73,7 @@ def _rows_of(content: Inline, first_line: int, source_lines: list[str]) -> set[t
         # The block's text is the tail of its source line (labels and bullets are cut off at the start).
         offset = len(source_line) - len(text_lines[line_index]) if line_index == 0 else 0
         column = offset + span.start - line_start
-        surface = content.text[span.start:span.end]
+        surface = content.text[span.start : span.end]
         rows.add((first_line + line_index, _nth(source_line, surface, column), surface, span.tag, _value(span)))
     return rows
 
@@ -120,7 +122,8 @@ def test_editor_decision_overrides_the_recogniser(seed_conversion):
 
 # --------------------------------------------------------------------------- rules on small texts
 
-REGISTER = parse_register('''format = 1
+REGISTER = parse_register(
+    """format = 1
 [[person]]
 id = "lenin"
 name = "Vladimir Lenin"
@@ -136,7 +139,9 @@ id = "workers-group"
 name = "Workers' Group"
 forms = ["Workers' Group", "Workers' Group of the Russian Communist Party"]
 description = "A group."
-''', "register.toml")
+""",
+    "register.toml",
+)
 
 
 def tag(text: str, toml: str = 'source = "t.txt"\n'):
@@ -151,7 +156,7 @@ def tag(text: str, toml: str = 'source = "t.txt"\n'):
 
 def spans_of(result) -> list[tuple[str, str]]:
     paragraph = result.document.body[0]
-    return [(s.tag, paragraph.content.text[s.start:s.end]) for s in paragraph.content.spans]
+    return [(s.tag, paragraph.content.text[s.start : s.end]) for s in paragraph.content.spans]
 
 
 def test_longest_name_wins_and_possessive_is_outside():
@@ -190,21 +195,42 @@ def test_unused_editor_decision_is_an_error():
         tag("Title\n\nThe Lenin sailed.\n", toml)
 
 
-@pytest.mark.parametrize(("candidate", "ok"), [
-    (Span(0, 5, "persName"), True),          # disjoint from the quotation
-    (Span(11, 15, "persName"), True),        # inside the quotation
-    (Span(8, 15, "persName"), False),        # crosses into it
-    (Span(20, 30, "date"), True),            # encloses the correction
-    (Span(22, 30, "date"), False),           # crosses the correction
-])
+@pytest.mark.parametrize(
+    ("candidate", "ok"),
+    [
+        (Span(0, 5, "persName"), True),  # disjoint from the quotation
+        (Span(11, 15, "persName"), True),  # inside the quotation
+        (Span(8, 15, "persName"), False),  # crosses into it
+        (Span(20, 30, "date"), True),  # encloses the correction
+        (Span(22, 30, "date"), False),  # crosses the correction
+    ],
+)
 def test_fits(candidate, ok):
     existing = [Span(10, 16, "q"), Span(21, 25, "sic"), Span(28, 28, "supplied")]
     assert fits(candidate, existing) is ok
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Lenin", "Lenin's", "Workers' Group", "of the", "Russian Communist Party",
-                                 "in 1923", '"', "[1]", "summer of 1921", "and", "Workers’ Group"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Lenin",
+                "Lenin's",
+                "Workers' Group",
+                "of the",
+                "Russian Communist Party",
+                "in 1923",
+                '"',
+                "[1]",
+                "summer of 1921",
+                "and",
+                "Workers’ Group",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_tagging_never_changes_the_text(words):
     text = " ".join(words).replace("[1]", "") + "."
     document = read_document(decode(f"Title\n\n{text}\n".encode()), default_edition(Path("t.txt")), "t.txt")
@@ -231,14 +257,17 @@ def _spans(result, tag: str) -> list:
     return found
 
 
-@pytest.mark.parametrize(("phrase", "kind", "attrs"), [
-    ("August-September 1923", "uncertain", (("notBefore", "1923-08"), ("notAfter", "1923-09"))),
-    ("summer-autumn 1923", "period", (("from", "1923-06-01"), ("to", "1923-11-30"))),
-    ("1918", "period", (("from", "1918"),)),  # "from 1918": a period whose end is not given
-    ("1921-22", "uncertain", (("notBefore", "1921"), ("notAfter", "1922"))),
-    ("1921-22", "period", (("from", "1921"), ("to", "1922"))),
-    ("October 1923", "point", (("when", "1923-10"),)),
-])
+@pytest.mark.parametrize(
+    ("phrase", "kind", "attrs"),
+    [
+        ("August-September 1923", "uncertain", (("notBefore", "1923-08"), ("notAfter", "1923-09"))),
+        ("summer-autumn 1923", "period", (("from", "1923-06-01"), ("to", "1923-11-30"))),
+        ("1918", "period", (("from", "1918"),)),  # "from 1918": a period whose end is not given
+        ("1921-22", "uncertain", (("notBefore", "1921"), ("notAfter", "1922"))),
+        ("1921-22", "period", (("from", "1921"), ("to", "1922"))),
+        ("October 1923", "point", (("when", "1923-10"),)),
+    ],
+)
 def test_the_kind_of_a_date_reshapes_what_the_recogniser_found(phrase, kind, attrs):
     toml = f'source = "t.txt"\n[[tag]]\nline = 3\ntext = "{phrase}"\nelement = "date"\nkind = "{kind}"\n'
     result = tag(f"Title\n\nBy {phrase} it was over.\n", toml)
@@ -255,8 +284,10 @@ def test_a_date_kind_on_words_that_are_no_date_is_an_error():
 
 
 def test_a_title_in_quotation_marks_replaces_the_quotation():
-    toml = ('source = "t.txt"\n[[tag]]\nline = 3\ntext = "The New Course"\nelement = "title"\nlevel = "m"\n'
-            '[[tag]]\nline = 3\ntext = "\\"The New Course\\" in Pravda, n° 3"\nelement = "bibl"\nscope = "n° 3"\n')
+    toml = (
+        'source = "t.txt"\n[[tag]]\nline = 3\ntext = "The New Course"\nelement = "title"\nlevel = "m"\n'
+        '[[tag]]\nline = 3\ntext = "\\"The New Course\\" in Pravda, n° 3"\nelement = "bibl"\nscope = "n° 3"\n'
+    )
     result = tag('Title\n\nRead "The New Course" in Pravda, n° 3 today.\n', toml)
     assert not _spans(result, "q")
     assert [s.attrs for s in _spans(result, "title")] == [(("level", "m"),)]
@@ -265,10 +296,12 @@ def test_a_title_in_quotation_marks_replaces_the_quotation():
 
 
 def test_omissions_and_editorial_notes_stand_after_their_passage():
-    toml = ('source = "t.txt"\n[[editor]]\nid = "ed"\nname = "An Editor"\nresp = "notes"\n'
-            '[[omission]]\nline = 3\nafter = "left out"\nreason = "editorial"\nresp = "#icc"\n'
-            'description = "Two chapters."\n'
-            '[[note]]\nline = 3\nat = "in 1924"\nresp = "ed"\ntext = "Rather 1923."\n')
+    toml = (
+        'source = "t.txt"\n[[editor]]\nid = "ed"\nname = "An Editor"\nresp = "notes"\n'
+        '[[omission]]\nline = 3\nafter = "left out"\nreason = "editorial"\nresp = "#icc"\n'
+        'description = "Two chapters."\n'
+        '[[note]]\nline = 3\nat = "in 1924"\nresp = "ed"\ntext = "Rather 1923."\n'
+    )
     text = "Title\n\nTwo chapters are left out here, written in 1924.\n"
     result = tag(text, toml)
     gap, note = _spans(result, "gap")[0], _spans(result, "ednote")[0]
@@ -289,7 +322,9 @@ def test_a_note_must_say_which_editor_wrote_it():
 def test_alternative_readings_each_need_a_certainty():
     from teikit.errors import InputError
 
-    toml = ('source = "t.txt"\n[[correction]]\nline = 3\nsic = "after to"\nreason = "r"\n'
-            'readings = [{ corr = "after", cert = "medium" }, { corr = "prior to" }]\n')
+    toml = (
+        'source = "t.txt"\n[[correction]]\nline = 3\nsic = "after to"\nreason = "r"\n'
+        'readings = [{ corr = "after", cert = "medium" }, { corr = "prior to" }]\n'
+    )
     with pytest.raises(InputError, match="each with its cert"):
         tag("Title\n\nJust after to the congress.\n", toml)

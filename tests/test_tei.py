@@ -82,8 +82,11 @@ def test_structure_matches_the_outline(seed):
     salute = address.xpath("string(tei:opener/tei:salute)", namespaces=NS)
     assert salute == "To the communist comrades of every country!"
     slogans = address.xpath("tei:closer/tei:seg/text()", namespaces=NS)
-    assert slogans == ["To work comrades!", "Long live the conquests of the October revolution of the Russian "
-                       "proletariat!", "Long live the world revolution!"]
+    assert slogans == [
+        "To work comrades!",
+        "Long live the conquests of the October revolution of the Russian proletariat!",
+        "Long live the world revolution!",
+    ]
     assert len(root.findall(".//tei:milestone", NS)) == 3
     assert len(root.xpath("//tei:list[@rend='bulleted']", namespaces=NS)) == 2
 
@@ -124,12 +127,15 @@ def test_seed_is_valid_against_the_project_grammar(seed, teikit_schema):
     assert teikit_schema.validate(seed.tree), teikit_schema.error_log
 
 
-@pytest.mark.parametrize(("xpath", "attribute", "value"), [
-    ("//tei:div[@type='chapter']", "type", "appendix"),              # a division type the guide does not list
-    ("//tei:note[@type='footnote']", "place", "margin"),             # footnotes are place="foot"
-    ("//tei:date[@when]", "when", "1923-13"),                        # not an ISO month
-    ("//tei:list", "rend", "numbered"),                              # lists are bulleted
-])
+@pytest.mark.parametrize(
+    ("xpath", "attribute", "value"),
+    [
+        ("//tei:div[@type='chapter']", "type", "appendix"),  # a division type the guide does not list
+        ("//tei:note[@type='footnote']", "place", "margin"),  # footnotes are place="foot"
+        ("//tei:date[@when]", "when", "1923-13"),  # not an ISO month
+        ("//tei:list", "rend", "numbered"),  # lists are bulleted
+    ],
+)
 def test_project_grammar_rejects_values_outside_its_closed_lists(seed, teikit_schema, xpath, attribute, value):
     tree = parse_xml_bytes(serialize(seed.tree))
     tree.getroot().xpath(xpath, namespaces=NS)[0].set(attribute, value)
@@ -140,14 +146,17 @@ def _paragraphs(tmp_path, name: str, text: str) -> dict[str, tuple[str, str]]:
     source = tmp_path / f"{name}.txt"
     source.write_text(text, encoding="utf-8")
     root = convert(source).tree.getroot()
-    return {"".join(p.itertext()): (p.get(f"{{{XML_NS}}}id"), p.get("n"))
-            for p in root.find(f"{{{TEI_NS}}}text").iter(f"{{{TEI_NS}}}p")}
+    return {
+        "".join(p.itertext()): (p.get(f"{{{XML_NS}}}id"), p.get("n"))
+        for p in root.find(f"{{{TEI_NS}}}text").iter(f"{{{TEI_NS}}}p")
+    }
 
 
 def test_paragraph_ids_come_from_content_and_survive_an_inserted_block(tmp_path):
     before = _paragraphs(tmp_path, "a", "A title\n\nThe first paragraph.\n\nThe second paragraph.\n")
-    after = _paragraphs(tmp_path, "b", "A title\n\nA paragraph put in front.\n\nThe first paragraph.\n\n"
-                                       "The second paragraph.\n")
+    after = _paragraphs(
+        tmp_path, "b", "A title\n\nA paragraph put in front.\n\nThe first paragraph.\n\nThe second paragraph.\n"
+    )
     for text in ("The first paragraph.", "The second paragraph."):
         assert after[text][0] == before[text][0]  # the stable id a citation uses
         assert int(after[text][1]) == int(before[text][1]) + 1  # the visible number moves on
@@ -177,7 +186,8 @@ def test_declared_interventions_in_the_tei(tmp_path, teikit_schema):
     """Alternative corrections with @cert, a superfluous word, @resp pointing at the declared editor,
     a header with series, provenance, licence, calendar and date conventions: valid against teikit.rng."""
     (tmp_path / "t.txt").write_text("A title\n\nJust after to the congress, the the end.\n", encoding="utf-8")
-    (tmp_path / "t.toml").write_text('''source = "t.txt"
+    (tmp_path / "t.toml").write_text(
+        """source = "t.txt"
 [[editor]]
 id = "ed"
 name = "An Editor"
@@ -212,19 +222,24 @@ surplus = "the the"
 resp = "ed"
 cert = "high"
 reason = "a repeated word"
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     root = convert(tmp_path / "t.txt").tree.getroot()
     assert teikit_schema.validate(root), teikit_schema.error_log
     corrs = root.xpath("//tei:choice/tei:corr", namespaces=NS)
     assert [(c.text, c.get("cert"), c.get("resp")) for c in corrs] == [
-        ("after", "medium", "#ed"), ("prior to", "low", "#ed")]
+        ("after", "medium", "#ed"),
+        ("prior to", "low", "#ed"),
+    ]
     surplus = root.xpath("//tei:surplus", namespaces=NS)[0]
     assert (surplus.text, surplus.get("resp"), surplus.get("cert")) == ("the the", "#ed", "high")
     editor = root.xpath("//tei:titleStmt/tei:editor", namespaces=NS)[0]
     assert editor.get(f"{{{XML_NS}}}id") == "ed" and editor.get("ref") == "https://orcid.org/0000-0002-1825-0097"
     assert root.xpath("string(//tei:publicationStmt/tei:publisher)", namespaces=NS) == "A Press"
     assert root.xpath("//tei:availability/tei:licence/@target", namespaces=NS) == [
-        "https://creativecommons.org/licenses/by/4.0/"]
+        "https://creativecommons.org/licenses/by/4.0/"
+    ]
     assert root.xpath("string(//tei:seriesStmt/tei:biblScope)", namespaces=NS) == "Part 1 of 2"
     assert root.xpath("//tei:relatedItem/@type", namespaces=NS) == ["original"]
     assert root.xpath("//tei:calendarDesc/tei:calendar/@xml:id", namespaces=NS) == ["julian"]

@@ -187,9 +187,7 @@ def test_pointer_lists_are_checked_token_by_token(sch_only):
 def test_unique_ids_in_a_tree_built_in_memory(sch_only):
     tree = tei_doc('<p xml:id="x">a</p>\n<p>b</p>')
     second = tree.getroot().find(f".//{{{TEI}}}body")[1]
-    second.set(
-        "{http://www.w3.org/XML/1998/namespace}id", "x"
-    )  # the parser would refuse this; a program may not
+    second.set("{http://www.w3.org/XML/1998/namespace}id", "x")  # the parser would refuse this; a program may not
     report = validate_tree(tree, sch_only)
     assert [(p.line, p.rule) for p in report.problems] == [(1, "unique-id"), (2, "unique-id")]
 
@@ -305,8 +303,7 @@ def test_real_tei_against_tei_all_grammar():
     assert [(p.line, p.message) for p in eltec.problems] == [
         (
             56,
-            "element <authorGender> is not allowed here in <textDesc> (as the first child); "
-            "expected <channel>",
+            "element <authorGender> is not allowed here in <textDesc> (as the first child); expected <channel>",
         )
     ]
 
@@ -538,8 +535,7 @@ def test_text_format_groups_per_file_and_ends_with_the_summary(mixed_report):
     lines = format_report(mixed_report, "text").splitlines()
     assert lines[-2:] == ["judged by letter.rng (given)", "5 files, 4 invalid, 4 errors"]
     assert any(
-        re.fullmatch(r".+closer-first\.xml:3:3: error: element <closer> .+ \[relaxng-content\]", x)
-        for x in lines
+        re.fullmatch(r".+closer-first\.xml:3:3: error: element <closer> .+ \[relaxng-content\]", x) for x in lines
     )
     paths = [line.split(":")[0] for line in lines[:-2]]
     assert paths == sorted(paths)
@@ -547,10 +543,18 @@ def test_text_format_groups_per_file_and_ends_with_the_summary(mixed_report):
 
 def test_json_format_parses_back(mixed_report):
     data = json.loads(format_report(mixed_report, "json"))
-    assert data["summary"] == {"files": 5, "invalid": 4, "errors": 4, "warnings": 0, "valid": False,
-                               "not_checked": 0, "checks": ""}
+    assert data["summary"] == {
+        "files": 5,
+        "invalid": 4,
+        "errors": 4,
+        "warnings": 0,
+        "valid": False,
+        "not_checked": 0,
+        "checks": "",
+    }
     assert {(tuple(f["schemas"]), f["chosen_by"], f["checked"]) for f in data["files"]} == {
-        (("letter.rng",), "given", True)}
+        (("letter.rng",), "given", True)
+    }
     first = data["files"][0]["problems"][0]
     assert set(first) == {"path", "line", "column", "severity", "message", "rule", "schema"}
 
@@ -612,9 +616,7 @@ def test_cli_text_output_and_quiet():
 
 def test_cli_output_file_is_written(tmp_path):
     target = tmp_path / "reports" / "validate.xml"
-    result = run(
-        "--schema", str(SCHEMAS / "letter.rng"), "--format", "junit", "-o", str(target), str(LETTERS)
-    )
+    result = run("--schema", str(SCHEMAS / "letter.rng"), "--format", "junit", "-o", str(target), str(LETTERS))
     assert result.exit_code == 1
     assert parse_xml(target).getroot().get("tests") == "4"
     assert [p.name for p in target.parent.iterdir()] == ["validate.xml"]  # no temporary file left

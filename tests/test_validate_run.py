@@ -286,8 +286,9 @@ def test_a_child_that_fits_but_is_wrongly_written_is_named_with_its_attributes(t
     where = text.index('<date when="1923">', text.index("<creation>"))  # the date of the text's creation
     line = text.count("\n", 0, where) + 1
     path = tmp_path / "edition.xml"
-    path.write_text(text[:where] + '<date when="1923-13">' + text[where + len('<date when="1923">'):],
-                    encoding="utf-8")
+    path.write_text(
+        text[:where] + '<date when="1923-13">' + text[where + len('<date when="1923">') :], encoding="utf-8"
+    )
     report = validate_paths([path], load_schemas(rng=["teikit:teikit.rng"]))
     [problem] = report.files[0].problems
     assert problem.line == line and not RAW_LIBXML2.search(problem.message)
@@ -340,6 +341,10 @@ def test_verbose_says_why_a_grammar_was_compiled_whole(tmp_path, jobs):
     lines = [line for line in verbose.stderr.splitlines() if "compiled whole" in line]
     assert len(lines) == 1 and lines[0].startswith(f"{schema}: the grammar is compiled whole, not restricted: ")
     assert "QName" in lines[0]
-    restricted = run("--schema", str(REPO / "tests/fixtures/validate/schemas/letter.rng"), "--verbose",
-                     str(REPO / "tests/fixtures/validate/letters/good.xml"))
+    restricted = run(
+        "--schema",
+        str(REPO / "tests/fixtures/validate/schemas/letter.rng"),
+        "--verbose",
+        str(REPO / "tests/fixtures/validate/letters/good.xml"),
+    )
     assert "compiled whole" not in restricted.stderr

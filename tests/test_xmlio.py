@@ -111,8 +111,10 @@ def test_general_entities_with_literal_values_are_expanded_and_lines_kept(tmp_pa
 
 def test_entities_in_a_latin_1_document_keep_their_characters(tmp_path):
     doc = tmp_path / "latin1.xml"
-    doc.write_bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE TEI [<!ENTITY e "é&#8212;€">]>'
-                    '<TEI>caf&e;</TEI>\n'.encode("latin-1", "xmlcharrefreplace"))
+    doc.write_bytes(
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE TEI [<!ENTITY e "é&#8212;€">]>'
+        "<TEI>caf&e;</TEI>\n".encode("latin-1", "xmlcharrefreplace")
+    )
     assert parse_xml(doc).getroot().text == "caf\u00e9\u2014\u20ac"
 
 
@@ -194,7 +196,8 @@ def test_validate_render_and_export_read_a_file_with_internal_entities(tmp_path)
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE TEI [\n<!ENTITY % TEI.XML "INCLUDE">\n'
         '<!ENTITY mdash "&#8212;">\n]>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
         "<titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
-        "</sourceDesc></fileDesc></teiHeader><text><body>\n<p>ha&mdash;me</p>\n<p>bad <foo/></p></body></text></TEI>\n")
+        "</sourceDesc></fileDesc></teiHeader><text><body>\n<p>ha&mdash;me</p>\n<p>bad <foo/></p></body></text></TEI>\n"
+    )
     validated = CliRunner().invoke(cli, ["validate", "--schema", "teikit:teikit.rng", str(doc)])
     assert validated.exit_code == 1, validated.output
     assert f"{doc}:8:" in validated.output  # the line of <foo/>, as in the file: the entities moved nothing

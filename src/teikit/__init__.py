@@ -25,8 +25,14 @@ def convert_file(source: str | Path):
     return convert_source(source)
 
 
-def build_all(seeds_dir: str | Path = "seeds", edition_dir: str | Path = "edition", output_dir: str | Path = "output",
-          *, force: bool = False, lock_wait: float = 10.0):
+def build_all(
+    seeds_dir: str | Path = "seeds",
+    edition_dir: str | Path = "edition",
+    output_dir: str | Path = "output",
+    *,
+    force: bool = False,
+    lock_wait: float = 10.0,
+):
     """Convert, validate, render and export every seed text, as ``teikit build`` does: a ``BuildResult``.
 
     ``lock_wait``: seconds to wait for another build writing into the same folders.
@@ -43,8 +49,16 @@ def parse(path: str | Path):
     return parse_xml(path)
 
 
-def validate_files(paths: Iterable[str | Path], rng: Iterable[str] = (), schematron: Iterable[str] = (),
-             jobs: int | None = None, *, executor=None, xinclude: bool = False, schematron_rules: bool = True):
+def validate_files(
+    paths: Iterable[str | Path],
+    rng: Iterable[str] = (),
+    schematron: Iterable[str] = (),
+    jobs: int | None = None,
+    *,
+    executor=None,
+    xinclude: bool = False,
+    schematron_rules: bool = True,
+):
     """Validate files and folders against RELAX NG and Schematron: a ``Report``.
 
     Without ``rng`` or ``schematron``, each file's schemas are chosen as ``teikit validate`` does (its
@@ -58,8 +72,15 @@ def validate_files(paths: Iterable[str | Path], rng: Iterable[str] = (), schemat
     schemas = (
         load_schemas(rng=rng, schematron=schematron, schematron_rules=schematron_rules) if rng or schematron else None
     )
-    return validate_paths(list(paths), schemas, jobs=jobs, executor=executor, xinclude=xinclude, chosen_by="given",
-                          schematron_rules=schematron_rules)
+    return validate_paths(
+        list(paths),
+        schemas,
+        jobs=jobs,
+        executor=executor,
+        xinclude=xinclude,
+        chosen_by="given",
+        schematron_rules=schematron_rules,
+    )
 
 
 def render_html(tree, stylesheet: str | Path | None = None) -> str:
@@ -83,5 +104,13 @@ def export_tree(tree, formats: Iterable[str], name: str) -> dict[str, bytes]:
     return export_many(tree, list(formats), name)
 
 
-__all__ = ["__version__", "build_all", "convert_file", "export_tree", "parse", "render_html", "render_text",
-           "validate_files"]
+__all__ = [
+    "__version__",
+    "build_all",
+    "convert_file",
+    "export_tree",
+    "parse",
+    "render_html",
+    "render_text",
+    "validate_files",
+]

@@ -129,8 +129,10 @@ def build(
         entries.append(_plan_edition(plan, conversion, edition_dir, output_dir, schemas))
     plan.add(output_dir / "index.html", render_index(entries, title="teikit editions"))
     edition_files = {path: data for path, data in plan.files.items() if path.parent == edition_dir}
-    plan.add(edition_dir / FINGERPRINTS, _fingerprint_lines(
-        {path.name: {_sha256(data)} for path, data in edition_files.items()}))
+    plan.add(
+        edition_dir / FINGERPRINTS,
+        _fingerprint_lines({path.name: {_sha256(data)} for path, data in edition_files.items()}),
+    )
     refuse_output_over_input(plan.files, _inputs(seeds_dir, conversions))
     with folder_lock([edition_dir, output_dir], wait=lock_wait, purpose="teikit build"):
         check_hand_edits(edition_dir, plan.files, force)
@@ -165,7 +167,7 @@ def _plan_edition(
     exports = export_many(tei, [e.name for e in list_formats()], ident)
     # The page links to its own TEI and exports, relative to itself (output/ beside edition/).
     downloads = [("TEI", f"../edition/{ident}.xml"), ("text", f"{ident}.txt")]
-    downloads += [(name[len(ident) + 1:], name) for name in sorted(exports)]
+    downloads += [(name[len(ident) + 1 :], name) for name in sorted(exports)]
     plan.add(output_dir / f"{ident}.html", render_html(tei, downloads=downloads))
     plan.add(output_dir / f"{ident}.txt", render_text(tei))
     for name, payload in exports.items():
@@ -192,7 +194,9 @@ def check_valid(report: FileReport, edition: Edition) -> None:
     more = f" (and {report.errors - 1} more)" if report.errors > 1 else ""
     raise InputError(
         f"the converted TEI is invalid: {first.message} [{first.rule}]{more}",
-        first.path, first.line, first.column,
+        first.path,
+        first.line,
+        first.column,
         hint=f"fix the declarations in {edition.path}, or run teikit validate on the TEI for every problem",
     )
 
@@ -202,8 +206,11 @@ def _check_distinct_ids(conversions: tuple[Conversion, ...]) -> None:
     for conversion in conversions:
         edition = conversion.edition
         if edition.id in seen:
-            raise InputError(f"edition id '{edition.id}' is also used by {seen[edition.id]}", edition.path,
-                             hint="give each edition file its own id")
+            raise InputError(
+                f"edition id '{edition.id}' is also used by {seen[edition.id]}",
+                edition.path,
+                hint="give each edition file its own id",
+            )
         seen[edition.id] = edition.path
 
 

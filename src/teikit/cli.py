@@ -76,8 +76,11 @@ class TeikitGroup(click.Group):
             # A bug of teikit's, not of the input: still one line, unless the user asks for the traceback.
             if os.environ.get("TEIKIT_DEBUG"):
                 raise
-            click.echo(f"teikit: internal error: {type(exc).__name__}: {exc} (this is a bug in teikit: "
-                       "rerun with TEIKIT_DEBUG=1 to see where, and report it)", err=True)
+            click.echo(
+                f"teikit: internal error: {type(exc).__name__}: {exc} (this is a bug in teikit: "
+                "rerun with TEIKIT_DEBUG=1 to see where, and report it)",
+                err=True,
+            )
             ctx.exit(2)
 
 
@@ -95,10 +98,18 @@ main = cli
 
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the TEI here (atomically) instead of to standard output.")
-@click.option("--edition", "edition_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The edition file (default: SOURCE with .toml, if it exists).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the TEI here (atomically) instead of to standard output.",
+)
+@click.option(
+    "--edition",
+    "edition_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The edition file (default: SOURCE with .toml, if it exists).",
+)
 def convert(source: Path, output: Path | None, edition_file: Path | None) -> None:
     """Convert one plain-text SOURCE into TEI P5.
 
@@ -114,8 +125,9 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
 
     check_input(source, "source text")
     if output is not None:  # before anything is read: the source, its edition file, the register beside it
-        refuse_output_over_input([output], [source, edition_file or source.with_suffix(".toml"),
-                                            source.parent / DEFAULT_REGISTER])
+        refuse_output_over_input(
+            [output], [source, edition_file or source.with_suffix(".toml"), source.parent / DEFAULT_REGISTER]
+        )
     edition = load_edition(edition_file) if edition_file else edition_for(source)
     register = register_path(edition, source)
     if output is not None and register is not None:  # the register the edition file names
@@ -123,8 +135,11 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
     result = convert_text(source, edition)
     # Not silently: a furniture line nobody declared became text (a heading, likely). Say so, and how to declare it.
     for line in undeclared_furniture(source, result.edition):
-        click.echo(f"{source}:{line.line}: warning: {line.text!r} looks like web-page furniture ({line.reason}); "
-                   f"kept as text (declare it: teikit suggest {source} --furniture)", err=True)
+        click.echo(
+            f"{source}:{line.line}: warning: {line.text!r} looks like web-page furniture ({line.reason}); "
+            f"kept as text (declare it: teikit suggest {source} --furniture)",
+            err=True,
+        )
     for warning in left_as_text_warnings(result.document):
         click.echo(warning, err=True)
     data = serialize(result.tree)
@@ -137,13 +152,30 @@ def convert(source: Path, output: Path | None, edition_file: Path | None) -> Non
 
 @cli.command()
 @click.argument("seeds_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--edition-dir", default="edition", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Where the TEI files go.")
-@click.option("--output-dir", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Where renderings and exports go.")
+@click.option(
+    "--edition-dir",
+    default="edition",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the TEI files go.",
+)
+@click.option(
+    "--output-dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where renderings and exports go.",
+)
 @click.option("--force", is_flag=True, help="Overwrite edition files even if they were changed by hand.")
-@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another build writing into the same folders.")
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another build writing into the same folders.",
+)
 def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool, lock_wait: float) -> None:
     """Convert every text in SEEDS_DIR (default: seeds/) into edition/ and output/.
 
@@ -162,24 +194,44 @@ def build(seeds_dir: Path, edition_dir: Path, output_dir: Path, force: bool, loc
         click.echo(line, err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
-    click.echo(f"{_count(len(result.conversions), 'text')}, {_count(len(result.written), 'file')} written, "
-               f"{len(result.unchanged)} unchanged")
+    click.echo(
+        f"{_count(len(result.conversions), 'text')}, {_count(len(result.written), 'file')} written, "
+        f"{len(result.unchanged)} unchanged"
+    )
 
 
 @cli.command()
 @click.argument("tei_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the text here (atomically) instead of to standard output.")
-@click.option("--lossless", is_flag=True,
-              help="Regenerate the exact source text from teikit's encoding conventions.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the text here (atomically) instead of to standard output.",
+)
+@click.option("--lossless", is_flag=True, help="Regenerate the exact source text from teikit's encoding conventions.")
 @click.option("--no-notes", is_flag=True, help="Leave notes and note markers out of the reading text.")
 @click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
-@click.option("--stylesheet", type=click.Path(dir_okay=False, path_type=Path),
-              help="Your XSLT for the reading text (it may import teikit:text.xsl).")
-@click.option("--leiden", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
-              help="Leiden conventions of EpiDoc editions: auto, yes or no.")
-def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, width: int | None,
-         stylesheet: Path | None, leiden: str) -> None:
+@click.option(
+    "--stylesheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your XSLT for the reading text (it may import teikit:text.xsl).",
+)
+@click.option(
+    "--leiden",
+    type=click.Choice(["auto", "yes", "no"]),
+    default="auto",
+    show_default=True,
+    help="Leiden conventions of EpiDoc editions: auto, yes or no.",
+)
+def text(
+    tei_file: Path,
+    output: Path | None,
+    lossless: bool,
+    no_notes: bool,
+    width: int | None,
+    stylesheet: Path | None,
+    leiden: str,
+) -> None:
     """Turn a TEI file into plain text: the reading text, or with --lossless the exact source.
 
     The reading text has headings, paragraphs and list items separated by blank lines,
@@ -199,8 +251,10 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
     from .xmlio import check_tei_root, parse_tei_tolerant
 
     if lossless and (no_notes or width or stylesheet):
-        raise UsageError("--lossless regenerates the source exactly and takes no other option",
-                         hint="drop --no-notes, --width and --stylesheet, or drop --lossless")
+        raise UsageError(
+            "--lossless regenerates the source exactly and takes no other option",
+            hint="drop --no-notes, --width and --stylesheet, or drop --lossless",
+        )
     check_input(tei_file, "TEI file")
     if stylesheet is not None:
         check_input(stylesheet, "stylesheet")
@@ -222,21 +276,54 @@ def text(tei_file: Path, output: Path | None, lossless: bool, no_notes: bool, wi
 
 @cli.command("export")
 @click.argument("tei_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
-              help="An export format (repeat for several); see --list.")
-@click.option("--all", "all_formats", is_flag=True,
-              help="Every format the document can give (formats that need entities it lacks are skipped, and said so).")
-@click.option("-o", "--output-dir", "out_dir", default="output", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where to write the files (<file stem>.<suffix>).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    help="An export format (repeat for several); see --list.",
+)
+@click.option(
+    "--all",
+    "all_formats",
+    is_flag=True,
+    help="Every format the document can give (formats that need entities it lacks are skipped, and said so).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the files (<file stem>.<suffix>).",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the export formats and exit.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).")
-@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
-              help="Where files are exported: local worker processes, a local Dask cluster on 127.0.0.1, or the "
-              "Dask scheduler at HOST:PORT (pip install 'teikit[dask]'); workers read the files by path "
-              "(a shared file system), the exports come back here and are written here.")
-def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: bool, out_dir: Path,
-           list_only: bool, jobs: int | None, executor: str) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: all cores, at most one per MB of input; 1: no worker process).",
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    metavar="local|dask|dask://HOST:PORT",
+    help="Where files are exported: local worker processes, a local Dask cluster on 127.0.0.1, or the "
+    "Dask scheduler at HOST:PORT (pip install 'teikit[dask]'); workers read the files by path "
+    "(a shared file system), the exports come back here and are written here.",
+)
+def export(
+    tei_files: tuple[Path, ...],
+    formats: tuple[str, ...],
+    all_formats: bool,
+    out_dir: Path,
+    list_only: bool,
+    jobs: int | None,
+    executor: str,
+) -> None:
     """Export TEI files (teikit's or anyone's) for other tools: CSV, JSON, JSON-LD, GEXF, TimelineJS, CoNLL, Markdown.
 
     Nothing is written unless every export succeeds; a format that needs tagged
@@ -283,10 +370,17 @@ def export(tei_files: tuple[Path, ...], formats: tuple[str, ...], all_formats: b
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--min-count", default=1, show_default=True, help="Only phrases seen at least this often.")
 @click.option("--contexts", default=1, show_default=True, help="How many contexts to show per phrase.")
-@click.option("--toml", "as_toml", is_flag=True,
-              help="Print typed register entries as TOML (append to the register, or review and `register add`).")
-@click.option("--furniture", is_flag=True, help="Print the lines that look like web-page furniture, as [[furniture]] "
-              "TOML for the text's edition file.")
+@click.option(
+    "--toml",
+    "as_toml",
+    is_flag=True,
+    help="Print typed register entries as TOML (append to the register, or review and `register add`).",
+)
+@click.option(
+    "--furniture",
+    is_flag=True,
+    help="Print the lines that look like web-page furniture, as [[furniture]] TOML for the text's edition file.",
+)
 @click.option("--no-gazetteer", is_flag=True, help="Type places from context cues only (no GeoNames look-up).")
 def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furniture: bool, no_gazetteer: bool) -> None:
     """Propose register entries for the names of SOURCE the register lacks.
@@ -316,8 +410,10 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
         click.echo(f"teikit suggest: {note}", err=True)
     if furniture:
         if new_edition:  # a new edition file: it names its source
-            click.echo(f"# The edition file of {source.name} (proposed by teikit suggest --furniture).\n"
-                       f'source = "{source.name}"\n')
+            click.echo(
+                f"# The edition file of {source.name} (proposed by teikit suggest --furniture).\n"
+                f'source = "{source.name}"\n'
+            )
         click.echo(furniture_toml(proposals.furniture), nl=False)
         click.echo(f"{len(proposals.furniture)} furniture lines proposed", err=True)
         return
@@ -333,13 +429,18 @@ def suggest(source: Path, min_count: int, contexts: int, as_toml: bool, furnitur
                 click.echo(f"        {context}")
         for longer in proposals.longer:
             lines = ",".join(map(str, longer.lines[:8]))
-            click.echo(f"{longer.count:4d}  longer  {longer.phrase}  (longer than a registered name: "
-                       f"{', '.join(longer.contains)}; line {lines})")
+            click.echo(
+                f"{longer.count:4d}  longer  {longer.phrase}  (longer than a registered name: "
+                f"{', '.join(longer.contains)}; line {lines})"
+            )
         for line in proposals.furniture:
             click.echo(f"   -  furniture  {line.text!r}  (line {line.line}: {line.reason}; teikit suggest --furniture)")
     unsure = sum(1 for p in entries if p.unsure)
-    click.echo(f"{len(entries)} proposed entries ({unsure} unsure), {len(proposals.longer)} longer than a registered "
-               f"name, {len(proposals.furniture)} furniture lines", err=True)
+    click.echo(
+        f"{len(entries)} proposed entries ({unsure} unsure), {len(proposals.longer)} longer than a registered "
+        f"name, {len(proposals.furniture)} furniture lines",
+        err=True,
+    )
     try:
         left = bracketed_numbers_left(source)
     except TeikitError as exc:  # the proposals above need no blocks; say why the numbers could not be listed
@@ -386,8 +487,9 @@ def register_check(register_file: Path, texts: tuple[Path, ...]) -> None:
 
 @register.command("sort")
 @click.argument("register_file", default="seeds/register.toml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--check", "check_only", is_flag=True,
-              help="Only say whether the file is in canonical order (exit 1 if not).")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only say whether the file is in canonical order (exit 1 if not)."
+)
 def register_sort(register_file: Path, check_only: bool) -> None:
     """Rewrite REGISTER_FILE in canonical order (persons, orgs, places, each by id), atomically.
 
@@ -411,8 +513,14 @@ register.add_command(register_sort, "fmt")
 
 @register.command("add")
 @click.argument("entries_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--register", "register_file", default="seeds/register.toml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The register to add the entries to.")
+@click.option(
+    "--register",
+    "register_file",
+    default="seeds/register.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The register to add the entries to.",
+)
 def register_add(entries_file: Path, register_file: Path) -> None:
     """Add the entries of ENTRIES_FILE (say, reviewed `teikit suggest --toml` output) to the register.
 
@@ -439,36 +547,77 @@ def _count(number: int, noun: str) -> str:
 
 
 _executor_option = click.option(
-    "--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+    "--executor",
+    default="local",
+    show_default=True,
+    metavar="local|dask|dask://HOST:PORT",
     help="Where files are checked: local worker processes (--jobs), a local Dask cluster of --jobs workers on "
     "127.0.0.1, or the Dask scheduler at HOST:PORT (needs pip install 'teikit[dask]'). Dask workers read the "
-    "files by path (a shared file system) unless --send-bytes.")
+    "files by path (a shared file system) unless --send-bytes.",
+)
 _send_bytes_option = click.option(
-    "--send-bytes", is_flag=True,
+    "--send-bytes",
+    is_flag=True,
     help="Send each file's bytes to the workers instead of its path (workers without this file system; "
-    "schemas are still read by path on the workers).")
+    "schemas are still read by path on the workers).",
+)
 
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", default="output", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where NAME.html and NAME.txt go.")
-@click.option("--format", "output_format", type=click.Choice(["html", "text", "both"]), default="both",
-              show_default=True, help="What to write for each file.")
-@click.option("--stylesheet", type=click.Path(dir_okay=False, path_type=Path),
-              help="Your XSLT (importing teikit:html.xsl, or teikit:text.xsl with --format text).")
+@click.option(
+    "-o",
+    "--output-dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where NAME.html and NAME.txt go.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "text", "both"]),
+    default="both",
+    show_default=True,
+    help="What to write for each file.",
+)
+@click.option(
+    "--stylesheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your XSLT (importing teikit:html.xsl, or teikit:text.xsl with --format text).",
+)
 @click.option("--no-notes", is_flag=True, help="Leave notes and their markers out.")
 @click.option("--width", type=click.IntRange(min=10), help="Wrap the reading text to this many columns.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--index", is_flag=True, help="Also write OUTPUT_DIR/index.html listing the editions.")
-@click.option("--leiden", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
-              help="Leiden conventions ([restored], (expanded), ⟦erased⟧ …): auto uses them in EpiDoc editions.")
-@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
-              help="Where files are rendered: local worker processes (--jobs), a local Dask cluster on 127.0.0.1, "
-              "or the Dask scheduler at HOST:PORT (pip install 'teikit[dask]'). Dask workers read the files and "
-              "write OUTPUT_DIR by path: a shared file system.")
-def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, stylesheet: Path | None,
-           no_notes: bool, width: int | None, jobs: int | None, index: bool, leiden: str, executor: str) -> None:
+@click.option(
+    "--leiden",
+    type=click.Choice(["auto", "yes", "no"]),
+    default="auto",
+    show_default=True,
+    help="Leiden conventions ([restored], (expanded), ⟦erased⟧ …): auto uses them in EpiDoc editions.",
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    metavar="local|dask|dask://HOST:PORT",
+    help="Where files are rendered: local worker processes (--jobs), a local Dask cluster on 127.0.0.1, "
+    "or the Dask scheduler at HOST:PORT (pip install 'teikit[dask]'). Dask workers read the files and "
+    "write OUTPUT_DIR by path: a shared file system.",
+)
+def render(
+    sources: tuple[Path, ...],
+    output_dir: Path,
+    output_format: str,
+    stylesheet: Path | None,
+    no_notes: bool,
+    width: int | None,
+    jobs: int | None,
+    index: bool,
+    leiden: str,
+    executor: str,
+) -> None:
     """Render TEI files (or folders of *.xml) as HTML reading editions and reading texts.
 
     Any TEI P5 works, teikit's or anyone's: elements the stylesheets do not know keep
@@ -493,14 +642,22 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
         check_input(stylesheet, "stylesheet")
     files = tei_files(sources)
     planned = [output_dir / f"{p.stem}{FORMATS[name].suffix}" for p in files for name in formats]
-    refuse_output_over_input([*planned, *([output_dir / "index.html"] if index else [])],
-                             [*files, *([stylesheet] if stylesheet else [])])
+    refuse_output_over_input(
+        [*planned, *([output_dir / "index.html"] if index else [])], [*files, *([stylesheet] if stylesheet else [])]
+    )
     with open_executor(executor, jobs) as pool:
         report = render_many(
-            files, output_dir, formats=formats,
+            files,
+            output_dir,
+            formats=formats,
             html_stylesheet=stylesheet if "html" in formats else None,
             text_stylesheet=stylesheet if formats == ("text",) else None,
-            notes=not no_notes, width=width, jobs=jobs, index=index, leiden=leiden, executor=pool,
+            notes=not no_notes,
+            width=width,
+            jobs=jobs,
+            index=index,
+            leiden=leiden,
+            executor=pool,
         )
     for path in report.written:
         click.echo(f"wrote {path}")
@@ -509,8 +666,10 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     for failure in report.failures:
         click.echo(failure.one_line(), err=True)
     megabytes = report.bytes_read / 1e6
-    click.echo(f"{_count(len(report.results), 'file')} ({megabytes:.1f} MB) rendered in {report.seconds:.2f} s "
-               f"with {_count(report.jobs, 'job')}: {len(report.written)} written, {len(report.failures)} failed")
+    click.echo(
+        f"{_count(len(report.results), 'file')} ({megabytes:.1f} MB) rendered in {report.seconds:.2f} s "
+        f"with {_count(report.jobs, 'job')}: {len(report.written)} written, {len(report.failures)} failed"
+    )
     if report.failures:
         click.get_current_context().exit(max(failure.exit_code for failure in report.failures))
 
@@ -532,9 +691,7 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     metavar="FILE",
     help="ISO Schematron schema (queryBinding xslt/exslt through lxml, xslt2/xslt3 through Saxon); repeatable.",
 )
-@click.option(
-    "--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE)."
-)
+@click.option("--tei-all", "tei_all", metavar="FILE", help="The official tei_all.rng (a shortcut for --schema FILE).")
 @click.option(
     "--format",
     "format_name",
@@ -544,38 +701,70 @@ def render(sources: tuple[Path, ...], output_dir: Path, output_format: str, styl
     help="Report format: text for people, json for scripts, junit for CI dashboards, github for annotations.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid.")
 @click.option(
-    "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the caches (restricted grammars; --changed-only verdicts: check all).",
 )
-@click.option(
-    "--quiet", "-q", is_flag=True, help="No summary line and no output at all when every file is valid."
-)
-@click.option("--no-cache", is_flag=True,
-              help="Neither read nor write the caches (restricted grammars; --changed-only verdicts: check all).")
 @click.option(
     "--full-grammar",
     is_flag=True,
     help="Compile RELAX NG grammars whole instead of restricted to the names in use.",
 )
-@click.option("--xinclude", is_flag=True,
-              help="Expand xi:include of local files inside the folders validated; problems at their own lines.")
+@click.option(
+    "--xinclude",
+    is_flag=True,
+    help="Expand xi:include of local files inside the folders validated; problems at their own lines.",
+)
 @click.option("--allow-empty", is_flag=True, help="Finding no .xml file is not an error.")
 @_executor_option
 @_send_bytes_option
-@click.option("--changed-only", is_flag=True,
-              help="Check only files whose bytes or schemas changed since the last run; report every file "
-              "(verdicts kept in --verdict-cache).")
-@click.option("--verdict-cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="The verdict cache of --changed-only (default: $TEIKIT_CACHE_DIR/verdicts.json); "
-              "persist it between CI runs.")
-@click.option("--no-schematron", is_flag=True,
-              help="Do not run the Schematron rules embedded in RELAX NG grammars (tei_all's, an ODD's) "
-              "nor XPath 2 .sch files.")
-@click.option("--verbose", "-v", is_flag=True,
-              help="Also list the Schematron rules that could not be compiled and the grammars compiled whole "
-              "instead of restricted, and why.")
-def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, quiet, no_cache, full_grammar,
-             xinclude, allow_empty, executor, send_bytes, changed_only, verdict_cache, no_schematron, verbose):
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    help="Check only files whose bytes or schemas changed since the last run; report every file "
+    "(verdicts kept in --verdict-cache).",
+)
+@click.option(
+    "--verdict-cache",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The verdict cache of --changed-only (default: $TEIKIT_CACHE_DIR/verdicts.json); persist it between CI runs.",
+)
+@click.option(
+    "--no-schematron",
+    is_flag=True,
+    help="Do not run the Schematron rules embedded in RELAX NG grammars (tei_all's, an ODD's) nor XPath 2 .sch files.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list the Schematron rules that could not be compiled and the grammars compiled whole "
+    "instead of restricted, and why.",
+)
+def validate(
+    paths,
+    grammars,
+    schematrons,
+    tei_all,
+    format_name,
+    jobs,
+    output,
+    quiet,
+    no_cache,
+    full_grammar,
+    xinclude,
+    allow_empty,
+    executor,
+    send_bytes,
+    changed_only,
+    verdict_cache,
+    no_schematron,
+    verbose,
+):
     """Validate TEI files and folders (*.xml, recursively) against RELAX NG, XML Schema and Schematron.
 
     Each file's schemas, first that applies: --schema, --schematron or --tei-all
@@ -596,12 +785,18 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
         check_input(path, "file", folder_ok=True)
     given = list(grammars) + ([tei_all] if tei_all else [])
     if output:
-        refuse_output_over_input([output], _validated_files(paths) + [s for s in [*given, *schematrons]
-                                                                      if not s.startswith("teikit:")])
+        refuse_output_over_input(
+            [output], _validated_files(paths) + [s for s in [*given, *schematrons] if not s.startswith("teikit:")]
+        )
     schemas = None
     if given or schematrons:
-        schemas = load_schemas(schemas=given, schematron=schematrons, restrict=not full_grammar,
-                               use_cache=not no_cache, schematron_rules=not no_schematron)
+        schemas = load_schemas(
+            schemas=given,
+            schematron=schematrons,
+            restrict=not full_grammar,
+            use_cache=not no_cache,
+            schematron_rules=not no_schematron,
+        )
     # Text on stdout streams file by file, so a long run shows its problems as they are found; text and
     # github list only files with problems, so the run keeps only those (the others are counted): the memory
     # of a million-file run does not grow with its valid files. json and junit list every file.
@@ -627,10 +822,23 @@ def validate(paths, grammars, schematrons, tei_all, format_name, jobs, output, q
         echo_file(file_report)
 
     with open_executor(executor, jobs) as pool, progress:
-        report = validate_paths(paths, schemas, jobs=jobs, on_file=each_file, xinclude=xinclude,
-                                allow_empty=allow_empty, restrict=not full_grammar, use_cache=not no_cache,
-                                chosen_by="option", executor=pool, send_bytes=send_bytes, verdicts=verdicts,
-                                on_plan=progress.start, keep=keep, schematron_rules=not no_schematron)
+        report = validate_paths(
+            paths,
+            schemas,
+            jobs=jobs,
+            on_file=each_file,
+            xinclude=xinclude,
+            allow_empty=allow_empty,
+            restrict=not full_grammar,
+            use_cache=not no_cache,
+            chosen_by="option",
+            executor=pool,
+            send_bytes=send_bytes,
+            verdicts=verdicts,
+            on_plan=progress.start,
+            keep=keep,
+            schematron_rules=not no_schematron,
+        )
     if verdicts is not None:
         verdicts.save()
     # What the user should know about the checks themselves (saxonche missing; with --verbose, rules

@@ -63,8 +63,11 @@ def register_and_matcher(path: Path | None) -> tuple[Register | None, NameMatche
     try:
         mtime = resolved.stat().st_mtime_ns
     except FileNotFoundError:
-        raise InputError("the register named by the edition file does not exist", path,
-                         hint="create it or fix 'register =' in the edition file") from None
+        raise InputError(
+            "the register named by the edition file does not exist",
+            path,
+            hint="create it or fix 'register =' in the edition file",
+        ) from None
     return _register_and_matcher(resolved, mtime)
 
 
@@ -90,8 +93,11 @@ def with_text_notes(register: Register, edition: Edition) -> Register:
     notes = {note.ref: note for note in edition.entity_notes}
     unknown = sorted(set(notes) - {entity.id for entity in register})
     if unknown:
-        raise InputError(f"[[entity_note]] ref = {unknown[0]!r}: no such entry in the register", edition.path,
-                         hint="give the id of a register entry")
+        raise InputError(
+            f"[[entity_note]] ref = {unknown[0]!r}: no such entry in the register",
+            edition.path,
+            hint="give the id of a register entry",
+        )
     entities = []
     for entity in register:
         note = notes.get(entity.id)
@@ -115,8 +121,11 @@ def document_ids(source: str | Path, edition: Edition | None = None) -> dict[str
         value = element.get(f"{{{XML_NS}}}id")
         if value is not None:
             kind = element.get("type")
-            found[value] = f"the {etree.QName(element).localname}" + (f" of type '{kind}'" if kind else "") + (
-                f" in {source.name}")
+            found[value] = (
+                f"the {etree.QName(element).localname}"
+                + (f" of type '{kind}'" if kind else "")
+                + (f" in {source.name}")
+            )
     return found
 
 
@@ -144,7 +153,8 @@ def check_output(tree: etree._ElementTree, source: str | Path, edition: Edition 
     message = error.message if error is not None else "invalid"
     raise InputError(
         f"the converted TEI is invalid against teikit.rng: {message}",
-        source, hint="if no declaration of the edition file or the register explains it, this is a bug in "
+        source,
+        hint="if no declaration of the edition file or the register explains it, this is a bug in "
         "teikit's reader: report it with the text that caused it",
     )
 
@@ -158,9 +168,11 @@ def _text_without_furniture(source: Path, edition: Edition) -> str:
 
 def left_as_text_warnings(document: Document) -> list[str]:
     """One line per bracketed number the reader left as text because no note has its number."""
-    return [f"{document.source}:{line}: warning: {text} left as text: no note has its number "
-            "(declare [notes] in the edition file if the notes are marked otherwise)"
-            for line, text in document.left_as_text]
+    return [
+        f"{document.source}:{line}: warning: {text} left as text: no note has its number "
+        "(declare [notes] in the edition file if the notes are marked otherwise)"
+        for line, text in document.left_as_text
+    ]
 
 
 def bracketed_numbers_left(source: str | Path, edition: Edition | None = None) -> list[tuple[int, str]]:

@@ -285,10 +285,35 @@ NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 TOP_KEYS = {
-    "source", "id", "language", "language_name", "title", "subtitle", "author", "responsibility", "publication",
-    "source_description", "creation", "project", "register", "default_century", "furniture", "division",
-    "correction", "tag", "change", "genre", "entity_note", "editor", "series", "related", "calendar", "dates",
-    "omission", "note", "notes",
+    "source",
+    "id",
+    "language",
+    "language_name",
+    "title",
+    "subtitle",
+    "author",
+    "responsibility",
+    "publication",
+    "source_description",
+    "creation",
+    "project",
+    "register",
+    "default_century",
+    "furniture",
+    "division",
+    "correction",
+    "tag",
+    "change",
+    "genre",
+    "entity_note",
+    "editor",
+    "series",
+    "related",
+    "calendar",
+    "dates",
+    "omission",
+    "note",
+    "notes",
 }
 CERTAINTY = ("high", "medium", "low", "unknown")
 RELATED_TYPES = ("original", "translation", "edition", "partOf", "reviewed", "other")
@@ -357,7 +382,8 @@ class _Reader:
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise self.fail(
-                f"{where}: unknown key '{unknown[0]}'", f"{unknown[0]}",
+                f"{where}: unknown key '{unknown[0]}'",
+                f"{unknown[0]}",
                 hint=f"allowed keys: {', '.join(sorted(allowed))}",
             )
 
@@ -385,13 +411,19 @@ def _edition_from_data(path: Path, raw: str, data: dict) -> Edition:
     source = reader.string(data, "source", "edition file")
     edition_id = data.get("id", Path(source).stem)
     if not isinstance(edition_id, str) or not NCNAME.match(edition_id):
-        raise reader.fail(f"id '{edition_id}' is not a valid XML name", "id =",
-                          hint="use letters, digits, '-', '_' and '.', starting with a letter")
+        raise reader.fail(
+            f"id '{edition_id}' is not a valid XML name",
+            "id =",
+            hint="use letters, digits, '-', '_' and '.', starting with a letter",
+        )
     publication = reader.table(data, "publication")
     source_desc = reader.table(data, "source_description")
     creation = reader.table(data, "creation")
-    reader.known_keys(publication, {"publisher", "distributor", "date", "availability", "licence", "licence_url",
-                                    "address", "version"}, "[publication]")
+    reader.known_keys(
+        publication,
+        {"publisher", "distributor", "date", "availability", "licence", "licence_url", "address", "version"},
+        "[publication]",
+    )
     reader.known_keys(creation, {"text", "date"}, "[creation]")
     pub_date = publication.get("date")
     if pub_date is not None:
@@ -457,8 +489,9 @@ def _entity_notes(reader: _Reader, data: dict):
         assert ref is not None  # required: string() raised otherwise
         where = f"[[entity_note]] ref = {ref!r}"
         if ref in seen:
-            raise reader.fail(f"{where}: the entry has two [[entity_note]] tables", f'ref = "{ref}"',
-                              hint="join them into one")
+            raise reader.fail(
+                f"{where}: the entry has two [[entity_note]] tables", f'ref = "{ref}"', hint="join them into one"
+            )
         seen.add(ref)
         description = reader.string(entry, "description", where, required=False)
         note = reader.string(entry, "note", where, required=False)
@@ -524,17 +557,20 @@ def _outline(reader: _Reader, data: dict):
         line = reader.integer(entry, "line", where)
         kind = reader.string(entry, "type", where)
         if not NCNAME.match(kind):
-            raise reader.fail(f"{where}: type '{kind}' is not a single word", f"type = \"{kind}\"")
+            raise reader.fail(f"{where}: type '{kind}' is not a single word", f'type = "{kind}"')
         level = reader.integer(entry, "level", where, default=1)
         part = entry.get("part")
         if part is not None and part not in PARTS:
-            raise reader.fail(f"{where}: part must be one of {', '.join(PARTS)}", f"part = \"{part}\"")
+            raise reader.fail(f"{where}: part must be one of {', '.join(PARTS)}", f'part = "{part}"')
         if line <= previous_line:
             raise reader.fail(f"{where}: divisions must be listed in source order", f"line = {line}")
         if part is not None:
             if PARTS.index(part) < previous_part:
-                raise reader.fail(f"{where}: part '{part}' comes after a later part", f"line = {line}",
-                                  hint="front, body and back follow each other in the source")
+                raise reader.fail(
+                    f"{where}: part '{part}' comes after a later part",
+                    f"line = {line}",
+                    hint="front, body and back follow each other in the source",
+                )
             previous_part = PARTS.index(part)
         if level < 1:
             raise reader.fail(f"{where}: level starts at 1", f"line = {line}")
@@ -548,15 +584,18 @@ def _resp(reader: _Reader, entry: dict, where: str, editor_ids: set[str], requir
     if resp is None or (resp.startswith("#") and NCNAME.match(resp[1:])):
         return resp
     if resp not in editor_ids:
-        raise reader.fail(f"{where}: resp '{resp}' is not the id of an [[editor]]", f"resp = \"{resp}\"",
-                          hint="declare the editor in [[editor]] with that id, or point elsewhere with '#id'")
+        raise reader.fail(
+            f"{where}: resp '{resp}' is not the id of an [[editor]]",
+            f'resp = "{resp}"',
+            hint="declare the editor in [[editor]] with that id, or point elsewhere with '#id'",
+        )
     return f"#{resp}"
 
 
 def _cert(reader: _Reader, entry: dict, where: str) -> str | None:
     cert = entry.get("cert")
     if cert is not None and cert not in CERTAINTY:
-        raise reader.fail(f"{where}: cert must be one of {', '.join(CERTAINTY)}", f"cert = \"{cert}\"")
+        raise reader.fail(f"{where}: cert must be one of {', '.join(CERTAINTY)}", f'cert = "{cert}"')
     return cert
 
 
@@ -570,8 +609,11 @@ def _readings(reader: _Reader, entry: dict, where: str) -> tuple[Reading, ...]:
         found.append(Reading(reader.string(item, "corr", f"{where} readings"), _cert(reader, item, where)))
     certs = [r.cert for r in found]
     if found and (len(found) < 2 or None in certs):
-        raise reader.fail(f"{where}: give two or more readings, each with its cert", "readings",
-                          hint="a single correction is written with corr = … and cert = …")
+        raise reader.fail(
+            f"{where}: give two or more readings, each with its cert",
+            "readings",
+            hint="a single correction is written with corr = … and cert = …",
+        )
     return tuple(found)
 
 
@@ -585,20 +627,37 @@ def _corrections(reader: _Reader, data: dict, editor_ids: set[str]):
         line = reader.integer(entry, "line", where)
         reason = reader.string(entry, "reason", where)
         resp, cert = _resp(reader, entry, where, editor_ids), _cert(reader, entry, where)
-        kinds = [("sic" in entry or "corr" in entry or "readings" in entry), ("after" in entry or "supplied" in entry),
-                 "surplus" in entry]
+        kinds = [
+            ("sic" in entry or "corr" in entry or "readings" in entry),
+            ("after" in entry or "supplied" in entry),
+            "surplus" in entry,
+        ]
         if sum(kinds) != 1:
-            raise reader.fail(f"{where}: give either sic and corr (or readings), after and supplied, or surplus",
-                              f"line = {line}")
+            raise reader.fail(
+                f"{where}: give either sic and corr (or readings), after and supplied, or surplus", f"line = {line}"
+            )
         if kinds[0]:
             readings = _readings(reader, entry, where)
             if readings and "corr" in entry:
                 raise reader.fail(f"{where}: give corr or readings, not both", f"line = {line}")
-            yield Correction(line, reason, sic=reader.string(entry, "sic", where), corr=entry.get("corr", ""),
-                             readings=readings, resp=resp, cert=cert)
+            yield Correction(
+                line,
+                reason,
+                sic=reader.string(entry, "sic", where),
+                corr=entry.get("corr", ""),
+                readings=readings,
+                resp=resp,
+                cert=cert,
+            )
         elif kinds[1]:
-            yield Correction(line, reason, after=reader.string(entry, "after", where),
-                             supplied=reader.string(entry, "supplied", where), resp=resp, cert=cert)
+            yield Correction(
+                line,
+                reason,
+                after=reader.string(entry, "after", where),
+                supplied=reader.string(entry, "supplied", where),
+                resp=resp,
+                cert=cert,
+            )
         else:
             yield Correction(line, reason, surplus=reader.string(entry, "surplus", where), resp=resp, cert=cert)
 
@@ -610,14 +669,22 @@ def _editors(reader: _Reader, data: dict):
         reader.known_keys(entry, {"id", "name", "resp", "orcid", "org"}, where)
         editor_id = reader.string(entry, "id", where)
         if not NCNAME.match(editor_id) or editor_id in seen:
-            raise reader.fail(f"{where}: the id must be an XML name used once", f"id = \"{editor_id}\"")
+            raise reader.fail(f"{where}: the id must be an XML name used once", f'id = "{editor_id}"')
         seen.add(editor_id)
         orcid = reader.string(entry, "orcid", where, required=False)
         if orcid is not None and not ORCID.match(orcid):
-            raise reader.fail(f"{where}: orcid must be the bare identifier 0000-0000-0000-0000", "orcid =",
-                              hint="write only an ORCID iD you have checked")
-        yield Editor(id=editor_id, name=reader.string(entry, "name", where), resp=reader.string(entry, "resp", where),
-                     orcid=orcid, is_org=reader.boolean(entry, "org", where))
+            raise reader.fail(
+                f"{where}: orcid must be the bare identifier 0000-0000-0000-0000",
+                "orcid =",
+                hint="write only an ORCID iD you have checked",
+            )
+        yield Editor(
+            id=editor_id,
+            name=reader.string(entry, "name", where),
+            resp=reader.string(entry, "resp", where),
+            orcid=orcid,
+            is_org=reader.boolean(entry, "org", where),
+        )
 
 
 def _series(reader: _Reader, data: dict) -> Series | None:
@@ -626,29 +693,36 @@ def _series(reader: _Reader, data: dict) -> Series | None:
     table = reader.table(data, "series")
     reader.known_keys(table, {"title", "part", "parts"}, "[series]")
     part, parts = table.get("part"), table.get("parts")
-    return Series(title=reader.string(table, "title", "[series]"),
-                  part=str(part) if part is not None else None, parts=str(parts) if parts is not None else None)
+    return Series(
+        title=reader.string(table, "title", "[series]"),
+        part=str(part) if part is not None else None,
+        parts=str(parts) if parts is not None else None,
+    )
 
 
 def _related(reader: _Reader, data: dict):
     for entry in reader.tables(data, "related"):
         where = f"[[related]] title = {entry.get('title')!r}"
-        reader.known_keys(entry, {"type", "title", "author", "language", "language_name", "date", "place", "publisher",
-                                  "note"}, where)
+        reader.known_keys(
+            entry, {"type", "title", "author", "language", "language_name", "date", "place", "publisher", "note"}, where
+        )
         kind = reader.string(entry, "type", where)
         if kind not in RELATED_TYPES:
-            raise reader.fail(f"{where}: type must be one of {', '.join(RELATED_TYPES)}", f"type = \"{kind}\"")
+            raise reader.fail(f"{where}: type must be one of {', '.join(RELATED_TYPES)}", f'type = "{kind}"')
         date = entry.get("date")
         if date is not None and not ISO_DAY.match(str(date)):
             raise reader.fail(f"{where}: date must be YYYY, YYYY-MM or YYYY-MM-DD", "date =")
-        yield Related(type=kind, title=reader.string(entry, "title", where),
-                      author=reader.string(entry, "author", where, required=False),
-                      language=reader.string(entry, "language", where, required=False),
-                      language_name=reader.string(entry, "language_name", where, required=False),
-                      date=str(date) if date is not None else None,
-                      place=reader.string(entry, "place", where, required=False),
-                      publisher=reader.string(entry, "publisher", where, required=False),
-                      note=reader.string(entry, "note", where, required=False))
+        yield Related(
+            type=kind,
+            title=reader.string(entry, "title", where),
+            author=reader.string(entry, "author", where, required=False),
+            language=reader.string(entry, "language", where, required=False),
+            language_name=reader.string(entry, "language_name", where, required=False),
+            date=str(date) if date is not None else None,
+            place=reader.string(entry, "place", where, required=False),
+            publisher=reader.string(entry, "publisher", where, required=False),
+            note=reader.string(entry, "note", where, required=False),
+        )
 
 
 def _calendars(reader: _Reader, data: dict):
@@ -657,7 +731,7 @@ def _calendars(reader: _Reader, data: dict):
         reader.known_keys(entry, {"id", "description"}, where)
         calendar_id = reader.string(entry, "id", where)
         if not NCNAME.match(calendar_id):
-            raise reader.fail(f"{where}: the id must be an XML name", f"id = \"{calendar_id}\"")
+            raise reader.fail(f"{where}: the id must be an XML name", f'id = "{calendar_id}"')
         yield Calendar(id=calendar_id, description=reader.string(entry, "description", where))
 
 
@@ -668,9 +742,13 @@ def _omissions(reader: _Reader, data: dict, editor_ids: set[str]):
         reason = reader.string(entry, "reason", where)
         if not NCNAME.match(reason.replace(" ", "-")):
             raise reader.fail(f"{where}: reason is a word or two (editorial, irrelevant, …)", "reason =")
-        yield Omission(line=reader.integer(entry, "line", where), after=reader.string(entry, "after", where),
-                       reason=reason, description=reader.string(entry, "description", where),
-                       resp=_resp(reader, entry, where, editor_ids))
+        yield Omission(
+            line=reader.integer(entry, "line", where),
+            after=reader.string(entry, "after", where),
+            reason=reason,
+            description=reader.string(entry, "description", where),
+            resp=_resp(reader, entry, where, editor_ids),
+        )
 
 
 def _notes(reader: _Reader, data: dict, editor_ids: set[str]):
@@ -679,8 +757,12 @@ def _notes(reader: _Reader, data: dict, editor_ids: set[str]):
         reader.known_keys(entry, {"line", "at", "text", "resp"}, where)
         resp = _resp(reader, entry, where, editor_ids, required=True)
         assert resp is not None
-        yield EditorialNote(line=reader.integer(entry, "line", where), at=reader.string(entry, "at", where),
-                            text=reader.string(entry, "text", where), resp=resp)
+        yield EditorialNote(
+            line=reader.integer(entry, "line", where),
+            at=reader.string(entry, "at", where),
+            text=reader.string(entry, "text", where),
+            resp=resp,
+        )
 
 
 @dataclass(frozen=True)
@@ -708,12 +790,16 @@ TITLE_LEVELS = ("a", "m", "j", "s", "u")
 def _tag_decisions(reader: _Reader, data: dict):
     for entry in reader.tables(data, "tag"):
         where = f"[[tag]] line = {entry.get('line')}"
-        reader.known_keys(entry, {"line", "text", "element", "ref", "reason", "kind", "calendar", "level", "scope",
-                                  *DATE_ATTRS}, where)
+        reader.known_keys(
+            entry,
+            {"line", "text", "element", "ref", "reason", "kind", "calendar", "level", "scope", *DATE_ATTRS},
+            where,
+        )
         element = reader.string(entry, "element", where)
         if element not in TAG_ELEMENTS:
-            raise reader.fail(f"{where}: element must be one of {', '.join(sorted(TAG_ELEMENTS))}",
-                              f"element = \"{element}\"")
+            raise reader.fail(
+                f"{where}: element must be one of {', '.join(sorted(TAG_ELEMENTS))}", f'element = "{element}"'
+            )
         attrs: list[tuple[str, str]] = []
         kind = entry.get("kind")
         if element in {"persName", "orgName", "placeName", "event"}:
@@ -731,7 +817,7 @@ def _tag_decisions(reader: _Reader, data: dict):
         elif element == "date":
             attrs.extend((key, str(entry[key])) for key in DATE_ATTRS if key in entry)
             if kind is not None and kind not in DATE_KINDS:
-                raise reader.fail(f"{where}: kind must be one of {', '.join(DATE_KINDS)}", f"kind = \"{kind}\"")
+                raise reader.fail(f"{where}: kind must be one of {', '.join(DATE_KINDS)}", f'kind = "{kind}"')
             if not attrs and kind is None:
                 raise reader.fail(f"{where}: a date needs kind, when, from/to or notBefore/notAfter", where)
             calendar = reader.string(entry, "calendar", where, required=False)
@@ -753,8 +839,11 @@ def _register_pointer(reader: _Reader, entry: dict, where: str) -> str:
         return ref
     ident = ref.lstrip("#").strip()
     suggestion = f'ref = "#{ident}"' if NCNAME.match(ident) else 'ref = "#ID" with an id of the register'
-    raise reader.fail(f"{where}: ref = {ref!r} does not point into the register", f"ref = {ref!r}".replace("'", '"'),
-                      hint=f"write {suggestion}: a register id after '#'")
+    raise reader.fail(
+        f"{where}: ref = {ref!r} does not point into the register",
+        f"ref = {ref!r}".replace("'", '"'),
+        hint=f"write {suggestion}: a register id after '#'",
+    )
 
 
 def _changes(reader: _Reader, data: dict):
@@ -763,8 +852,9 @@ def _changes(reader: _Reader, data: dict):
         when = str(entry.get("when", ""))
         if not ISO_DAY.match(when):
             raise reader.fail("[[change]]: when must be an ISO date (YYYY-MM-DD)", "[[change]]")
-        yield Change(when=when, who=reader.string(entry, "who", "[[change]]"),
-                     what=reader.string(entry, "what", "[[change]]"))
+        yield Change(
+            when=when, who=reader.string(entry, "who", "[[change]]"), what=reader.string(entry, "what", "[[change]]")
+        )
 
 
 NOTES_KEYS = {"reference", "marker"}
@@ -779,8 +869,11 @@ def _note_syntax(reader: _Reader, data: dict) -> NoteSyntax:
             continue
         value = reader.string(table, key, "[notes]") or ""
         if not NOTE_TEMPLATE.match(value or ""):
-            raise reader.fail(f"[notes]: {key} = {value!r} is not a note template", f"{key} =",
-                              hint='write the number as n between punctuation, e.g. "[n]", "(n)", "^n" or "n."')
+            raise reader.fail(
+                f"[notes]: {key} = {value!r} is not a note template",
+                f"{key} =",
+                hint='write the number as n between punctuation, e.g. "[n]", "(n)", "^n" or "n."',
+            )
         values[key] = value
     return NoteSyntax(**values)
 

@@ -43,8 +43,9 @@ def _distributed():
     try:
         import distributed
     except ImportError:
-        raise UsageError("--executor dask needs Dask distributed, which is not installed",
-                         hint=f"run {INSTALL_HINT}") from None
+        raise UsageError(
+            "--executor dask needs Dask distributed, which is not installed", hint=f"run {INSTALL_HINT}"
+        ) from None
     return distributed
 
 
@@ -63,17 +64,23 @@ def open_executor(spec: str | None, jobs: int | None = None) -> Iterator[Executo
             from .parallel import default_jobs
 
             cluster = distributed.LocalCluster(
-                n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address="127.0.0.1:0", silence_logs=50,
+                n_workers=jobs or default_jobs(),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=50,
             )
             with cluster, distributed.Client(cluster) as client:
                 yield client.get_executor()
         else:
-            address = "tcp://" + spec[len(DASK_PREFIX):]
+            address = "tcp://" + spec[len(DASK_PREFIX) :]
             try:
                 client = distributed.Client(address, timeout=10)
             except OSError as exc:
-                raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}",
-                                 hint="check the address and that the scheduler is running") from None
+                raise UsageError(
+                    f"cannot reach the Dask scheduler at {address}: {exc}",
+                    hint="check the address and that the scheduler is running",
+                ) from None
             with client:
                 yield client.get_executor()

@@ -30,8 +30,9 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
         # The pid in the name tells a later run whether the writer is still alive (see remove_stale_temporaries).
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise UsageError(f"cannot write here: {exc.strerror}", path,
-                         hint="check the folder exists and is writable") from None
+        raise UsageError(
+            f"cannot write here: {exc.strerror}", path, hint="check the folder exists and is writable"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -43,8 +44,11 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> Path
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(exc, FileNotFoundError):  # not a full disk: something removed the temporary or the folder
-            raise UsageError("cannot write: the temporary file or its folder was removed while teikit wrote it",
-                             path, hint="another program is clearing this folder; run again when it is done") from None
+            raise UsageError(
+                "cannot write: the temporary file or its folder was removed while teikit wrote it",
+                path,
+                hint="another program is clearing this folder; run again when it is done",
+            ) from None
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write: {exc.strerror}", path, hint="check disk space and permissions") from None
         raise
@@ -134,8 +138,11 @@ def check_input(path: str | Path, kind: str = "file", *, folder_ok: bool = False
     if stat.S_ISDIR(info.st_mode):
         raise UsageError(f"is a folder, not a {kind}", path, hint=f"name a {kind}")
     what = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "not a regular file")
-    raise UsageError(f"is {what}, not a regular file; teikit reads only regular files", path,
-                     hint="save what it gives into a file and pass that file")
+    raise UsageError(
+        f"is {what}, not a regular file; teikit reads only regular files",
+        path,
+        hint="save what it gives into a file and pass that file",
+    )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -160,8 +167,11 @@ def refuse_output_over_input(outputs: Iterable[str | Path], inputs: Iterable[str
         same = identities.get(_identity(output)) or resolved.get(output.resolve())
         if same is not None:
             where = "" if same == output else f" ({same})"
-            raise UsageError(f"the output is also an input{where}: writing it would destroy the input", output,
-                             hint="write the output to another file or folder")
+            raise UsageError(
+                f"the output is also an input{where}: writing it would destroy the input",
+                output,
+                hint="write the output to another file or folder",
+            )
 
 
 # --------------------------------------------------------------------------- one writer per folder
@@ -216,16 +226,18 @@ def _acquire(folder: Path, wait: float, purpose: str) -> tuple[int, Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot create the folder: {exc.strerror}", folder,
-                         hint="check the path and its permissions") from None
+        raise UsageError(
+            f"cannot create the folder: {exc.strerror}", folder, hint="check the path and its permissions"
+        ) from None
     path = folder / LOCK_NAME
     deadline = time.monotonic() + wait
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise UsageError(f"cannot create the lock file: {exc.strerror}", path,
-                             hint="check the folder is writable") from None
+            raise UsageError(
+                f"cannot create the lock file: {exc.strerror}", path, hint="check the folder is writable"
+            ) from None
         if _try_lock(fd):
             # The holder before us may have removed the file while we waited: lock the file at the name.
             if os.fstat(fd).st_ino == _inode(path):
@@ -236,9 +248,12 @@ def _acquire(folder: Path, wait: float, purpose: str) -> tuple[int, Path]:
             _unlock(fd)
         os.close(fd)
         if time.monotonic() >= deadline:
-            raise UsageError(f"another teikit run is writing into this folder ({_holder(path)})", folder,
-                             hint=f"wait until it ends and run again; the lock ({LOCK_NAME}) is released when "
-                                  "that process ends, however it ends")
+            raise UsageError(
+                f"another teikit run is writing into this folder ({_holder(path)})",
+                folder,
+                hint=f"wait until it ends and run again; the lock ({LOCK_NAME}) is released when "
+                "that process ends, however it ends",
+            )
         time.sleep(0.05)
 
 
@@ -253,8 +268,9 @@ def _release(fd: int, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def folder_lock(folders: Iterable[str | Path], *, wait: float = DEFAULT_LOCK_WAIT,
-                purpose: str = "teikit") -> Iterator[None]:
+def folder_lock(
+    folders: Iterable[str | Path], *, wait: float = DEFAULT_LOCK_WAIT, purpose: str = "teikit"
+) -> Iterator[None]:
     """Hold an exclusive lock on each folder (created if missing) for the duration of the block.
 
     The lock is ``<folder>/.teikit.lock``, holding who took it (pid, host, time) for the message another

@@ -38,8 +38,18 @@ class Span:
 
 # When two spans cover the same range, the lower rank encloses the higher: a quotation holds a name,
 # a name holds a correction.
-SPAN_NESTING = {"noteref": 0, "xref": 0, "q": 0, "bibl": 0, "sic": 2, "supplied": 3, "surplus": 2, "gap": 3,
-                "ednote": 3, "biblScope": 2}
+SPAN_NESTING = {
+    "noteref": 0,
+    "xref": 0,
+    "q": 0,
+    "bibl": 0,
+    "sic": 2,
+    "supplied": 3,
+    "surplus": 2,
+    "gap": 3,
+    "ednote": 3,
+    "biblScope": 2,
+}
 
 
 @dataclass(frozen=True)

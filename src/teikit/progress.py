@@ -31,8 +31,17 @@ class Progress:
         from tqdm import tqdm  # type: ignore[import-untyped]
 
         self._sizes = {str(file): _size(file) for file in files}
-        self._bar = tqdm(total=sum(self._sizes.values()), unit="B", unit_scale=True, unit_divisor=1000,
-                         file=self.stream, leave=False, dynamic_ncols=True, mininterval=self.interval, miniters=1)
+        self._bar = tqdm(
+            total=sum(self._sizes.values()),
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1000,
+            file=self.stream,
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=self.interval,
+            miniters=1,
+        )
         self._count = len(files)
         self._bar.set_postfix_str(f"0/{self._count} files", refresh=False)
 

@@ -67,7 +67,9 @@ def decode(data: bytes, path: str | Path = "<input>") -> SourceText:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
             f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
-            path, line, hint="convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            path,
+            line,
+            hint="convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
         ) from None
     if text.startswith(BOM):
         text = text[1:]
@@ -84,7 +86,10 @@ def decode(data: bytes, path: str | Path = "<input>") -> SourceText:
         column = illegal.start() - (text.rfind("\n", 0, illegal.start()) + 1) + 1
         raise InputError(
             f"character U+{ord(illegal.group()):04X} is not allowed in XML",
-            path, line, column, hint="remove the control character from the source text",
+            path,
+            line,
+            column,
+            hint="remove the control character from the source text",
         )
     return SourceText(text, tuple(normalisations))
 
@@ -134,7 +139,8 @@ def source_lines(text: str, edition: Edition) -> tuple[list[Line], bool]:
     if missing:
         raise InputError(
             f"furniture line not found in the source: {missing[0].line_text!r}",
-            edition.path, hint="copy the line exactly from the source text or remove the [[furniture]] entry",
+            edition.path,
+            hint="copy the line exactly from the source text or remove the [[furniture]] entry",
         )
     return lines, final_newline
 
@@ -226,8 +232,14 @@ def _block_footnote(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
     if not match:
         return None
     label = match.group(0)
-    return Note(raw.line, n=match.group(1), kind="footnote", content=_label_and_rest(raw, label, notes), label=label,
-                joined=raw.joined)
+    return Note(
+        raw.line,
+        n=match.group(1),
+        kind="footnote",
+        content=_label_and_rest(raw, label, notes),
+        label=label,
+        joined=raw.joined,
+    )
 
 
 def _block_list(raw: RawBlock, notes: NoteSyntax) -> BlockLike | None:
@@ -302,7 +314,7 @@ def find_noterefs(text: str, spans: list[Span], notes: NoteSyntax) -> list[Span]
 
 
 def find_note_xrefs(text: str, spans: list[Span], notes: NoteSyntax) -> list[Span]:
-    """"note 1 at end of article": a cross-reference to an end note."""
+    """ "note 1 at end of article": a cross-reference to an end note."""
     if "note " not in text:
         return []
     return [Span(m.start(), m.end(), "xref", (("n", m.group(1)),)) for m in NOTE_XREF.finditer(text)]
@@ -361,7 +373,7 @@ def _balanced(text: str, positions: list[int], opening: str) -> list[tuple[int, 
 
 
 def _plausible_quote(text: str, start: int, end: int) -> bool:
-    inner = text[start + 1:end]
+    inner = text[start + 1 : end]
     return (
         bool(inner.strip())
         and (start == 0 or text[start - 1] in OPENING_CONTEXT or text[start - 1].isspace())
@@ -414,7 +426,7 @@ def _inline_line(line: Line, start: int, notes: NoteSyntax) -> Inline:
 
 def _label_and_rest(raw: RawBlock, label: str, notes: NoteSyntax) -> Inline:
     """A note body without its label: the label becomes TEI ``label``, the rest is the note's text."""
-    return inline(raw.text[len(label):], notes)
+    return inline(raw.text[len(label) :], notes)
 
 
 # --------------------------------------------------------------------------- note references that have notes
@@ -428,8 +440,12 @@ def keep_references_with_notes(
     ``[1923]`` or ``[12]`` in running text is a year or a citation, not a reference, unless the text has a
     note 1923 or 12. Returns the parts and the (line, text) of every bracketed number left as text.
     """
-    numbers = {block.n for blocks in parts.values() for block in walk(blocks)
-               if isinstance(block, Note) and block.kind == "footnote"}
+    numbers = {
+        block.n
+        for blocks in parts.values()
+        for block in walk(blocks)
+        if isinstance(block, Note) and block.kind == "footnote"
+    }
     left: list[tuple[int, str]] = []
 
     def keep(content: Inline, line: int) -> Inline:
@@ -437,7 +453,7 @@ def keep_references_with_notes(
         if not dropped:
             return content
         for span in dropped:
-            left.append((line + content.text.count("\n", 0, span.start), content.text[span.start:span.end]))
+            left.append((line + content.text.count("\n", 0, span.start), content.text[span.start : span.end]))
         return content.with_spans([s for s in content.spans if s not in dropped])
 
     kept = {part: tuple(_map_contents(block, keep) for block in blocks) for part, blocks in parts.items()}
@@ -476,7 +492,8 @@ def apply_corrections(
     if remaining:
         raise InputError(
             f"[[correction]] on line {remaining[0].line}: no text block starts or continues on that line",
-            edition.path, hint="give the line number of the source text where the correction applies",
+            edition.path,
+            hint="give the line number of the source text where the correction applies",
         )
     return result
 
@@ -492,7 +509,8 @@ def _correct(block: BlockLike, correction: Correction, edition: Edition) -> Bloc
     if isinstance(block, ListBlock):
         items = tuple(
             replace(item, content=_correct_inline(item.content, 0, correction, edition))
-            if item.line == correction.line else item
+            if item.line == correction.line
+            else item
             for item in block.items
         )
         return replace(block, items=items)
@@ -511,21 +529,27 @@ def _correct_inline(content: Inline, offset: int, correction: Correction, editio
         problem = "does not occur" if count == 0 else f"occurs {count} times"
         raise InputError(
             f"[[correction]] on line {correction.line}: {needle!r} {problem} on that line",
-            edition.path, hint="quote a string that occurs exactly once on the line",
+            edition.path,
+            hint="quote a string that occurs exactly once on the line",
         )
     start = offset + line_text.index(needle)
     # Who made the correction and how sure they are (@resp, @cert), and alternative readings, ride on the span.
     declared = tuple((k, v) for k, v in (("resp", correction.resp), ("cert", correction.cert)) if v)
     readings = tuple(("reading", f"{r.cert}:{r.text}") for r in correction.readings)
     if correction.sic is not None:
-        span = Span(start, start + len(needle), "sic",
-                    (("corr", correction.corr or ""), ("reason", correction.reason), *declared, *readings))
+        span = Span(
+            start,
+            start + len(needle),
+            "sic",
+            (("corr", correction.corr or ""), ("reason", correction.reason), *declared, *readings),
+        )
     elif correction.surplus is not None:
         span = Span(start, start + len(needle), "surplus", (("reason", correction.reason), *declared))
     else:
         point = start + len(needle)
-        span = Span(point, point, "supplied",
-                    (("text", correction.supplied or ""), ("reason", correction.reason), *declared))
+        span = Span(
+            point, point, "supplied", (("text", correction.supplied or ""), ("reason", correction.reason), *declared)
+        )
     _refuse_crossing(content, span, correction, edition)
     return content.with_spans([*content.spans, span])
 
@@ -536,7 +560,8 @@ def _refuse_crossing(content: Inline, span: Span, correction: Correction, editio
         if crosses:
             raise InputError(
                 f"[[correction]] on line {correction.line} overlaps a {other.tag} in the text",
-                edition.path, hint="make the correction cover whole words inside or around it",
+                edition.path,
+                hint="make the correction cover whole words inside or around it",
             )
 
 
@@ -600,7 +625,8 @@ class _Structurer:
                 nearest = min(block_lines, key=lambda n: abs(n - line)) if block_lines else 0
                 raise InputError(
                     f"[[division]] line = {line}: no block starts on line {line} of the source",
-                    self.edition.path, hint=f"the nearest block starts on line {nearest}",
+                    self.edition.path,
+                    hint=f"the nearest block starts on line {nearest}",
                 )
         for index, block in enumerate(self.blocks):
             self._place(block, index)
@@ -638,8 +664,14 @@ class _Structurer:
             self.part = part
         self._close_to(level)
         heading = block if isinstance(block, Heading) else None
-        division = Division(type=kind, id=self._new_id(kind), line=block.line, level=level, heading=heading,
-                            space_before=block.space_before if heading else 0)
+        division = Division(
+            type=kind,
+            id=self._new_id(kind),
+            line=block.line,
+            level=level,
+            heading=heading,
+            space_before=block.space_before if heading else 0,
+        )
         if heading is not None:
             heading = replace(heading, space_before=0)
             division = replace(division, heading=heading)
@@ -653,7 +685,7 @@ class _Structurer:
             closing = self.stack.pop()
             trailing = _trailing_globals(closing.children) if level > 0 else []
             if trailing:
-                del closing.children[-len(trailing):]
+                del closing.children[-len(trailing) :]
             division = _with_opener_and_closer(closing.close(), self.edition.genre)
             self._container().append(division)
             self._container().extend(trailing)
@@ -686,8 +718,9 @@ def _fit_part(part: str, blocks: tuple[BlockLike, ...]) -> tuple[BlockLike, ...]
     if not misfit and not needs_content:
         return blocks
     first_division = next((i for i, b in enumerate(blocks) if isinstance(b, Division)), len(blocks))
-    wrapped = Division(type="section", id=f"{part}-section", line=blocks[0].line if blocks else 0,
-                       children=blocks[:first_division])
+    wrapped = Division(
+        type="section", id=f"{part}-section", line=blocks[0].line if blocks else 0, children=blocks[:first_division]
+    )
     return (wrapped, *blocks[first_division:])
 
 
@@ -756,8 +789,10 @@ def read_document(text: SourceText, edition: Edition, source: str = "<input>") -
     title = next((kept for kept in parts.pop("title") if isinstance(kept, Title)), None)
     normalisations = list(text.normalisations)
     if not final_newline:
-        normalisations.append("The last line of the source has no line end (text/@rend records it, so the "
-                              "regenerated text has none either).")
+        normalisations.append(
+            "The last line of the source has no line end (text/@rend records it, so the "
+            "regenerated text has none either)."
+        )
     return Document(
         source=source,
         title=title,
@@ -788,8 +823,12 @@ def check_notes(document: Document) -> None:
         if isinstance(block, Note):
             key = (block.kind, block.n)
             if key in notes:
-                raise InputError(f"note {block.kind} [{block.n}] appears twice (lines {notes[key].line} and "
-                                 f"{block.line})", document.source, block.line, hint="number each note once")
+                raise InputError(
+                    f"note {block.kind} [{block.n}] appears twice (lines {notes[key].line} and {block.line})",
+                    document.source,
+                    block.line,
+                    hint="number each note once",
+                )
             notes[key] = block
         for content in inlines(block):
             for span in content.spans:
@@ -797,16 +836,27 @@ def check_notes(document: Document) -> None:
                     references.setdefault(span.attr("n", ""), []).append(block.line)
     for n, lines in sorted(references.items()):
         if ("footnote", n) not in notes:
-            raise InputError(f"footnote reference [{n}] has no note '[{n}]. …'", document.source, lines[0],
-                             hint="add the note at the end of the text, or remove the marker")
+            raise InputError(
+                f"footnote reference [{n}] has no note '[{n}]. …'",
+                document.source,
+                lines[0],
+                hint="add the note at the end of the text, or remove the marker",
+            )
         if len(lines) > 1:
-            raise InputError(f"footnote [{n}] is referenced more than once (lines {', '.join(map(str, lines))})",
-                             document.source, lines[1], hint="each note is referenced exactly once")
+            raise InputError(
+                f"footnote [{n}] is referenced more than once (lines {', '.join(map(str, lines))})",
+                document.source,
+                lines[1],
+                hint="each note is referenced exactly once",
+            )
     for (kind, n), note in sorted(notes.items()):
         if kind == "footnote" and n not in references:
-            raise InputError(f"footnote [{n}] is never referenced in the text", document.source, note.line,
-                             hint=f"add the marker [{n}] where the note belongs, or remove the note")
+            raise InputError(
+                f"footnote [{n}] is never referenced in the text",
+                document.source,
+                note.line,
+                hint=f"add the marker [{n}] where the note belongs, or remove the note",
+            )
 
 
-__all__ = ["decode", "read_document", "read_file", "check_notes", "SourceText", "BLOCK_RULES", "INLINE_RULES",
-           "Block"]
+__all__ = ["decode", "read_document", "read_file", "check_notes", "SourceText", "BLOCK_RULES", "INLINE_RULES", "Block"]

@@ -338,14 +338,15 @@ class _Checker:
         for index, entity in enumerate(e for e in entities if e.type == "event"):
             where = entity.fact("where")
             if where is not None and where not in places:
-                raise self.fail(f"'where' of event '{entity.id}' names no [[place]] '{where}'",
-                                self.source.key_line("event", index, "where"), "add the place or fix the id")
+                raise self.fail(
+                    f"'where' of event '{entity.id}' names no [[place]] '{where}'",
+                    self.source.key_line("event", index, "where"),
+                    "add the place or fix the id",
+                )
 
     def entity(self, entity_type: str, index: int, entry: object) -> Entity:
         if not isinstance(entry, dict):
-            raise self.fail(
-                f"a {entity_type} entry must be a table", None, f"write it as a [[{entity_type}]] table"
-            )
+            raise self.fail(f"a {entity_type} entry must be a table", None, f"write it as a [[{entity_type}]] table")
         raw_id = entry.get("id")
         entity_id = raw_id if isinstance(raw_id, str) else None
         entry_line = self.source.entry_line(entity_type, index, entity_id)
@@ -354,9 +355,7 @@ class _Checker:
         for key in entry:
             if key not in allowed:
                 line = self.source.key_line(entity_type, index, key) or entry_line
-                raise self.fail(
-                    f"unknown key '{key}' in {label}", line, _unknown_key_hint(key, entity_type, allowed)
-                )
+                raise self.fail(f"unknown key '{key}' in {label}", line, _unknown_key_hint(key, entity_type, allowed))
         for key in REQUIRED_KEYS:
             if key not in entry:
                 raise self.fail(
@@ -375,13 +374,9 @@ class _Checker:
             if not isinstance(value, str):
                 raise self.fail(f"'{key}' of {label} must be a string", line_of(key), f'write {key} = "…"')
             if not value.strip():
-                raise self.fail(
-                    f"'{key}' of {label} is empty", line_of(key), f"write the {key} or remove the key"
-                )
+                raise self.fail(f"'{key}' of {label} is empty", line_of(key), f"write the {key} or remove the key")
             if one_line and ("\n" in value or "\r" in value):
-                raise self.fail(
-                    f"'{key}' of {label} must be one line", line_of(key), "join the lines into one"
-                )
+                raise self.fail(f"'{key}' of {label} must be one line", line_of(key), "join the lines into one")
             self.check_xml_characters(value, f"'{key}' of {label}", line_of(key))
             return value
 
@@ -415,8 +410,7 @@ class _Checker:
                 raise self.fail(
                     f"'{scheme}' of {label} is not a {authority.label} identifier: {value!r}",
                     line_of(scheme),
-                    f'write the bare identifier, shaped like {scheme} = "{authority.example}",'
-                    " and only when certain",
+                    f'write the bare identifier, shaped like {scheme} = "{authority.example}", and only when certain',
                 )
             authorities.append((scheme, value))
         facts = self.work_and_event_facts(entity_type, entry, label, line_of, text)
@@ -505,14 +499,18 @@ class _Checker:
                 "latitude is between -90 and 90, longitude between -180 and 180",
             )
         return float(latitude), float(longitude)
+
     def work_and_event_facts(self, entity_type: str, entry: dict, label: str, line_of, text) -> tuple:
         """The level, author and date of a title; the dates and place (a register id) of an event."""
         facts: list[tuple[str, str]] = []
         if entity_type == "title":
             level = entry.get("level")
             if level not in TITLE_LEVELS:
-                raise self.fail(f"{label} needs a level: one of {', '.join(TITLE_LEVELS)}", line_of("level"),
-                                'a = article, m = book or pamphlet, j = journal, s = series, u = unpublished')
+                raise self.fail(
+                    f"{label} needs a level: one of {', '.join(TITLE_LEVELS)}",
+                    line_of("level"),
+                    "a = article, m = book or pamphlet, j = journal, s = series, u = unpublished",
+                )
             facts.append(("level", level))
             author = text("author")
             facts.extend([("author", author)] if author else [])
@@ -525,8 +523,11 @@ class _Checker:
             where = text("where")
             if where is not None:
                 if not _is_ncname(where):
-                    raise self.fail(f"'where' of {label} must be the id of a [[place]]", line_of("where"),
-                                    'write where = "genoa" (the place entry\'s id)')
+                    raise self.fail(
+                        f"'where' of {label} must be the id of a [[place]]",
+                        line_of("where"),
+                        'write where = "genoa" (the place entry\'s id)',
+                    )
                 facts.append(("where", where))
         return tuple(facts)
 
@@ -554,9 +555,7 @@ class _Checker:
             )
         return value
 
-    def forms(
-        self, value: object, entity_type: str, index: int, label: str, line: int | None
-    ) -> tuple[NameForm, ...]:
+    def forms(self, value: object, entity_type: str, index: int, label: str, line: int | None) -> tuple[NameForm, ...]:
         if not isinstance(value, list) or not value:
             raise self.fail(
                 f"'forms' of {label} must be a non-empty list",
@@ -578,9 +577,7 @@ class _Checker:
                 'write "Name" or { text = "Name", … }',
             )
         form_text = item.get("text")
-        where = (
-            self.source.text_line(entity_type, index, form_text) if isinstance(form_text, str) else None
-        ) or line
+        where = (self.source.text_line(entity_type, index, form_text) if isinstance(form_text, str) else None) or line
         for key in item:
             if key not in FORM_KEYS:
                 raise self.fail(
@@ -621,11 +618,9 @@ class _Checker:
             problem = _regex_problem(rule, pattern)
             if problem:
                 raise self.fail(
-                    f"the {rule} regex {pattern!r} of the form '{form_text}' of {label}"
-                    f" does not compile: {problem}",
+                    f"the {rule} regex {pattern!r} of the form '{form_text}' of {label} does not compile: {problem}",
                     where,
-                    "fix the Python regular expression"
-                    " (a TOML literal string '…' keeps backslashes as they are)",
+                    "fix the Python regular expression (a TOML literal string '…' keeps backslashes as they are)",
                 )
             rules[rule] = pattern
         return NameForm(text=form_text, case=case, **rules)
@@ -649,9 +644,9 @@ class _Checker:
                     if first.id == second.id or not _indistinguishable(first_form, second_form):
                         continue
                     entity_type, index = positions[second.id]
-                    line = self.source.text_line(
-                        entity_type, index, second_form.text
-                    ) or self.source.entry_line(entity_type, index, second.id)
+                    line = self.source.text_line(entity_type, index, second_form.text) or self.source.entry_line(
+                        entity_type, index, second.id
+                    )
                     raise self.fail(
                         f"the form '{second_form.text}' is claimed by both '{first.id}' and '{second.id}'"
                         " with nothing to tell them apart",
@@ -787,8 +782,13 @@ def _not_names(data: dict, source: str, text: str) -> tuple[str, ...]:
     value = data.get("not_names", [])
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         line = next((n for n, line in enumerate(text.splitlines(), 1) if line.startswith("not_names")), None)
-        raise InputError("not_names must be a list of non-empty strings", source, line, None,
-                         'write not_names = ["Russian", "Manifesto"]')
+        raise InputError(
+            "not_names must be a list of non-empty strings",
+            source,
+            line,
+            None,
+            'write not_names = ["Russian", "Manifesto"]',
+        )
     return tuple(value)
 
 
@@ -874,6 +874,8 @@ def _preferred_name(name_element: etree._Element, entity: Entity) -> None:
         last = etree.SubElement(name_element, _tei("surname"))
         last.text = name[surname_start:surname_end]
         last.tail = name[surname_end:]
+
+
 def work_to_tei(entity: Entity) -> etree._Element:
     """A work as a <bibl>: its titles (preferred and variant, with @level), author, date, identifiers, notes."""
     element = etree.Element(_tei("bibl"), nsmap={None: TEI_NS})

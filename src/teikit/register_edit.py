@@ -106,7 +106,8 @@ def _check_same(before: Register, after: Register, source: str) -> None:
     if before.entities != after.entities or before.not_names != after.not_names:
         raise InputError(
             "the register's layout is beyond what `teikit register sort` can reorder safely; nothing was written",
-            source, hint="write each entry as one [[type]] table with its keys below it",
+            source,
+            hint="write each entry as one [[type]] table with its keys below it",
         )
 
 
@@ -133,7 +134,8 @@ def add_entries(register_file: str | Path, additions_file: str | Path) -> list[s
     for entry in new_entries:
         if entry.entity_id in current:
             raise InputError(
-                f"'{entry.entity_id}' is already an entry of {register_file}", str(additions_file),
+                f"'{entry.entity_id}' is already an entry of {register_file}",
+                str(additions_file),
                 hint="give the new entry another id, or edit the existing one",
             )
     combined = text.rstrip("\n") + "\n\n" + "\n".join("".join(e.lines) for e in new_entries)
@@ -168,10 +170,14 @@ def register_clashes(register: Register, document_ids: dict[str, str] | None = N
     for entity in register:
         where = (document_ids or {}).get(entity.id)
         if where is not None:
-            clashes.append(Clash(
-                f"the register's {entity.type} '{entity.id}'", where, f"both would have xml:id '{entity.id}'",
-                "rename the register entry (its id is only a key) and its references",
-            ))
+            clashes.append(
+                Clash(
+                    f"the register's {entity.type} '{entity.id}'",
+                    where,
+                    f"both would have xml:id '{entity.id}'",
+                    "rename the register entry (its id is only a key) and its references",
+                )
+            )
     claims: dict[tuple[str, ...], list[str]] = {}
     for entity in register:
         for form in entity.match_forms:
@@ -181,19 +187,27 @@ def register_clashes(register: Register, document_ids: dict[str, str] | None = N
     for key, owners in claims.items():
         if len(owners) > 1:
             # The loader refuses forms nothing tells apart; these differ by case or context rules.
-            clashes.append(Clash(
-                f"'{owners[0]}'", f"'{owners[1]}'", f"both have the form '{''.join(key)}'"
-                " (told apart only by case or context rules)",
-                "check that the rules say which is meant", "warning",
-            ))
+            clashes.append(
+                Clash(
+                    f"'{owners[0]}'",
+                    f"'{owners[1]}'",
+                    f"both have the form '{''.join(key)}' (told apart only by case or context rules)",
+                    "check that the rules say which is meant",
+                    "warning",
+                )
+            )
     for entity in register:
         for field_name, value in (("description", entity.description), ("note", entity.note)):
             if value and _CITES_LINES.search(value):
-                clashes.append(Clash(
-                    f"the {field_name} of '{entity.id}'", "every other text of the corpus",
-                    "it cites line numbers of one text, but the register serves them all",
-                    "move the remark to that text's edition file, or say which text it means", "warning",
-                ))
+                clashes.append(
+                    Clash(
+                        f"the {field_name} of '{entity.id}'",
+                        "every other text of the corpus",
+                        "it cites line numbers of one text, but the register serves them all",
+                        "move the remark to that text's edition file, or say which text it means",
+                        "warning",
+                    )
+                )
     return clashes
 
 

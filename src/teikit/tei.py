@@ -164,13 +164,16 @@ def _gap(span: Span, ids: _Ids):
 def _editorial_note(span: Span, ids: _Ids):
     note_id = ids.next("ed-note")
     # Lettered (a, b, …, z, aa…), so that the editors' notes never look like the source's numbered notes.
-    number = int(note_id[len("ed-note"):])
+    number = int(note_id[len("ed-note") :])
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("a") + rest) + letters
-    note = tei("note", {"type": "editorial", "resp": span.attr("resp") or "", "xml:id": note_id, "n": letters},
-               span.attr("text"))
+    note = tei(
+        "note",
+        {"type": "editorial", "resp": span.attr("resp") or "", "xml:id": note_id, "n": letters},
+        span.attr("text"),
+    )
     return note, note
 
 
@@ -254,7 +257,7 @@ def fill(element: etree._Element, content: Inline, ids: _Ids) -> etree._Element:
             inner, end = stack.pop()
             _append_text(inner, text[position:end])
             position = end
-        _append_text(stack[-1][0], text[position:span.start])
+        _append_text(stack[-1][0], text[position : span.start])
         position = span.start
         if span.end > stack[-1][1]:
             raise ValueError(f"span {span.tag} [{span.start},{span.end}) crosses an enclosing element")
@@ -399,9 +402,7 @@ def _collect_notes(document: Document) -> set[tuple[str, str]]:
     return found
 
 
-def build_text(
-    document: Document, labels: dict[int, str] | None = None, notes_by: str | None = None
-) -> etree._Element:
+def build_text(document: Document, labels: dict[int, str] | None = None, notes_by: str | None = None) -> etree._Element:
     """The TEI ``text`` element for a document; ``labels`` name headless divisions by their first source line."""
     ids = _Ids(notes=_collect_notes(document), labels=dict(labels or {}), notes_by=notes_by)
     # Where the source's last line has no line end, say so, so that the lossless text has none either.
@@ -565,30 +566,45 @@ def _encoding_desc(encoding: etree._Element, edition: Edition, document: Documen
     _corrections_decl(editorial, edition)
     _normalisation_decl(editorial, edition, document)
     quotation = sub(editorial, "quotation", {"marks": "all"})
-    sub(quotation, "p", text="Quotation marks are kept as characters of the text; q marks the quoted matter "
-                             "between them, where the marks pair up unambiguously, except where the marks enclose "
-                             "a title, which is then a title element.")
+    sub(
+        quotation,
+        "p",
+        text="Quotation marks are kept as characters of the text; q marks the quoted matter "
+        "between them, where the marks pair up unambiguously, except where the marks enclose "
+        "a title, which is then a title element.",
+    )
     interpretation = sub(editorial, "interpretation")
-    sub(interpretation, "p", text="Persons, organisations, places, titles of works and events are tagged by "
-                                  "teikit from the register of entities and point to its entries in standOff "
-                                  "(titles carry @level, events are rs type=\"event\"); dates are tagged and "
-                                  "normalised to ISO 8601 by teikit's date recogniser.")
+    sub(
+        interpretation,
+        "p",
+        text="Persons, organisations, places, titles of works and events are tagged by "
+        "teikit from the register of entities and point to its entries in standOff "
+        '(titles carry @level, events are rs type="event"); dates are tagged and '
+        "normalised to ISO 8601 by teikit's date recogniser.",
+    )
     if decisions:
         p = sub(interpretation, "p", text="Decisions of the editor that override the automatic tagging:")
         items = sub(p, "list")
         for decision in decisions:
             sub(items, "item", text=decision)
     std_vals = sub(editorial, "stdVals")
-    sub(std_vals, "p", text="Dates are normalised to ISO 8601 (proleptic Gregorian calendar): @when for a point "
-                            "in time, @from/@to for a period, @notBefore/@notAfter for a point known only within "
-                            "limits. A date written in another calendar carries @calendar, and its normalised "
-                            "values are Gregorian.")
+    sub(
+        std_vals,
+        "p",
+        text="Dates are normalised to ISO 8601 (proleptic Gregorian calendar): @when for a point "
+        "in time, @from/@to for a period, @notBefore/@notAfter for a point known only within "
+        "limits. A date written in another calendar carries @calendar, and its normalised "
+        "values are Gregorian.",
+    )
     if edition.date_conventions:
         sub(std_vals, "p", text=edition.date_conventions)
     omitted = edition.furniture
     if omitted:
-        p = sub(editorial, "p", text="Lines of the source that are web-page furniture, not part of the text, "
-                                     "are not transcribed:")
+        p = sub(
+            editorial,
+            "p",
+            text="Lines of the source that are web-page furniture, not part of the text, are not transcribed:",
+        )
         items = sub(p, "list")
         for furniture in omitted:
             where = " (kept as a keyword in profileDesc/textClass)" if furniture.keyword else ""
@@ -603,11 +619,15 @@ def _corrections_decl(editorial: etree._Element, edition: Edition) -> None:
     if not edition.corrections:
         sub(correction, "p", text="The text is transcribed as the source has it; no corrections were made.")
         return
-    p = sub(correction, "p", text="The source is transcribed as it stands. Evident errors are corrected with "
-                                  "choice/sic/corr (several corr with @cert where more than one reading is "
-                                  "possible), omissions with supplied, superfluous words with surplus; each "
-                                  "correction is declared by the editor and carries @resp where the editor is "
-                                  "named:")
+    p = sub(
+        correction,
+        "p",
+        text="The source is transcribed as it stands. Evident errors are corrected with "
+        "choice/sic/corr (several corr with @cert where more than one reading is "
+        "possible), omissions with supplied, superfluous words with surplus; each "
+        "correction is declared by the editor and carries @resp where the editor is "
+        "named:",
+    )
     items = sub(p, "list")
     for fix in edition.corrections:
         sub(items, "item", text=f"{_describe_correction(fix)} — {fix.reason}.")
@@ -629,10 +649,14 @@ def _describe_correction(fix: Correction) -> str:
 
 def _normalisation_decl(editorial: etree._Element, edition: Edition, document: Document) -> None:
     normalization = sub(editorial, "normalization", {"method": "markup"})
-    sub(normalization, "p", text="Every character of the source text is kept, including no-break spaces and "
-                                 "typographic characters. Blocks are separated by one blank line in the source; "
-                                 "further blank lines are recorded with space, and line breaks inside a block "
-                                 "with lb, so that the source can be regenerated exactly.")
+    sub(
+        normalization,
+        "p",
+        text="Every character of the source text is kept, including no-break spaces and "
+        "typographic characters. Blocks are separated by one blank line in the source; "
+        "further blank lines are recorded with space, and line breaks inside a block "
+        "with lb, so that the source can be regenerated exactly.",
+    )
     for note in document.normalisations:
         sub(normalization, "p", text=note)
 
@@ -713,10 +737,17 @@ def _check_unique_ids(root: etree._Element, edition: Edition) -> None:
         if value in seen:
             first, second = seen[value], element
             register = [e for e in (first, second) if _in_standoff(e)]
-            hint = ("rename the register entry (check with: teikit register check)" if register
-                    else "give the divisions types that do not clash")
-            raise InputError(f"the id '{value}' would be used twice in the TEI: by {_what_has_id(first)}"
-                             f" and by {_what_has_id(second)}", edition.path, hint=hint)
+            hint = (
+                "rename the register entry (check with: teikit register check)"
+                if register
+                else "give the divisions types that do not clash"
+            )
+            raise InputError(
+                f"the id '{value}' would be used twice in the TEI: by {_what_has_id(first)}"
+                f" and by {_what_has_id(second)}",
+                edition.path,
+                hint=hint,
+            )
         seen[value] = element
 
 

@@ -58,8 +58,11 @@ def _refuse_oversized(size: int, source: str) -> None:
     if size > limit:
         raise XMLInputError(
             f"the file is {human_size(size)}, more than teikit's limit of {human_size(limit)}",
-            source, hint="split the file, or raise the limit with TEIKIT_MAX_XML_MB if the machine has the memory",
+            source,
+            hint="split the file, or raise the limit with TEIKIT_MAX_XML_MB if the machine has the memory",
         )
+
+
 XSLT_DIR = PACKAGE_DIR / "render" / "xslt"
 
 
@@ -149,7 +152,8 @@ class _Expansion:
         if name in self.external:
             raise XMLInputError(
                 f"the document declares the entity '{name}' as an external file; teikit never loads external entities",
-                self.source, hint="write the entity's text into the document, or declare it with a literal value",
+                self.source,
+                hint="write the entity's text into the document, or declare it with a literal value",
             )
         if name not in self.literal:
             return 1, 1  # predefined, or undefined (the parser then says so)
@@ -167,13 +171,18 @@ class _Expansion:
 
 
 def _undeclared(name: str, source: str, line: int | None) -> XMLInputError:
-    return XMLInputError(f"malformed XML: Entity '{name}' not defined", source, line,
-                         hint="teikit loads no DTD: write the character itself or a numeric reference")
+    return XMLInputError(
+        f"malformed XML: Entity '{name}' not defined",
+        source,
+        line,
+        hint="teikit loads no DTD: write the character itself or a numeric reference",
+    )
 
 
 def _expansion_error(source: str, what: str) -> XMLInputError:
     return XMLInputError(
-        f"entity expansion refused: {what}", source,
+        f"entity expansion refused: {what}",
+        source,
         hint="the document looks like an entity-expansion attack (billion laughs); teikit refuses it",
     )
 
@@ -184,8 +193,9 @@ def _literal_value(text: str, encoding: str) -> bytes:
     return escaped.encode(encoding, "xmlcharrefreplace")
 
 
-def _with_internal_entities(tree: etree._ElementTree, read: Callable[[], bytes], source: str,
-                            **parser_options) -> tuple[etree._ElementTree, etree.XMLParser | None]:
+def _with_internal_entities(
+    tree: etree._ElementTree, read: Callable[[], bytes], source: str, **parser_options
+) -> tuple[etree._ElementTree, etree.XMLParser | None]:
     """The document with its internal entities expanded, and the parser that expanded them.
 
     A document whose text refers to no declared entity comes back unchanged (parser None).
@@ -203,9 +213,12 @@ def _with_internal_entities(tree: etree._ElementTree, read: Callable[[], bytes],
     data = read()
     span = _doctype_span(data)
     if span is None:
-        raise XMLInputError("cannot find the end of the document type declaration", source,
-                            hint="write the DOCTYPE declaration on its own before the root element")
-    body = data[span[1]:]
+        raise XMLInputError(
+            "cannot find the end of the document type declaration",
+            source,
+            hint="write the DOCTYPE declaration on its own before the root element",
+        )
+    body = data[span[1] :]
     expansion = _Expansion(literal, external, source)
     references = characters = 0
     used: set[str] = set()
@@ -219,7 +232,8 @@ def _with_internal_entities(tree: etree._ElementTree, read: Callable[[], bytes],
         characters += inner_characters
         if references > MAX_ENTITY_REFERENCES or characters > MAX_ENTITY_CHARACTERS:
             raise _expansion_error(
-                source, f"it would expand more than {MAX_ENTITY_REFERENCES:,} references or add more than "
+                source,
+                f"it would expand more than {MAX_ENTITY_REFERENCES:,} references or add more than "
                 f"{MAX_ENTITY_CHARACTERS // 1_000_000} million characters",
             )
     if not used:  # declarations only (a P4 file's %TEI.XML;): nothing to expand
@@ -228,17 +242,20 @@ def _with_internal_entities(tree: etree._ElementTree, read: Callable[[], bytes],
         return tree, None
     encoding = tree.docinfo.encoding or "UTF-8"
     if encoding.upper().replace("-", "").startswith(("UTF16", "UTF32", "UCS")):
-        raise XMLInputError(f"cannot expand entities in a document encoded in {encoding}", source,
-                            hint="save the document as UTF-8")
+        raise XMLInputError(
+            f"cannot expand entities in a document encoded in {encoding}", source, hint="save the document as UTF-8"
+        )
     # Only the literal entities are declared again: nothing external is left to load, so the parser may
     # substitute. The declaration keeps its line count, so every line number stays what it was.
     root_name = tree.docinfo.root_name or "TEI"
-    declarations = b"".join(b"<!ENTITY " + name.encode(encoding, "xmlcharrefreplace") + b' "'
-                            + _literal_value(text, encoding) + b'">' for name, text in literal.items())
-    original = data[span[0]:span[1]]
+    declarations = b"".join(
+        b"<!ENTITY " + name.encode(encoding, "xmlcharrefreplace") + b' "' + _literal_value(text, encoding) + b'">'
+        for name, text in literal.items()
+    )
+    original = data[span[0] : span[1]]
     doctype = b"<!DOCTYPE " + root_name.encode(encoding) + b" [" + declarations + b"]>"
     doctype += b"\n" * original.count(b"\n")
-    expanded = data[:span[0]] + doctype + body
+    expanded = data[: span[0]] + doctype + body
     parser = safe_parser(resolve_entities=True, **parser_options)
     try:
         root = etree.fromstring(expanded, parser, base_url=source)
@@ -382,8 +399,15 @@ def parse_tei_tolerant(path: str | Path) -> tuple[etree._ElementTree, list[XMLIn
             text = f"xml:id '{bad.group(1)}' is not an XML name (NCName); it is kept as written"
         else:
             raise _parse_error(message or "unreadable XML", source, entry.line, entry.column)
-        warnings.append(XMLInputError(text, source, entry.line, entry.column,
-                                      "give every element its own xml:id, a name that starts with a letter"))
+        warnings.append(
+            XMLInputError(
+                text,
+                source,
+                entry.line,
+                entry.column,
+                "give every element its own xml:id, a name that starts with a letter",
+            )
+        )
     _refuse_entity_declarations(tree, source)
     return tree, warnings
 
@@ -403,7 +427,7 @@ class _TeikitResolver(etree.Resolver):
 
     def resolve(self, url, pubid, context):
         if url and url.startswith("teikit:"):
-            name = url[len("teikit:"):].lstrip("/")
+            name = url[len("teikit:") :].lstrip("/")
             target = (XSLT_DIR / name).resolve()
             if target.parent != XSLT_DIR.resolve() or not target.is_file():
                 raise XMLInputError(f"no packaged stylesheet called '{name}'", url)
@@ -454,8 +478,9 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
 TEI_ROOTS = ("TEI", "teiCorpus")
 
 
-def check_tei_root(tree: etree._ElementTree | etree._Element, source: str = "<input>", *,
-                   unnamespaced: bool = False) -> None:
+def check_tei_root(
+    tree: etree._ElementTree | etree._Element, source: str = "<input>", *, unnamespaced: bool = False
+) -> None:
     """Refuse a document that is not TEI P5, naming its root: DocBook, an Ant file, TEI P4 (``TEI.2``).
 
     ``unnamespaced`` also accepts a ``TEI`` or ``teiCorpus`` root written without the TEI namespace (the
@@ -467,9 +492,16 @@ def check_tei_root(tree: etree._ElementTree | etree._Element, source: str = "<in
     if qname.localname in TEI_ROOTS and (qname.namespace == TEI_NS or (unnamespaced and qname.namespace is None)):
         return
     if qname.localname == "TEI.2":
-        raise XMLInputError("TEI P4 `TEI.2`: not supported, convert it to P5 first", where, root.sourceline,
-                            hint="the TEI Consortium's p4top5.xsl converts P4 to P5")
+        raise XMLInputError(
+            "TEI P4 `TEI.2`: not supported, convert it to P5 first",
+            where,
+            root.sourceline,
+            hint="the TEI Consortium's p4top5.xsl converts P4 to P5",
+        )
     namespace = f" in the namespace {qname.namespace}" if qname.namespace else " in no namespace"
-    raise XMLInputError(f"not a TEI P5 document: the root element is <{qname.localname}>{namespace}", where,
-                        root.sourceline,
-                        hint=f"teikit reads TEI P5 (root TEI or teiCorpus in the namespace {TEI_NS})")
+    raise XMLInputError(
+        f"not a TEI P5 document: the root element is <{qname.localname}>{namespace}",
+        where,
+        root.sourceline,
+        hint=f"teikit reads TEI P5 (root TEI or teiCorpus in the namespace {TEI_NS})",
+    )

@@ -19,12 +19,17 @@ from teikit.xmlio import parse_xml_bytes
 
 
 def document(lines: int) -> bytes:
-    apps = "".join(f'<l n="{i}">word {i} <app><lem wit="#A">alpha{i}</lem><rdg wit="#B #C">beta{i}</rdg>'
-                   f'<rdg wit="#C"/></app> end</l>' for i in range(1, lines + 1))
-    return (f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>'
-            f'<sourceDesc><listWit><witness xml:id="A">Codex A</witness><witness xml:id="B">Codex B</witness>'
-            f'<witness xml:id="C">Codex C</witness></listWit></sourceDesc></fileDesc></teiHeader>'
-            f'<text><body><div><lg>{apps}</lg></div></body></text></TEI>').encode()
+    apps = "".join(
+        f'<l n="{i}">word {i} <app><lem wit="#A">alpha{i}</lem><rdg wit="#B #C">beta{i}</rdg>'
+        f'<rdg wit="#C"/></app> end</l>'
+        for i in range(1, lines + 1)
+    )
+    return (
+        f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>'
+        f'<sourceDesc><listWit><witness xml:id="A">Codex A</witness><witness xml:id="B">Codex B</witness>'
+        f'<witness xml:id="C">Codex C</witness></listWit></sourceDesc></fileDesc></teiHeader>'
+        f"<text><body><div><lg>{apps}</lg></div></body></text></TEI>"
+    ).encode()
 
 
 def median_seconds(call, repeat: int = 3) -> float:
@@ -44,8 +49,11 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         tree = parse_xml_bytes(document(size))
-        cells = [median_seconds(lambda: render(tree, **options)) for render in (render_html, render_text)
-                 for options in ({}, {"number_apparatus": False})]
+        cells = [
+            median_seconds(lambda: render(tree, **options))
+            for render in (render_html, render_text)
+            for options in ({}, {"number_apparatus": False})
+        ]
         print(f"| {size:,} | " + " | ".join(f"{c:.2f} s" for c in cells) + " |")
 
 

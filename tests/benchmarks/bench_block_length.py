@@ -30,11 +30,21 @@ from teikit.tei import build_tei  # noqa: E402
 from teikit.xmlio import serialize  # noqa: E402
 
 SEED_REGISTER = Path(__file__).resolve().parents[2] / "seeds" / "register.toml"
-PROSE = ("the workers of the party said that at the congress a line was drawn between the opposition and the "
-         "apparatus which had grown Lenin Trotsky Myasnikov Kollontai the Workers' Group Russia Moscow")
+PROSE = (
+    "the workers of the party said that at the congress a line was drawn between the opposition and the "
+    "apparatus which had grown Lenin Trotsky Myasnikov Kollontai the Workers' Group Russia Moscow"
+)
 WORDS = PROSE.split(" ")
-DATES = ["in 1921", "the summer of 1923", "August-September 1923", "16 November 1945", "the late 20s", "1921-22",
-         "March 1917", "early 1924"]
+DATES = [
+    "in 1921",
+    "the summer of 1923",
+    "August-September 1923",
+    "16 November 1945",
+    "the late 20s",
+    "1921-22",
+    "March 1917",
+    "early 1924",
+]
 
 
 def _words(rng: random.Random, size: int, date_share: float):
@@ -117,8 +127,11 @@ def main() -> None:
         for size in (float(s) for s in args.sizes.split(",")):
             r = measure(shape, size, args.repeat)
             total = r["read"] + r["tag"] + r["tei"] + r["serialise"]
-            print(f"{shape:<8} {r['MB']:>6.2f} {r['read']:>7.3f} {r['tag']:>7.3f} {r['tei']:>7.3f} "
-                  f"{r['serialise']:>7.3f} {total:>8.3f} {total / r['MB']:>9.3f}", flush=True)
+            print(
+                f"{shape:<8} {r['MB']:>6.2f} {r['read']:>7.3f} {r['tag']:>7.3f} {r['tei']:>7.3f} "
+                f"{r['serialise']:>7.3f} {total:>8.3f} {total / r['MB']:>9.3f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

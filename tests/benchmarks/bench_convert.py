@@ -92,8 +92,9 @@ def main() -> None:
     print("\n| stage | seconds | MB/s |\n|---|---|---|")
     for name, seconds in rows:
         print(f"| {name} | {seconds:.2f} | {megabytes / seconds:.1f} |")
-    spans = sum(len(getattr(getattr(b, "content", None), "spans", ())) for part in tagged.document.parts()
-                for b in part[1])
+    spans = sum(
+        len(getattr(getattr(b, "content", None), "spans", ())) for part in tagged.document.parts() for b in part[1]
+    )
     print(f"\nnames used: {len(tagged.used_ids)}; top-level spans: {spans}")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

@@ -39,8 +39,10 @@ def main(paths: list[Path]) -> None:
             continue
         tree = parse_xml(path)
         extracted = extract(tree, path.stem)
-        print(f"{path.name}: {path.stat().st_size / 1e3:.0f} kB, {len(extracted.blocks)} blocks, "
-              f"{len(extracted.occurrences)} occurrences, {len(extracted.register)} entities")
+        print(
+            f"{path.name}: {path.stat().st_size / 1e3:.0f} kB, {len(extracted.blocks)} blocks, "
+            f"{len(extracted.occurrences)} occurrences, {len(extracted.register)} entities"
+        )
         print(f"  parse      {best_of(5, lambda: parse_xml(path)) * 1e3:8.1f} ms")
         print(f"  extract    {best_of(5, lambda: extract(tree, path.stem)) * 1e3:8.1f} ms")
         for name in sorted(FORMATS):

@@ -110,9 +110,7 @@ def main() -> None:
     loaded = time.perf_counter()
     matcher = NameMatcher(register)
     built = time.perf_counter()
-    print(
-        f"register: {len(register)} entities, {matcher.form_count} forms, TOML {len(toml_text) / 1e6:.2f} MB"
-    )
+    print(f"register: {len(register)} entities, {matcher.form_count} forms, TOML {len(toml_text) / 1e6:.2f} MB")
     print(f"load_register (parse + checks):  {loaded - began:.2f} s")
     print(f"NameMatcher build:               {built - loaded:.2f} s")
 
@@ -137,10 +135,7 @@ def main() -> None:
         )
 
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        f"peak RSS: {rss_after / 1024:.0f} MB"
-        f" (text and register generated before: {rss_before / 1024:.0f} MB)"
-    )
+    print(f"peak RSS: {rss_after / 1024:.0f} MB (text and register generated before: {rss_before / 1024:.0f} MB)")
 
 
 if __name__ == "__main__":

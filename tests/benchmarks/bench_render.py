@@ -78,8 +78,10 @@ def main() -> None:
         for formats in (("html", "text"), ("html",), ("text",)):
             for jobs in sorted({1, args.jobs}):
                 seconds = run(files, Path(tmp) / f"out-{jobs}", jobs, formats)
-                print(f"{'+'.join(formats):<10} {jobs:>4} {seconds:>8.2f} {len(files) / seconds:>8.1f} "
-                      f"{megabytes / seconds:>6.2f}")
+                print(
+                    f"{'+'.join(formats):<10} {jobs:>4} {seconds:>8.2f} {len(files) / seconds:>8.1f} "
+                    f"{megabytes / seconds:>6.2f}"
+                )
 
 
 if __name__ == "__main__":

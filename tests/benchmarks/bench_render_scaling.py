@@ -73,8 +73,12 @@ print(time.process_time() - started, resource.getrusage(resource.RUSAGE_SELF).ru
 
 def in_child(step: str, path: Path) -> tuple[float, float]:
     """(CPU seconds, peak resident bytes) of one step run alone in a fresh process (ru_maxrss is in KiB)."""
-    out = subprocess.run([sys.executable, "-c", CHILD.format(src=str(REPO / "src")), step, str(path)],
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(src=str(REPO / "src")), step, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return float(out[0]), float(out[1]) * 1024
 
 
@@ -93,8 +97,11 @@ def main() -> None:
         sys.exit(f"need {args.max} plays in {args.plays}")
     for name in ("html.xsl", "text.xsl"):
         stylesheets.load(None, name)
-    print(f"{'plays':>5} {'MB':>6} " + " ".join(f"{s + ' s/MB':>12}" for s in ("parse", "html", "text", "export"))
-          + f" {'total s/MB':>11}")
+    print(
+        f"{'plays':>5} {'MB':>6} "
+        + " ".join(f"{s + ' s/MB':>12}" for s in ("parse", "html", "text", "export"))
+        + f" {'total s/MB':>11}"
+    )
     per_mb = []
     with tempfile.TemporaryDirectory() as tmp:
         count = 1
@@ -104,8 +111,11 @@ def main() -> None:
             seconds = measure(path)
             total = sum(seconds.values()) / megabytes
             per_mb.append(total)
-            print(f"{count:>5} {megabytes:>6.2f} " + " ".join(f"{seconds[s] / megabytes:>12.3f}" for s in seconds)
-                  + f" {total:>11.3f}")
+            print(
+                f"{count:>5} {megabytes:>6.2f} "
+                + " ".join(f"{seconds[s] / megabytes:>12.3f}" for s in seconds)
+                + f" {total:>11.3f}"
+            )
             count *= 2
         print(f"largest / smallest s/MB: {per_mb[-1] / per_mb[0]:.2f} (linear: within 1.5)")
         if args.big:
@@ -121,8 +131,10 @@ def main() -> None:
             print(f"\n{len(chosen)} plays in one teiCorpus, {megabytes:.1f} MB; each step in a child process:")
             for step in ("html", "text", "export"):
                 cpu, peak = in_child(step, path)
-                print(f"{step:>7}: {cpu:6.1f} s CPU ({megabytes / cpu:5.1f} MB/s), peak memory {peak / 1e6:6.0f} MB"
-                      f" = {peak / size:4.1f} x the file (Python and teikit's imports included)")
+                print(
+                    f"{step:>7}: {cpu:6.1f} s CPU ({megabytes / cpu:5.1f} MB/s), peak memory {peak / 1e6:6.0f} MB"
+                    f" = {peak / size:4.1f} x the file (Python and teikit's imports included)"
+                )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,9 @@ def sample(folder: Path, count: int, into: Path) -> float:
 def run_saxon(source: Path, out: Path) -> float:
     out.mkdir()  # Saxon wants the output folder to exist when the input is one
     started = time.perf_counter()
-    subprocess.run(["java", "-jar", str(SAXON), f"-s:{source}", f"-o:{out}", f"-xsl:{TO_HTML}"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["java", "-jar", str(SAXON), f"-s:{source}", f"-o:{out}", f"-xsl:{TO_HTML}"], check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
@@ -73,12 +74,16 @@ def main() -> None:
         for number in range(args.rounds):
             saxon.append(run_saxon(source, Path(tmp) / f"saxon-{number}"))
             teikit.append(run_teikit(source, Path(tmp) / f"teikit-{number}", args.jobs))
-            print(f"round {number + 1}: TEI Stylesheets on Saxon-HE {saxon[-1]:6.2f} s;"
-                  f" teikit HTML + text ({args.jobs} jobs) {teikit[-1]:6.2f} s")
+            print(
+                f"round {number + 1}: TEI Stylesheets on Saxon-HE {saxon[-1]:6.2f} s;"
+                f" teikit HTML + text ({args.jobs} jobs) {teikit[-1]:6.2f} s"
+            )
         best_saxon, best_teikit = min(saxon), min(teikit)
-        print(f"best: Stylesheets {best_saxon:.2f} s ({megabytes / best_saxon:.1f} MB/s, HTML only);"
-              f" teikit {best_teikit:.2f} s ({megabytes / best_teikit:.1f} MB/s, HTML + text);"
-              f" teikit is {best_saxon / best_teikit:.1f}x faster")
+        print(
+            f"best: Stylesheets {best_saxon:.2f} s ({megabytes / best_saxon:.1f} MB/s, HTML only);"
+            f" teikit {best_teikit:.2f} s ({megabytes / best_teikit:.1f} MB/s, HTML + text);"
+            f" teikit is {best_saxon / best_teikit:.1f}x faster"
+        )
 
 
 if __name__ == "__main__":

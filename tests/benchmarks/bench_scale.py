@@ -46,8 +46,9 @@ def run(args: list[str]) -> tuple[float, int, int]:
     """(wall seconds, exit status, peak RSS in MB of the process itself and the children it waited for)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "teikit", *args], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "teikit", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -68,18 +69,31 @@ def cluster(plays: int, repeat: int) -> None:
         corpus.mkdir()
         for source in sources:
             os.symlink(source, corpus / source.name)
-        base = ["validate", str(corpus), "--tei-all", str(TEI_ALL), "--format", "json", "-o",
-                str(Path(folder) / "report.json"), "-q"]
+        base = [
+            "validate",
+            str(corpus),
+            "--tei-all",
+            str(TEI_ALL),
+            "--format",
+            "json",
+            "-o",
+            str(Path(folder) / "report.json"),
+            "-q",
+        ]
         run([*base, "-j", "1"])  # warms the grammar cache
-        cases = {"one process (-j 1)": ["-j", "1"], "pool, 2 jobs": ["-j", "2"],
-                 "Dask LocalCluster, 1 worker": ["-j", "1", "--executor", "dask"],
-                 "Dask LocalCluster, 2 workers": ["-j", "2", "--executor", "dask"]}
+        cases = {
+            "one process (-j 1)": ["-j", "1"],
+            "pool, 2 jobs": ["-j", "2"],
+            "Dask LocalCluster, 1 worker": ["-j", "1", "--executor", "dask"],
+            "Dask LocalCluster, 2 workers": ["-j", "2", "--executor", "dask"],
+        }
         times: dict[str, float] = {}
         start = ["validate", str(sources[0]), "--tei-all", str(TEI_ALL), "-q", "--executor", "dask", "-j", "2"]
         for _ in range(repeat):
             seconds, _, _ = run(start)
             times["Dask LocalCluster start, 2 workers (one play)"] = min(
-                times.get("Dask LocalCluster start, 2 workers (one play)", seconds), seconds)
+                times.get("Dask LocalCluster start, 2 workers (one play)", seconds), seconds
+            )
         for _ in range(repeat):  # the cases take turns, so that a change of load hits all of them
             for name, extra in cases.items():
                 seconds, _, _ = run([*base, *extra])
@@ -119,17 +133,29 @@ def steady(sources: list[Path], size: float, repeat: int) -> None:
     best("one process (jobs=1)", lambda: validate_paths(sources, schemas, jobs=1))
     best("pool, 2 jobs (its start included)", lambda: validate_paths(sources, schemas, jobs=2))
     for workers in (1, 2):
-        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                      dashboard_address="127.0.0.1:0", silence_logs=50) as cluster, \
-                distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=50,
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             executor = client.get_executor()
-            best(f"LocalCluster, {workers} worker{'s' if workers > 1 else ''} (started)",
-                 lambda: validate_paths(sources, schemas, executor=executor))
+            best(
+                f"LocalCluster, {workers} worker{'s' if workers > 1 else ''} (started)",
+                lambda: validate_paths(sources, schemas, executor=executor),
+            )
     print("\nlibrary calls (validate_paths), the cluster already started, reports equal to jobs=1:\n")
     print("| run | s | files/s | MB/s | ms per file |\n|---|---:|---:|---:|---:|")
     for name, seconds in times.items():
-        print(f"| {name} | {seconds:.2f} | {len(sources) / seconds:.1f} | {size / seconds:.2f} | "
-              f"{1000 * seconds / len(sources):.2f} |")
+        print(
+            f"| {name} | {seconds:.2f} | {len(sources) / seconds:.1f} | {size / seconds:.2f} | "
+            f"{1000 * seconds / len(sources):.2f} |"
+        )
     one, dask_one = times["one process (jobs=1)"], times["LocalCluster, 1 worker (started)"]
     dask_two = times["LocalCluster, 2 workers (started)"]
     print(f"\nDask overhead at 1 worker {dask_one / one:.2f}; speed-up 1 → 2 workers {dask_one / dask_two:.2f}")
@@ -139,8 +165,9 @@ def make_corpus(folder: Path, count: int) -> list[Path]:
     rng = random.Random(17)
     files = []
     for n in range(count):
-        paragraphs = "".join(f"<p>{' '.join(rng.choices(WORDS, k=rng.randint(5, 30)))}</p>\n"
-                             for _ in range(rng.randint(1, 4)))
+        paragraphs = "".join(
+            f"<p>{' '.join(rng.choices(WORDS, k=rng.randint(5, 30)))}</p>\n" for _ in range(rng.randint(1, 4))
+        )
         path = folder / f"d{n // 1000:03d}" / f"t{n:06d}.xml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(SMALL.format(n=n, body=paragraphs))
@@ -160,16 +187,26 @@ def simulated(count: int, sizes: list[int]) -> None:
             seconds, _, rss = run(["validate", *folders, "--tei-all", str(TEI_ALL), "-j", "1", "-q"])
             print(f"| {size} | {seconds:.1f} | {rss} |")
         cache = root / "verdicts.json"
-        base = ["validate", str(root / "corpus"), "--tei-all", str(TEI_ALL), "-q", "--changed-only",
-                "--verdict-cache", str(cache)]
+        base = [
+            "validate",
+            str(root / "corpus"),
+            "--tei-all",
+            str(TEI_ALL),
+            "-q",
+            "--changed-only",
+            "--verdict-cache",
+            str(cache),
+        ]
         full, _, _ = run(base)
         for path in random.Random(3).sample(files, 10):
             path.write_text(path.read_text().replace("<p>", "<p>changed ", 1))
         rerun, _, _ = run(base)
         unchanged, _, _ = run(base)
-        print(f"\n--changed-only: full run {full:.1f} s (fills the cache, {cache.stat().st_size / 1e6:.1f} MB); "
-              f"10 files touched: {rerun:.2f} s ({100 * rerun / full:.2f} % of the full run); "
-              f"nothing changed: {unchanged:.2f} s")
+        print(
+            f"\n--changed-only: full run {full:.1f} s (fills the cache, {cache.stat().st_size / 1e6:.1f} MB); "
+            f"10 files touched: {rerun:.2f} s ({100 * rerun / full:.2f} % of the full run); "
+            f"nothing changed: {unchanged:.2f} s"
+        )
         shutil.rmtree(root / "corpus")
 
 

@@ -76,8 +76,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         xslt = Path(tmp) / "tei_all-rules.xsl"
         xslt.write_text(rules.compiled.xslt, encoding="utf-8")
-        print("| plays | MB | grammar alone | grammar + rules | ratio | rules all in Saxon | jing + Saxon "
-              "| CPU: grammar / + rules (ratio) |")
+        print(
+            "| plays | MB | grammar alone | grammar + rules | ratio | rules all in Saxon | jing + Saxon "
+            "| CPU: grammar / + rules (ratio) |"
+        )
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for size in args.sizes:
             folder = Path(tmp) / f"plays-{size}"
@@ -91,8 +93,10 @@ def main() -> None:
                 "grammar": [*teikit, "--no-schematron"],
                 "rules": teikit,
             }
-            alternative = (["jing", args.tei_all, *map(str, chosen)],
-                           [sys.executable, "-c", ALTERNATIVE, str(xslt), *map(str, chosen)])
+            alternative = (
+                ["jing", args.tei_all, *map(str, chosen)],
+                [sys.executable, "-c", ALTERNATIVE, str(xslt), *map(str, chosen)],
+            )
             saxon_env = dict(env, TEIKIT_SCHEMATRON_XPATH1="0")
             for command in commands.values():
                 timed(command, env)  # warm-up: caches filled
@@ -105,9 +109,12 @@ def main() -> None:
             median = {name: statistics.median(values) for name, values in times.items()}
             cpu_grammar = cpu_seconds(chosen, args.tei_all, rules=False)
             cpu_rules = cpu_seconds(chosen, args.tei_all, rules=True)
-            print(f"| {size} | {megabytes:.0f} | {median['grammar']:.2f} | {median['rules']:.2f} | "
-                  f"{median['rules'] / median['grammar']:.2f} | {median['saxon']:.2f} | {median['alternative']:.2f} "
-                  f"| {cpu_grammar:.2f} / {cpu_rules:.2f} ({cpu_rules / cpu_grammar:.2f}) |", flush=True)
+            print(
+                f"| {size} | {megabytes:.0f} | {median['grammar']:.2f} | {median['rules']:.2f} | "
+                f"{median['rules'] / median['grammar']:.2f} | {median['saxon']:.2f} | {median['alternative']:.2f} "
+                f"| {cpu_grammar:.2f} / {cpu_rules:.2f} ({cpu_rules / cpu_grammar:.2f}) |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

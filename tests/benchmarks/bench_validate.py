@@ -74,9 +74,7 @@ def synthetic_document(rng: random.Random, index: int) -> str:
         kind = rng.choice(["prose", "list", "verse", "drama", "names"])
         parts.append(f'<div type="section" n="{section + 1}"><head>{words(3)}</head>')
         if kind == "prose":
-            parts.extend(
-                f"<p>{words(40)} <hi rend='italic'>{words(2)}</hi> {words(20)}</p>" for _ in range(4)
-            )
+            parts.extend(f"<p>{words(40)} <hi rend='italic'>{words(2)}</hi> {words(20)}</p>" for _ in range(4))
         elif kind == "list":
             items = "".join(f"<item>{words(8)}</item>" for _ in range(6))
             parts.append(f"<list rend='bulleted'>{items}</list>")
@@ -115,9 +113,7 @@ def make_big_file(target: Path, samples: Path, megabytes: int = 50) -> None:
         tree = etree.parse(str(hamlet), etree.XMLParser(resolve_entities=False, no_network=True))
         body = tree.getroot().find(f"{{{TEI}}}text/{{{TEI}}}body")
         chunk_tree = etree.fromstring(etree.tostring(body))
-        originals = [
-            (e, e.get(XML_ID)) for e in chunk_tree.iter() if isinstance(e.tag, str) and e.get(XML_ID)
-        ]
+        originals = [(e, e.get(XML_ID)) for e in chunk_tree.iter() if isinstance(e.tag, str) and e.get(XML_ID)]
         for element, _ in originals:
             del element.attrib[XML_ID]
         template = etree.tostring(chunk_tree, encoding="unicode")
@@ -166,9 +162,7 @@ def run_once(command: list[str], env: dict) -> Run:
 
 
 def median_run(runs: list[Run]) -> Run:
-    return Run(
-        statistics.median(r.seconds for r in runs), statistics.median(r.megabytes for r in runs), runs[-1].code
-    )
+    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.megabytes for r in runs), runs[-1].code)
 
 
 def main() -> None:
@@ -200,8 +194,16 @@ def main() -> None:
             cache = temp / f"cache-{len(rows)}"
             env = dict(os.environ, TEIKIT_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
             # --no-schematron: the grammar only, what jing checks (tei_all's Schematron rules: bench_schematron.py).
-            command = [*teikit, "validate", "--tei-all", str(tei_all), "--no-schematron", *jobs, "--quiet",
-                       *teikit_paths]
+            command = [
+                *teikit,
+                "validate",
+                "--tei-all",
+                str(tei_all),
+                "--no-schematron",
+                *jobs,
+                "--quiet",
+                *teikit_paths,
+            ]
             cold = run_once(command, env)  # only the first run is cold (empty grammar cache)
             # teikit and jing take turns, so that load from elsewhere on the machine hits both alike.
             warm, by_jing = [], []
@@ -210,8 +212,16 @@ def main() -> None:
                 if jing:
                     by_jing.append(run_once([jing, str(tei_all), *jing_paths], dict(os.environ)))
             rows.append((label, cold, median_run(warm), median_run(by_jing) if by_jing else None))
-        full_command = [*teikit, "validate", "--tei-all", str(tei_all), "--no-schematron", "--full-grammar", "--quiet",
-                        str(SMALL_FILE)]
+        full_command = [
+            *teikit,
+            "validate",
+            "--tei-all",
+            str(tei_all),
+            "--no-schematron",
+            "--full-grammar",
+            "--quiet",
+            str(SMALL_FILE),
+        ]
         full = run_once(full_command, dict(os.environ, PYTHONPATH=str(ROOT / "src")))
         load = os.getloadavg()[0]
 

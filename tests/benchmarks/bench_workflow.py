@@ -153,8 +153,18 @@ def run(annotated: Path, gazetteer: bool, verbose: bool) -> dict:
         if verbose:
             for miss in misses_fixed:
                 print("   miss after fixing:", miss, file=sys.stderr)
-    return dict(text=source.name, gold=len(gold), entries=entries, unsure=unsure, right=right, extra=extra,
-                edited=edited, right_fixed=right_fixed, extra_fixed=extra_fixed, seconds=seconds)
+    return dict(
+        text=source.name,
+        gold=len(gold),
+        entries=entries,
+        unsure=unsure,
+        right=right,
+        extra=extra,
+        edited=edited,
+        right_fixed=right_fixed,
+        extra_fixed=extra_fixed,
+        seconds=seconds,
+    )
 
 
 def main() -> None:
@@ -163,14 +173,18 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the gold mentions still missed")
     args = parser.parse_args()
     rows = [run(path, not args.no_gazetteer, args.verbose) for path in sorted(FIXTURES.glob("*.annotated.txt"))]
-    print(f"{'text':<28} {'gold':>4} {'entries':>7} {'unsure':>6} {'right':>11} {'extra':>5} {'typed':>5}"
-          f" {'edited':>6} {'right after fix':>15} {'extra':>5} {'suggest s':>9}")
+    print(
+        f"{'text':<28} {'gold':>4} {'entries':>7} {'unsure':>6} {'right':>11} {'extra':>5} {'typed':>5}"
+        f" {'edited':>6} {'right after fix':>15} {'extra':>5} {'suggest s':>9}"
+    )
     for row in rows + [_total(rows)]:
         share = row["right"] / row["gold"]
         fixed = row["right_fixed"] / row["gold"]
-        print(f"{row['text']:<28} {row['gold']:>4} {row['entries']:>7} {row['unsure']:>6} "
-              f"{row['right']:>4} {share:>6.1%} {row['extra']:>5} {0:>5} {row['edited']:>6} "
-              f"{row['right_fixed']:>4} {fixed:>10.1%} {row['extra_fixed']:>5} {row['seconds']:>9.2f}")
+        print(
+            f"{row['text']:<28} {row['gold']:>4} {row['entries']:>7} {row['unsure']:>6} "
+            f"{row['right']:>4} {share:>6.1%} {row['extra']:>5} {0:>5} {row['edited']:>6} "
+            f"{row['right_fixed']:>4} {fixed:>10.1%} {row['extra_fixed']:>5} {row['seconds']:>9.2f}"
+        )
 
 
 def _total(rows: list[dict]) -> dict:

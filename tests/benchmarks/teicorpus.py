@@ -33,8 +33,9 @@ def _prefixed(root: etree._Element, prefix: str) -> etree._Element:
 
 def write_corpus(files: list[Path], out: Path) -> int:
     """Write the files as one teiCorpus to ``out``; return its size in bytes."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-                             remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+    )
     corpus = etree.Element(f"{{{TEI}}}teiCorpus", nsmap={None: TEI})
     corpus.append(etree.fromstring(HEADER.format(count=len(files))))
     for number, path in enumerate(files, start=1):

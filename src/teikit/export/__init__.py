@@ -60,8 +60,11 @@ NEEDS = {
         "tag persName and orgName elements (or rs/name with @type person or org) in the text",
     ),
     "speakers, letters or persons": Need(
-        lambda ex: any(o.type in ("person", "org") for o in ex.occurrences)
-        or any(len(scene.speakers) > 1 for scene in ex.genres.scenes) or bool(ex.genres.letters),
+        lambda ex: (
+            any(o.type in ("person", "org") for o in ex.occurrences)
+            or any(len(scene.speakers) > 1 for scene in ex.genres.scenes)
+            or bool(ex.genres.letters)
+        ),
         "has no persons or organisations tagged in its text, no speeches (sp/@who) and no correspDesc",
         "tag persName and orgName elements in the text, give speeches @who, or describe letters in correspDesc",
     ),
@@ -103,8 +106,9 @@ def get_format(name: str) -> Exporter:
     try:
         return FORMATS[name]
     except KeyError:
-        raise UsageError(f"no export format called '{name}'",
-                         hint=f"choose one of: {', '.join(sorted(FORMATS))}") from None
+        raise UsageError(
+            f"no export format called '{name}'", hint=f"choose one of: {', '.join(sorted(FORMATS))}"
+        ) from None
 
 
 def _source_path(tree: etree._ElementTree | etree._Element, source_name: str) -> str:
@@ -153,8 +157,9 @@ def export_many(
     return files
 
 
-def _export(held: list, formats: Iterable[str], source_name: str,
-            skip_unmet: bool) -> tuple[dict[str, bytes], list[str]]:
+def _export(
+    held: list, formats: Iterable[str], source_name: str, skip_unmet: bool
+) -> tuple[dict[str, bytes], list[str]]:
     """Export the one tree in ``held``, which is emptied once the tree is read: the exporters read only the
     extract, so a tree nobody else holds is freed before they run (an export holds one tree, then none)."""
     exporters = [get_format(name) for name in dict.fromkeys(formats)]
@@ -204,8 +209,9 @@ class ExportFiles:
 
 
 def _export_crashed(path: Path, reason: str) -> TeikitError:
-    error = TeikitError(f"internal error: {reason}; nothing was exported", str(path),
-                        hint="please report it to teikit's maintainers")
+    error = TeikitError(
+        f"internal error: {reason}; nothing was exported", str(path), hint="please report it to teikit's maintainers"
+    )
     error.exit_code = 2
     return error
 
@@ -249,16 +255,18 @@ def export_files(
     for path in files:
         name = path.stem
         if name in sources:
-            raise UsageError(f"two input files are both called '{name}'", path,
-                             hint=f"its exports would overwrite those of {sources[name]}; export them one at a time")
+            raise UsageError(
+                f"two input files are both called '{name}'",
+                path,
+                hint=f"its exports would overwrite those of {sources[name]}; export them one at a time",
+            )
         sources[name] = path
     for name in formats:
         get_format(name)  # an unknown format is a usage error before any file is read
     work = ExportFiles(tuple(formats), skip_unmet)
     if jobs is None and executor is None:
         jobs = _default_jobs(files)
-    results = map_in_order([(work, path) for path in files], jobs=jobs, executor=executor,
-                           on_crash=_export_crashed)
+    results = map_in_order([(work, path) for path in files], jobs=jobs, executor=executor, on_crash=_export_crashed)
     for outcome in results:
         if isinstance(outcome, TeikitError):
             raise outcome
@@ -272,6 +280,16 @@ def export_files(
 FORMATS: dict[str, Exporter] = _discover()
 
 __all__ = [
-    "FORMATS", "NEEDS", "ExportFiles", "ExportResult", "Exporter", "Need",
-    "export", "export_files", "export_many", "get_format", "list_formats", "unmet_need",
+    "FORMATS",
+    "NEEDS",
+    "ExportFiles",
+    "ExportResult",
+    "Exporter",
+    "Need",
+    "export",
+    "export_files",
+    "export_many",
+    "get_format",
+    "list_formats",
+    "unmet_need",
 ]

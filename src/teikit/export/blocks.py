@@ -28,25 +28,70 @@ from .xmltext import TEI_NS, WHITE_SPACE, XML_ID, Locators, is_tei, local, norma
 MENTIONS = frozenset({"persName", "orgName", "placeName", "geogName", "rs", "name", "date", "title"})
 # Blocks: elements that always hold a unit of reading text → block kind.
 BLOCKS = {
-    "p": "paragraph", "ab": "paragraph", "head": "heading", "item": "item", "castItem": "item", "l": "line",
-    "speaker": "speaker", "salute": "paragraph", "signed": "paragraph", "dateline": "paragraph",
-    "byline": "paragraph", "docAuthor": "paragraph", "docDate": "paragraph", "docImprint": "paragraph",
-    "titlePart": "title", "trailer": "paragraph", "cell": "paragraph",
+    "p": "paragraph",
+    "ab": "paragraph",
+    "head": "heading",
+    "item": "item",
+    "castItem": "item",
+    "l": "line",
+    "speaker": "speaker",
+    "salute": "paragraph",
+    "signed": "paragraph",
+    "dateline": "paragraph",
+    "byline": "paragraph",
+    "docAuthor": "paragraph",
+    "docDate": "paragraph",
+    "docImprint": "paragraph",
+    "titlePart": "title",
+    "trailer": "paragraph",
+    "cell": "paragraph",
 }
 # Elements that are a block where they stand outside one, and inline inside one. (Containers such as
 # opener, closer, argument, epigraph, sp, lg or list are no blocks: text standing directly in them is.)
 BLOCKS_OUTSIDE_TEXT = {
-    "seg": "paragraph", "quote": "paragraph", "q": "paragraph", "said": "paragraph", "label": "paragraph",
-    "stage": "stage", "bibl": "paragraph",
+    "seg": "paragraph",
+    "quote": "paragraph",
+    "q": "paragraph",
+    "said": "paragraph",
+    "label": "paragraph",
+    "stage": "stage",
+    "bibl": "paragraph",
 }
 DIVISIONS = frozenset({"front", "body", "back", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
 # Not part of the reading text: the header and standOff (metadata, registers kept apart), apparatus readings,
 # deletions, forme work, descriptions of images, and the elements that link rather than hold text.
-SKIPPED = frozenset({
-    "teiHeader", "standOff", "facsimile", "sourceDoc", "fw", "figDesc", "del", "rdg", "rdgGrp", "surplus",
-    "interpGrp", "interp", "linkGrp", "link", "join", "joinGrp", "alt", "altGrp", "certainty", "precision",
-    "respons", "index", "spanGrp", "span", "timeline", "metamark", "classCode", "catRef",
-})
+SKIPPED = frozenset(
+    {
+        "teiHeader",
+        "standOff",
+        "facsimile",
+        "sourceDoc",
+        "fw",
+        "figDesc",
+        "del",
+        "rdg",
+        "rdgGrp",
+        "surplus",
+        "interpGrp",
+        "interp",
+        "linkGrp",
+        "link",
+        "join",
+        "joinGrp",
+        "alt",
+        "altGrp",
+        "certainty",
+        "precision",
+        "respons",
+        "index",
+        "spanGrp",
+        "span",
+        "timeline",
+        "metamark",
+        "classCode",
+        "catRef",
+    }
+)
 # Registers written inside the text (a letters edition's index in back, a body that is a listPlace) are read:
 # each entry is an item. Names in them are the register's own, not mentions in the text.
 REGISTERS = frozenset({"listPerson", "listOrg", "listPlace", "listEvent", "listRelation", "listNym", "listObject"})
@@ -109,8 +154,13 @@ class _Builder:
 class _Walker:
     """One pass over the text: builds blocks, divisions and raw occurrences in document order."""
 
-    def __init__(self, locate: Locators, ids: dict[str, etree._Element], footnotes: frozenset,
-                 anchored: dict[etree._Element, list[etree._Element]]) -> None:
+    def __init__(
+        self,
+        locate: Locators,
+        ids: dict[str, etree._Element],
+        footnotes: frozenset,
+        anchored: dict[etree._Element, list[etree._Element]],
+    ) -> None:
         self.locate = locate
         self.ids = ids
         self.footnotes = footnotes  # note elements that some ref or ptr points to, or that point to an anchor
@@ -172,10 +222,12 @@ class _Walker:
 
     def division(self, element: etree._Element, name: str) -> None:
         self.flush()
-        depth = 0 if name in ("front", "body", "back") else sum(
-            1 for a in element.iterancestors() if is_tei(a) and local(a).startswith("div")) + 1
-        record = {"locator": self.locate(element), "type": element.get("type") or name, "heading": None,
-                  "depth": depth}
+        depth = (
+            0
+            if name in ("front", "body", "back")
+            else sum(1 for a in element.iterancestors() if is_tei(a) and local(a).startswith("div")) + 1
+        )
+        record = {"locator": self.locate(element), "type": element.get("type") or name, "heading": None, "depth": depth}
         self.divisions.append(record)
         self.division_stack.append(record)
         self.walk(element)
@@ -198,8 +250,16 @@ class _Walker:
         self.walk(element)
         self.flush(keep_pending=resumed is not None)
         if resumed is not None:
-            self.builder = _Builder(resumed.locator, resumed.kind, resumed.division, resumed.level, resumed.group,
-                                    resumed.ordered, resumed.note, resumed.owner)
+            self.builder = _Builder(
+                resumed.locator,
+                resumed.kind,
+                resumed.division,
+                resumed.level,
+                resumed.group,
+                resumed.ordered,
+                resumed.note,
+                resumed.owner,
+            )
 
     def open(self, element: etree._Element, kind: str) -> None:
         parent = element.getparent()
@@ -213,9 +273,14 @@ class _Walker:
             rend = " ".join(filter(None, (parent.get("rend"), parent.get("type")))) if parent is not None else ""
             ordered = bool(ORDERED_LIST.search(rend))
         self.builder = _Builder(
-            locator=self.locate(element), kind=kind, division=self.current_division(), level=max(level, 0),
-            group=self.locate(parent) if parent is not None else "", ordered=ordered,
-            note=self.note_stack[-1] if self.note_stack else None, owner=element,
+            locator=self.locate(element),
+            kind=kind,
+            division=self.current_division(),
+            level=max(level, 0),
+            group=self.locate(parent) if parent is not None else "",
+            ordered=ordered,
+            note=self.note_stack[-1] if self.note_stack else None,
+            owner=element,
         )
 
     def open_implicit(self, container: etree._Element) -> None:
@@ -260,9 +325,18 @@ class _Walker:
         first = next((c for c in builder.owner if isinstance(c.tag, str)), None) if builder.kind == "note" else None
         labelled = first is not None and is_tei(first) and local(first) == "label"
         block = Block(
-            index=len(self.blocks), locator=builder.locator, kind=builder.kind, division=builder.division,
-            level=builder.level, group=builder.group, ordered=builder.ordered, note=builder.note,
-            note_refs=note_refs, text=text, sentences=sentences, labelled=labelled,
+            index=len(self.blocks),
+            locator=builder.locator,
+            kind=builder.kind,
+            division=builder.division,
+            level=builder.level,
+            group=builder.group,
+            ordered=builder.ordered,
+            note=builder.note,
+            note_refs=note_refs,
+            text=text,
+            sentences=sentences,
+            labelled=labelled,
         )
         self.blocks.append(block)
         self.block_mentions.append(mentions or _NO_MENTIONS)  # most blocks have none: one shared empty list
@@ -305,8 +379,9 @@ class _Walker:
 
     def gap(self, element: etree._Element) -> None:
         """An omission leaves its mark, as in the reading text: [description], else […]."""
-        description = normalise_space(" ".join(
-            "".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc"))
+        description = normalise_space(
+            " ".join("".join(d.itertext()) for d in element if is_tei(d) and local(d) == "desc")
+        )
         self.current(element.getparent()).append(f"[{description}]" if description else "[…]")
 
     def line_break(self, element: etree._Element) -> None:
@@ -319,11 +394,21 @@ class _Walker:
 
     def milestone(self, element: etree._Element) -> None:
         if self.builder is None and element.get("unit") in ("section", "part"):
-            self.blocks.append(Block(
-                index=len(self.blocks), locator=self.locate(element), kind="break", division=self.current_division(),
-                level=0, group=self.locate(element.getparent()), ordered=False, note=None, note_refs=(), text="",
-                sentences=(),
-            ))
+            self.blocks.append(
+                Block(
+                    index=len(self.blocks),
+                    locator=self.locate(element),
+                    kind="break",
+                    division=self.current_division(),
+                    level=0,
+                    group=self.locate(element.getparent()),
+                    ordered=False,
+                    note=None,
+                    note_refs=(),
+                    text="",
+                    sentences=(),
+                )
+            )
             self.block_mentions.append(_NO_MENTIONS)
 
     def space(self, element: etree._Element) -> None:
@@ -449,8 +534,9 @@ class Reading:
 
 def read_blocks(root: etree._Element, locate: Locators) -> Reading:
     """Walk every outermost ``text`` of a TEI document once."""
-    ids = {element.get(XML_ID): element for element in root.iter()
-           if isinstance(element.tag, str) and element.get(XML_ID)}
+    ids = {
+        element.get(XML_ID): element for element in root.iter() if isinstance(element.tag, str) and element.get(XML_ID)
+    }
     anchored = _anchored_notes(root, ids)
     footnotes = _footnotes(root, ids) | {note for notes in anchored.values() for note in notes}
     walker = _Walker(locate, ids, footnotes, anchored)

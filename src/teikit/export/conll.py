@@ -38,8 +38,14 @@ def outermost(occurrences: list[Occurrence]) -> list[Occurrence]:
 
 def tag_sentence(text: str, start: int, end: int, entities: list[Occurrence]) -> list[tuple[str, str]]:
     """(token, tag) pairs for text[start:end]; tokens are cut at every entity edge."""
-    edges = sorted({start, end, *(o.start for o in entities if start <= o.start < end),
-                    *(o.end for o in entities if start < o.end <= end)})
+    edges = sorted(
+        {
+            start,
+            end,
+            *(o.start for o in entities if start <= o.start < end),
+            *(o.end for o in entities if start < o.end <= end),
+        }
+    )
     pairs: list[tuple[str, str]] = []
     for low, high in zip(edges, edges[1:], strict=False):
         entity = next((o for o in entities if o.start <= low and high <= o.end), None)

@@ -22,12 +22,37 @@ from .genres import MANUSCRIPT_FIELDS
 from .records import Entity, Extract
 
 OCCURRENCE_COLUMNS = (
-    "document", "position", "entity_id", "type", "preferred_name", "surface", "element",
-    "division", "heading", "block", "date", "date_kind",
+    "document",
+    "position",
+    "entity_id",
+    "type",
+    "preferred_name",
+    "surface",
+    "element",
+    "division",
+    "heading",
+    "block",
+    "date",
+    "date_kind",
 )
 REGISTER_COLUMNS = (
-    "id", "type", "subtype", "preferred_name", "variant_names", "description", "mentions", "source",
-    "wikidata", "viaf", "gnd", "geonames", "same_as", "dates", "location", "level", "speeches",
+    "id",
+    "type",
+    "subtype",
+    "preferred_name",
+    "variant_names",
+    "description",
+    "mentions",
+    "source",
+    "wikidata",
+    "viaf",
+    "gnd",
+    "geonames",
+    "same_as",
+    "dates",
+    "location",
+    "level",
+    "speeches",
 )
 DOCUMENT_COLUMNS = ("document", "title", *MANUSCRIPT_FIELDS)
 # Authority schemes with a column of their own; every authority URI also goes into same_as.
@@ -47,20 +72,22 @@ def occurrence_rows(extracted: Extract) -> list[dict[str, object]]:
     rows = []
     for occurrence in extracted.occurrences:
         entity = extracted.entity(occurrence.entity) if occurrence.entity else None
-        rows.append({
-            "document": extracted.document.source,
-            "position": occurrence.index + 1,
-            "entity_id": occurrence.entity or "",
-            "type": occurrence.type,
-            "preferred_name": entity.name if entity else "",
-            "surface": occurrence.surface,
-            "element": occurrence.element,
-            "division": occurrence.division or "",
-            "heading": headings.get(occurrence.division or "", ""),
-            "block": extracted.blocks[occurrence.block].locator,
-            "date": occurrence.date.iso() if occurrence.date else "",
-            "date_kind": occurrence.date.kind if occurrence.date else "",
-        })
+        rows.append(
+            {
+                "document": extracted.document.source,
+                "position": occurrence.index + 1,
+                "entity_id": occurrence.entity or "",
+                "type": occurrence.type,
+                "preferred_name": entity.name if entity else "",
+                "surface": occurrence.surface,
+                "element": occurrence.element,
+                "division": occurrence.division or "",
+                "heading": headings.get(occurrence.division or "", ""),
+                "block": extracted.blocks[occurrence.block].locator,
+                "date": occurrence.date.iso() if occurrence.date else "",
+                "date_kind": occurrence.date.kind if occurrence.date else "",
+            }
+        )
     return rows
 
 
@@ -88,10 +115,15 @@ def _register_row(entity: Entity, mentions: int, speeches: int | None = None) ->
 def render(extracted: Extract) -> dict[str, bytes]:
     counts = extracted.mention_counts()
     speeches = extracted.genres.speeches
-    register = [_register_row(entity, counts[entity.id], speeches.get(entity.id, 0) if speeches else None)
-                for entity in extracted.register]
-    document: dict[str, object] = {"document": extracted.document.source, "title": extracted.document.title,
-                                   **extracted.genres.manuscript}
+    register = [
+        _register_row(entity, counts[entity.id], speeches.get(entity.id, 0) if speeches else None)
+        for entity in extracted.register
+    ]
+    document: dict[str, object] = {
+        "document": extracted.document.source,
+        "title": extracted.document.title,
+        **extracted.genres.manuscript,
+    }
     return {
         "entities.csv": _table(OCCURRENCE_COLUMNS, occurrence_rows(extracted)),
         "register.csv": _table(REGISTER_COLUMNS, register),

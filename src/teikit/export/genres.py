@@ -80,8 +80,9 @@ def read_letters(root: etree._Element) -> tuple[Letter, ...]:
             names = [el for el in action if isinstance(el.tag, str) and local(el) in ("persName", "orgName", "name")]
             if action.get("type") == "sent":
                 senders.extend(_party(el) for el in names)
-                place_element = next((el for el in action
-                                      if isinstance(el.tag, str) and local(el) in ("placeName", "settlement")), None)
+                place_element = next(
+                    (el for el in action if isinstance(el.tag, str) and local(el) in ("placeName", "settlement")), None
+                )
                 place = _words(place_element) or place
                 date_element = action.find(f"{TEI}date")
                 if date_element is not None:
@@ -154,8 +155,13 @@ def _header_date(element: etree._Element) -> DateValue | None:
     custom = {name: element.get(f"{name}-custom") for name in CUSTOM_DATE_ATTRIBUTES}
     if not any(custom.values()):
         return None
-    return DateValue(when=custom["when"], start=custom["from"], end=custom["to"],
-                     not_before=custom["notBefore"], not_after=custom["notAfter"])
+    return DateValue(
+        when=custom["when"],
+        start=custom["from"],
+        end=custom["to"],
+        not_before=custom["notBefore"],
+        not_after=custom["notAfter"],
+    )
 
 
 def read_header_dates(root: etree._Element, locate: Locators) -> tuple[HeaderDate, ...]:
@@ -171,5 +177,10 @@ def read_header_dates(root: etree._Element, locate: Locators) -> tuple[HeaderDat
 
 def read_genres(root: etree._Element, locate: Locators) -> Genres:
     scenes, speeches = read_scenes(root, locate)
-    return Genres(scenes=scenes, speeches=speeches, letters=read_letters(root),
-                  manuscript=read_manuscript(root), header_dates=read_header_dates(root, locate))
+    return Genres(
+        scenes=scenes,
+        speeches=speeches,
+        letters=read_letters(root),
+        manuscript=read_manuscript(root),
+        header_dates=read_header_dates(root, locate),
+    )

@@ -80,8 +80,10 @@ def network(extracted: Extract) -> tuple[str, Nodes, Counter[tuple[str, str]], s
         return "co-presence", {who: (*_describe(extracted, who), n) for who, n in counts.items()}, pairs, "undirected"
     if extracted.genres.letters:
         names, letters = correspondence(extracted)
-        nodes: Nodes = {key: (_describe(extracted, key)[0] if _known(extracted, key) else name, "person", None, 0)
-                        for key, name in names.items()}
+        nodes: Nodes = {
+            key: (_describe(extracted, key)[0] if _known(extracted, key) else name, "person", None, 0)
+            for key, name in names.items()
+        }
         return "correspondence", nodes, letters, "directed"
     mentions, pairs = co_occurrences(extracted)
     return "co-occurrence", {e: (*_describe(extracted, e), n) for e, n in mentions.items()}, pairs, "undirected"

@@ -24,8 +24,13 @@ SCHEMA_FILE = "teikit-export.schema.json"
 
 def date_json(value: DateValue) -> dict[str, str]:
     """A date as JSON: its kind, one ISO 8601 string, and the TEI attributes it came from."""
-    fields = {"when": value.when, "from": value.start, "to": value.end,
-              "notBefore": value.not_before, "notAfter": value.not_after}
+    fields = {
+        "when": value.when,
+        "from": value.start,
+        "to": value.end,
+        "notBefore": value.not_before,
+        "notAfter": value.not_after,
+    }
     return {"kind": value.kind, "iso": value.iso(), **{k: v for k, v in fields.items() if v}}
 
 
@@ -56,8 +61,10 @@ def document_json(extracted: Extract) -> dict[str, object]:
         "source": info.source,
         "id": info.id,
         "title": info.title,
-        "authors": [{"name": a.name, "ref": a.ref, "authorities": [authority_json(x) for x in a.authorities]}
-                    for a in info.authors],
+        "authors": [
+            {"name": a.name, "ref": a.ref, "authorities": [authority_json(x) for x in a.authorities]}
+            for a in info.authors
+        ],
         "language": info.language,
         "publisher": info.publisher,
         "published": info.published,
@@ -73,37 +80,43 @@ def build(extracted: Extract) -> dict[str, object]:
     occurrences = []
     for occurrence in extracted.occurrences:
         block = extracted.blocks[occurrence.block]
-        occurrences.append({
-            "index": occurrence.index,
-            "entity": occurrence.entity,
-            "type": occurrence.type,
-            "name": extracted.entity(occurrence.entity).name if occurrence.entity else None,
-            "surface": occurrence.surface,
-            "element": occurrence.element,
-            "division": occurrence.division,
-            "block": block.locator,
-            "block_kind": block.kind,
-            "start": occurrence.start,
-            "end": occurrence.end,
-            "sentence": extracted.sentence_of(occurrence),
-            "date": date_json(occurrence.date) if occurrence.date else None,
-            "nested": occurrence.nested,
-        })
+        occurrences.append(
+            {
+                "index": occurrence.index,
+                "entity": occurrence.entity,
+                "type": occurrence.type,
+                "name": extracted.entity(occurrence.entity).name if occurrence.entity else None,
+                "surface": occurrence.surface,
+                "element": occurrence.element,
+                "division": occurrence.division,
+                "block": block.locator,
+                "block_kind": block.kind,
+                "start": occurrence.start,
+                "end": occurrence.end,
+                "sentence": extracted.sentence_of(occurrence),
+                "date": date_json(occurrence.date) if occurrence.date else None,
+                "nested": occurrence.nested,
+            }
+        )
     return {
         "format": "teikit-export",
         "version": FORMAT_VERSION,
         "document": document_json(extracted),
-        "divisions": [{"id": d.locator, "type": d.type, "heading": d.heading, "depth": d.depth}
-                      for d in extracted.divisions],
+        "divisions": [
+            {"id": d.locator, "type": d.type, "heading": d.heading, "depth": d.depth} for d in extracted.divisions
+        ],
         "register": [entity_json(entity, counts[entity.id]) for entity in extracted.register],
         "occurrences": occurrences,
         "cast": cast_json(extracted),
-        "scenes": [{"id": s.locator, "heading": s.heading, "speakers": list(s.speakers)}
-                   for s in extracted.genres.scenes],
+        "scenes": [
+            {"id": s.locator, "heading": s.heading, "speakers": list(s.speakers)} for s in extracted.genres.scenes
+        ],
         "letters": [letter_json(letter) for letter in extracted.genres.letters],
         "manuscript": extracted.genres.manuscript or None,
-        "header_dates": [{"source": d.source, "text": d.text, "element": d.element, "date": date_json(d.value)}
-                         for d in extracted.genres.header_dates],
+        "header_dates": [
+            {"source": d.source, "text": d.text, "element": d.element, "date": date_json(d.value)}
+            for d in extracted.genres.header_dates
+        ],
     }
 
 

@@ -29,8 +29,14 @@ from . import Exporter
 from .records import Entity, Extract, Work
 
 SCHEMA_ORG = "http://schema.org/"
-TYPES = {"person": "Person", "org": "Organization", "place": "Place", "work": "CreativeWork", "event": "Event",
-         "name": "Thing"}
+TYPES = {
+    "person": "Person",
+    "org": "Organization",
+    "place": "Place",
+    "work": "CreativeWork",
+    "event": "Event",
+    "name": "Thing",
+}
 # A work's title level → its schema.org type.
 WORK_TYPES = {"a": "Article", "j": "Periodical", "s": "CreativeWorkSeries"}
 # Register date labels → schema.org properties, by entity type.
@@ -67,8 +73,9 @@ def entity_node(entity: Entity) -> dict[str, object]:
     if same_as:
         node["sameAs"] = same_as
     if entity.authorities:
-        node["identifier"] = [{"@type": "PropertyValue", "propertyID": a.scheme, "value": a.value}
-                              for a in entity.authorities]
+        node["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": a.scheme, "value": a.value} for a in entity.authorities
+        ]
     for labelled in entity.dates:
         term = DATE_PROPERTIES.get((entity.type, labelled.label.lower()))
         if term and labelled.value.when and _ISO_DATE.match(labelled.value.when):
@@ -97,16 +104,22 @@ def _event_dates(node: dict[str, object], entity: Entity) -> None:
 
 def work_node(work: Work, node_key: str, based_on: list[str], created: str | None) -> dict[str, object]:
     """The source the edition encodes, or a work related to it (its original, a translation, an edition)."""
-    node: dict[str, object] = {"@id": node_key, "@type": WORK_TYPES.get(work.level or "", "CreativeWork"),
-                               "name": work.title}
+    node: dict[str, object] = {
+        "@id": node_key,
+        "@type": WORK_TYPES.get(work.level or "", "CreativeWork"),
+        "name": work.title,
+    }
     if work.relation != "source":
         node["disambiguatingDescription"] = work.relation  # relatedItem/@type: original, translation, edition…
     if work.authors:
         node["author"] = [{"name": name} for name in work.authors]
     if work.journal:
         periodical: dict[str, object] = {"@type": "Periodical", "name": work.journal}
-        node["isPartOf"] = periodical if not work.issue else {
-            "@type": "PublicationIssue", "issueNumber": work.issue, "isPartOf": periodical}
+        node["isPartOf"] = (
+            periodical
+            if not work.issue
+            else {"@type": "PublicationIssue", "issueNumber": work.issue, "isPartOf": periodical}
+        )
     if work.language:
         node["inLanguage"] = work.language
     if work.publisher:

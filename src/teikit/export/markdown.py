@@ -36,8 +36,8 @@ def defuse_line_start(line: str) -> str:
     if match is None:
         return line
     if match.group(2).isdigit():  # "1923. The" would open an ordered list: escape the dot or bracket after it
-        return line[:match.end()] + "\\" + line[match.end():]
-    return line[:match.start(2)] + "\\" + line[match.start(2):]
+        return line[: match.end()] + "\\" + line[match.end() :]
+    return line[: match.start(2)] + "\\" + line[match.start(2) :]
 
 
 def escape(text: str) -> str:

@@ -18,10 +18,26 @@ from .records import Author, Authority, DateValue, DocumentInfo, Entity, Labelle
 from .xmltext import TEI_NS, XML_ID, XML_LANG, is_tei, local, normalise_space, text_of
 
 # Register entries: element → entity type.
-REGISTER_ELEMENTS = {"person": "person", "personGrp": "person", "org": "org", "place": "place", "event": "event",
-                     "bibl": "work"}
-NAME_CHILDREN = ("persName", "orgName", "placeName", "geogName", "settlement", "country", "region", "name",
-                 "title", "label")
+REGISTER_ELEMENTS = {
+    "person": "person",
+    "personGrp": "person",
+    "org": "org",
+    "place": "place",
+    "event": "event",
+    "bibl": "work",
+}
+NAME_CHILDREN = (
+    "persName",
+    "orgName",
+    "placeName",
+    "geogName",
+    "settlement",
+    "country",
+    "region",
+    "name",
+    "title",
+    "label",
+)
 
 # Authority identifiers: idno/@type (lower-cased) → (scheme, URI template).
 AUTHORITY_SCHEMES = {
@@ -148,8 +164,11 @@ def read_document(root: etree._Element, source: str) -> DocumentInfo:
             published = value.iso() if value else (text_of(date_element) or None)
         created_element = _first(header, "t:profileDesc/t:creation//t:date")
         created = read_date(created_element) if created_element is not None else None
-        keywords = tuple(text_of(term) for term in header.xpath(
-            "t:profileDesc/t:textClass/t:keywords//t:term", namespaces={"t": TEI_NS}) if text_of(term))
+        keywords = tuple(
+            text_of(term)
+            for term in header.xpath("t:profileDesc/t:textClass/t:keywords//t:term", namespaces={"t": TEI_NS})
+            if text_of(term)
+        )
         uri_element = _first(header, "t:fileDesc/t:publicationStmt/t:idno[@type='URI' or @type='uri']")
         uri = text_of(uri_element) if uri_element is not None else None
     source_work: Work | None = None
@@ -159,22 +178,42 @@ def read_document(root: etree._Element, source: str) -> DocumentInfo:
     if header is not None:
         bibl = _first(header, "t:fileDesc/t:sourceDesc/t:bibl")
         source_work = _work(bibl, "source") if bibl is not None else None
-        related = tuple(w for w in (_work(b, item.get("type") or "related") for item in header.xpath(
-            "t:fileDesc/t:sourceDesc//t:relatedItem", namespaces={"t": TEI_NS})
-            for b in item.xpath("t:bibl", namespaces={"t": TEI_NS})) if w is not None)
-        editors = tuple(text_of(e) for e in header.xpath("t:fileDesc/t:titleStmt/t:editor",
-                                                         namespaces={"t": TEI_NS}) if text_of(e))
+        related = tuple(
+            w
+            for w in (
+                _work(b, item.get("type") or "related")
+                for item in header.xpath("t:fileDesc/t:sourceDesc//t:relatedItem", namespaces={"t": TEI_NS})
+                for b in item.xpath("t:bibl", namespaces={"t": TEI_NS})
+            )
+            if w is not None
+        )
+        editors = tuple(
+            text_of(e) for e in header.xpath("t:fileDesc/t:titleStmt/t:editor", namespaces={"t": TEI_NS}) if text_of(e)
+        )
         licence_element = _first(header, "t:fileDesc/t:publicationStmt/t:availability/t:licence")
         if licence_element is not None:
             licence = licence_element.get("target") or text_of(licence_element) or None
-    return DocumentInfo(source=source, id=root.get(XML_ID), title=title or source, authors=tuple(authors),
-                        language=language, publisher=publisher, published=published, created=created,
-                        keywords=keywords, uri=uri, source_work=source_work, related=related, editors=editors,
-                        licence=licence)
+    return DocumentInfo(
+        source=source,
+        id=root.get(XML_ID),
+        title=title or source,
+        authors=tuple(authors),
+        language=language,
+        publisher=publisher,
+        published=published,
+        created=created,
+        keywords=keywords,
+        uri=uri,
+        source_work=source_work,
+        related=related,
+        editors=editors,
+        licence=licence,
+    )
 
 
 def _work(bibl: etree._Element, relation: str) -> Work | None:
     """A work from a bibl: its own title (not a journal's), authors, journal, issue, date, place, language."""
+
     def child(path: str) -> str | None:
         found = _first(bibl, path)
         return (text_of(found) or None) if found is not None else None
@@ -186,11 +225,16 @@ def _work(bibl: etree._Element, relation: str) -> Work | None:
     date = read_date(date_element) if date_element is not None else None
     language = _first(bibl, "t:textLang")
     return Work(
-        title=text_of(title_element), relation=relation, level=title_element.get("level"),
+        title=text_of(title_element),
+        relation=relation,
+        level=title_element.get("level"),
         authors=tuple(text_of(a) for a in bibl.xpath("t:author", namespaces={"t": TEI_NS}) if text_of(a)),
-        journal=child("t:title[@level='j']"), issue=child("t:biblScope"),
+        journal=child("t:title[@level='j']"),
+        issue=child("t:biblScope"),
         language=language.get("mainLang") if language is not None else None,
-        place=child("t:pubPlace"), publisher=child("t:publisher"), date=date.iso() if date else None,
+        place=child("t:pubPlace"),
+        publisher=child("t:publisher"),
+        date=date.iso() if date else None,
         uri=child("t:idno[@type='URI']"),
     )
 
@@ -209,8 +253,11 @@ def _register_entry(element: etree._Element) -> Entity:
     for child in element:
         if not is_tei(child) or local(child) in NAME_CHILDREN or local(child) in ("note", "idno"):
             continue
-        value = read_date(child) if any(child.get(a) or child.get(f"{a}-iso") for a in
-                                        ("when", "from", "to", "notBefore", "notAfter")) else None
+        value = (
+            read_date(child)
+            if any(child.get(a) or child.get(f"{a}-iso") for a in ("when", "from", "to", "notBefore", "notAfter"))
+            else None
+        )
         if value is not None:
             fixed = local(child) in ("birth", "death", "floruit")
             label = local(child) if fixed else (child.get("type") or local(child))
@@ -220,8 +267,9 @@ def _register_entry(element: etree._Element) -> Entity:
     location = level = None
     if kind == "event":
         # An event carries its own dates and place (att.datable, att.locatable on event).
-        own = read_date(element) if any(element.get(a) for a in ("when", "from", "to", "notBefore", "notAfter")) \
-            else None
+        own = (
+            read_date(element) if any(element.get(a) for a in ("when", "from", "to", "notBefore", "notAfter")) else None
+        )
         if own is not None:
             dates.insert(0, LabelledDate("date", own))
         where = (element.get("where") or "").split()
@@ -229,9 +277,17 @@ def _register_entry(element: etree._Element) -> Entity:
     if kind == "work":
         level = preferred.get("level") if preferred is not None else None
     return Entity(
-        id=element.get(XML_ID), type=kind, subtype=subtype, name=name, variants=tuple(variants),
+        id=element.get(XML_ID),
+        type=kind,
+        subtype=subtype,
+        name=name,
+        variants=tuple(variants),
         description=text_of(note, frozenset()) if note is not None else None,
-        authorities=_authorities(element), dates=tuple(dates), source="register", location=location, level=level,
+        authorities=_authorities(element),
+        dates=tuple(dates),
+        source="register",
+        location=location,
+        level=level,
     )
 
 
@@ -250,8 +306,11 @@ def prefix_definitions(root: etree._Element) -> list[tuple[str, re.Pattern, str]
     """The header's prefixDef declarations, so that ``wd:Q42`` style pointers expand to URIs."""
     found = []
     for definition in root.iter(f"{{{TEI_NS}}}prefixDef"):
-        ident, match, replace = definition.get("ident"), definition.get("matchPattern"), definition.get(
-            "replacementPattern")
+        ident, match, replace = (
+            definition.get("ident"),
+            definition.get("matchPattern"),
+            definition.get("replacementPattern"),
+        )
         if ident and match and replace:
             try:
                 found.append((ident, re.compile(match), replace))

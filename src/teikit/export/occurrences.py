@@ -44,16 +44,39 @@ from .xmltext import Locators, slug
 
 # The element that marks a mention → the entity type (None: decided by @type or by the register entry).
 MENTION_ELEMENTS = {
-    "persName": "person", "orgName": "org", "placeName": "place", "geogName": "place",
-    "rs": None, "name": None, "date": "date", "title": "work",
+    "persName": "person",
+    "orgName": "org",
+    "placeName": "place",
+    "geogName": "place",
+    "rs": None,
+    "name": None,
+    "date": "date",
+    "title": "work",
 }
 # @type words on rs/name, lower-cased → entity type.
 TYPE_WORDS = {
-    "person": "person", "persname": "person", "pers": "person", "people": "person", "character": "person",
-    "org": "org", "orgname": "org", "organisation": "org", "organization": "org", "institution": "org",
-    "place": "place", "placename": "place", "geogname": "place", "location": "place", "settlement": "place",
-    "country": "place", "city": "place", "region": "place",
-    "event": "event", "work": "work", "title": "work", "bibl": "work",
+    "person": "person",
+    "persname": "person",
+    "pers": "person",
+    "people": "person",
+    "character": "person",
+    "org": "org",
+    "orgname": "org",
+    "organisation": "org",
+    "organization": "org",
+    "institution": "org",
+    "place": "place",
+    "placename": "place",
+    "geogname": "place",
+    "location": "place",
+    "settlement": "place",
+    "country": "place",
+    "city": "place",
+    "region": "place",
+    "event": "event",
+    "work": "work",
+    "title": "work",
+    "bibl": "work",
 }
 
 
@@ -69,8 +92,9 @@ def _mention_type(element: etree._Element, name: str, register: dict[str, Entity
     return "name"
 
 
-def _entity_key(element: etree._Element, kind: str, surface: str, register: dict[str, Entity],
-                prefixes: list) -> tuple[str, str]:
+def _entity_key(
+    element: etree._Element, kind: str, surface: str, register: dict[str, Entity], prefixes: list
+) -> tuple[str, str]:
     """(entity id, how it was found) for one name element: register, reference or surface."""
     pointers = [expand_pointer(p, prefixes) for p in (element.get("ref") or "").split()]
     for pointer in pointers:
@@ -95,9 +119,19 @@ def _implicit_entities(found: dict[str, list[tuple[str, str, str]]]) -> list[Ent
         order = list(dict.fromkeys(surface for _, surface, _ in mentions if surface))
         name = max(order, key=lambda s: (counts[s], -order.index(s))) if order else key
         authorities = (authority_from_uri(key),) if re.match(r"^https?://", key) else ()
-        entities.append(Entity(id=key, type=kind, subtype=None, name=name,
-                               variants=tuple(s for s in order if s != name), description=None,
-                               authorities=authorities, dates=(), source=source))
+        entities.append(
+            Entity(
+                id=key,
+                type=kind,
+                subtype=None,
+                name=name,
+                variants=tuple(s for s in order if s != name),
+                description=None,
+                authorities=authorities,
+                dates=(),
+                source=source,
+            )
+        )
     return entities
 
 
@@ -108,11 +142,22 @@ def _contains(outer: RawMention, inner: RawMention, outer_first: bool) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
-def _occurrence(block: Block, mention: RawMention, mentions: list[RawMention], number: int, register: dict,
-                prefixes: list, locate: Locators, implicit: dict) -> Occurrence:
-    surface = block.text[mention.start:mention.end]
-    nested = any(_contains(other, mention, other_number < number)
-                 for other_number, other in enumerate(mentions) if other_number != number)
+def _occurrence(
+    block: Block,
+    mention: RawMention,
+    mentions: list[RawMention],
+    number: int,
+    register: dict,
+    prefixes: list,
+    locate: Locators,
+    implicit: dict,
+) -> Occurrence:
+    surface = block.text[mention.start : mention.end]
+    nested = any(
+        _contains(other, mention, other_number < number)
+        for other_number, other in enumerate(mentions)
+        if other_number != number
+    )
     date = entity_id = None
     if mention.name == "date":
         kind = "date"
@@ -126,9 +171,18 @@ def _occurrence(block: Block, mention: RawMention, mentions: list[RawMention], n
             implicit.setdefault(entity_id, []).append((kind, surface, found_by))
     sentence = next((i for i, s in enumerate(block.sentences) if mention.start < s.end), len(block.sentences) - 1)
     return Occurrence(
-        index=0, entity=entity_id, type=kind, element=locate(mention.element), surface=surface,
-        block=block.index, division=block.division, start=mention.start, end=mention.end,
-        sentence=sentence, date=date, nested=nested,
+        index=0,
+        entity=entity_id,
+        type=kind,
+        element=locate(mention.element),
+        surface=surface,
+        block=block.index,
+        division=block.division,
+        start=mention.start,
+        end=mention.end,
+        sentence=sentence,
+        date=date,
+        nested=nested,
     )
 
 

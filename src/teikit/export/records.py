@@ -219,7 +219,7 @@ class Extract:
         if occurrence.sentence < 0:
             return block.text
         span = block.sentences[occurrence.sentence]
-        return block.text[span.start:span.end]
+        return block.text[span.start : span.end]
 
     def mention_counts(self) -> Counter[str]:
         return Counter(o.entity for o in self.occurrences if o.entity is not None)

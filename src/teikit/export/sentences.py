@@ -24,12 +24,52 @@ class Span:
     start: int
     end: int
 
+
 # Lower-cased, without the final full stop. Words that never end a sentence when abbreviated.
-ABBREVIATIONS = frozenset({
-    "cf", "n°", "n°s", "no", "nos", "nr", "p", "pp", "vol", "vols", "ch", "chap", "art", "fig", "ed", "eds",
-    "e.g", "i.e", "viz", "vs", "ibid", "op", "cit", "sq", "sqq", "mr", "mrs", "ms", "dr", "st", "prof", "rev",
-    "gen", "col", "capt", "lt", "jr", "sr", "comp", "trans",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "cf",
+        "n°",
+        "n°s",
+        "no",
+        "nos",
+        "nr",
+        "p",
+        "pp",
+        "vol",
+        "vols",
+        "ch",
+        "chap",
+        "art",
+        "fig",
+        "ed",
+        "eds",
+        "e.g",
+        "i.e",
+        "viz",
+        "vs",
+        "ibid",
+        "op",
+        "cit",
+        "sq",
+        "sqq",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "prof",
+        "rev",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "jr",
+        "sr",
+        "comp",
+        "trans",
+    }
+)
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _OPENERS = "\"'“‘«([—–-"

@@ -74,8 +74,9 @@ def _names_for(date: Occurrence, names: list[tuple[int, str]]) -> list[str]:
     return before or [name for _, name in names]
 
 
-def event(extracted: Extract, occurrence: Occurrence, group: str,
-          names: list[tuple[int, str]]) -> dict[str, object] | None:
+def event(
+    extracted: Extract, occurrence: Occurrence, group: str, names: list[tuple[int, str]]
+) -> dict[str, object] | None:
     """One TimelineJS slide for a dated occurrence; None when its value is not an ISO 8601 date."""
     value = occurrence.date
     if value is None:
@@ -87,8 +88,8 @@ def event(extracted: Extract, occurrence: Occurrence, group: str,
     block = extracted.blocks[occurrence.block]
     sentence = extracted.sentence_of(occurrence)
     offset = block.sentences[occurrence.sentence].start if occurrence.sentence >= 0 else 0
-    before = sentence[:occurrence.start - offset]
-    after = sentence[occurrence.end - offset:]
+    before = sentence[: occurrence.start - offset]
+    after = sentence[occurrence.end - offset :]
     about = _names_for(occurrence, names)
     slide: dict[str, object] = {"start_date": start}
     if end is not None:
@@ -128,8 +129,12 @@ def register_event(entity: Entity) -> dict[str, object] | None:
     return slide
 
 
-SOURCE_WORDS = {"origDate": "date of the object", "correspDesc/sent": "letter sent",
-                "correspDesc/received": "letter received", "creation": "date of creation"}
+SOURCE_WORDS = {
+    "origDate": "date of the object",
+    "correspDesc/sent": "letter sent",
+    "correspDesc/received": "letter received",
+    "creation": "date of creation",
+}
 
 
 def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str, object] | None:
@@ -143,8 +148,10 @@ def header_event(extracted: Extract, date: HeaderDate, number: int) -> dict[str,
     if end is not None:
         slide["end_date"] = end
     slide["display_date"] = date.text
-    slide["text"] = {"headline": f"{date.text} ({SOURCE_WORDS[date.source]})",
-                     "text": f"{_html(extracted.document.title)}: <i>{date.source}</i> in the header"}
+    slide["text"] = {
+        "headline": f"{date.text} ({SOURCE_WORDS[date.source]})",
+        "text": f"{_html(extracted.document.title)}: <i>{date.source}</i> in the header",
+    }
     slide["group"] = SOURCE_WORDS[date.source]
     plain_id = re.fullmatch(r"[\w.-]+", date.element)
     slide["unique_id"] = date.element if plain_id else f"header-date-{number}"
@@ -156,8 +163,11 @@ def _slide_order(item: tuple[int, dict[str, object]]) -> tuple[tuple[int, int, i
     """Slides by start, then end, then document order (header dates, numbered below zero, first on a tie)."""
     position, slide = item
     start, end = slide["start_date"], slide.get("end_date")
-    return (_sort_key(start if isinstance(start, dict) else None), _sort_key(end if isinstance(end, dict) else None),
-            position)
+    return (
+        _sort_key(start if isinstance(start, dict) else None),
+        _sort_key(end if isinstance(end, dict) else None),
+        position,
+    )
 
 
 def build(extracted: Extract) -> dict[str, object]:
@@ -171,8 +181,12 @@ def build(extracted: Extract) -> dict[str, object]:
         if occurrence.division in bibliographies:
             continue
         if occurrence.type == "date" and occurrence.date is not None:
-            slide = event(extracted, occurrence, headings.get(occurrence.division or "", ""),
-                          names.get((occurrence.block, occurrence.sentence), []))
+            slide = event(
+                extracted,
+                occurrence,
+                headings.get(occurrence.division or "", ""),
+                names.get((occurrence.block, occurrence.sentence), []),
+            )
             if slide is not None:
                 slides.append((occurrence.index, slide))
     for number, entity in enumerate(extracted.register):

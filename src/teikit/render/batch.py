@@ -59,8 +59,7 @@ FORMATS: dict[str, OutputFormat] = {
     ),
     "text": OutputFormat(
         ".txt",
-        lambda tree, o: render_text(tree, notes=o.notes, width=o.width, stylesheet=o.text_stylesheet,
-                                    leiden=o.leiden),
+        lambda tree, o: render_text(tree, notes=o.notes, width=o.width, stylesheet=o.text_stylesheet, leiden=o.leiden),
         lambda o: (o.text_stylesheet, "text.xsl"),
     ),
 }
@@ -110,8 +109,11 @@ def _check_distinct_outputs(files: Sequence[Path]) -> None:
     seen: dict[str, Path] = {}
     for path in files:
         if path.stem in seen and seen[path.stem].resolve() != path.resolve():
-            raise UsageError(f"has the same name as {seen[path.stem]}, so their outputs would collide", path,
-                             hint="render them into different output folders")
+            raise UsageError(
+                f"has the same name as {seen[path.stem]}, so their outputs would collide",
+                path,
+                hint="render them into different output folders",
+            )
         seen[path.stem] = path
 
 
@@ -159,8 +161,11 @@ class RenderFiles:
 
 
 def _crashed(source: Path, reason: str) -> FileResult:
-    error = TeikitError(f"internal error: {reason}; nothing was written for this file", source,
-                        hint="please report it to teikit's maintainers")
+    error = TeikitError(
+        f"internal error: {reason}; nothing was written for this file",
+        source,
+        hint="please report it to teikit's maintainers",
+    )
     error.exit_code = 2
     return FileResult(source, error=error)
 
@@ -198,8 +203,9 @@ def render_many(
     started = time.perf_counter()
     work = RenderFiles(options, out_dir, index)
     # Largest files first, so that no worker is left with a run of big ones at the end; results in file order.
-    results = parallel.map_in_order([(work, path) for path in files], jobs=jobs, executor=executor,
-                                    on_crash=_crashed, order=_size)
+    results = parallel.map_in_order(
+        [(work, path) for path in files], jobs=jobs, executor=executor, on_crash=_crashed, order=_size
+    )
     index_path = None
     if index and "html" in options.formats:
         entries = [result.entry for result in results if result.entry is not None]

@@ -92,7 +92,7 @@ def _apply_error(exc: etree.XSLTApplyError, xslt: etree.XSLT, document: str | No
         at = entries.index(first)
         # The cause follows the located entry (an undefined variable) or, for XPath's own errors, precedes it.
         before = [entries[at - 1]] if at > 0 else []
-        cause = next((e.message for e in [*entries[at + 1:], *before] if not e.message.startswith(_GENERIC)), None)
+        cause = next((e.message for e in [*entries[at + 1 :], *before] if not e.message.startswith(_GENERIC)), None)
         element = first.message.split("element", 1)[-1].strip(" '")
         message = f"runtime error in element '{element}'" + (f": {' '.join(cause.split())}" if cause else "")
         where, line = first.filename, first.line or None

@@ -200,6 +200,7 @@ def render_text(
     if leiden not in ("auto", "yes", "no"):
         raise ValueError(f"leiden must be auto, yes or no, not {leiden!r}")
     tei = prepared(stylesheets.as_tei(tree), number_apparatus=number_apparatus)  # see teikit.render.prepare
-    result = stylesheets.run(xslt, tei, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden,
-                             **leiden_parameters())
+    result = stylesheets.run(
+        xslt, tei, notes="yes" if notes else "no", generator=GENERATOR, leiden=leiden, **leiden_parameters()
+    )
     return layout(str(result), width)

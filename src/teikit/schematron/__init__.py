@@ -160,11 +160,13 @@ class EmbeddedRules:
         for failure in run.run(self.compiled, digest, tree, names if select else None, xpath1):
             line, column = position(failure.node)
             if failure.check is None:
-                findings.append(Finding(line, column, ERROR, failure.message, failure.rule.rule_id,
-                                        failure.attribute))
+                findings.append(Finding(line, column, ERROR, failure.message, failure.rule.rule_id, failure.attribute))
             else:
-                findings.append(Finding(line, column, failure.check.severity, failure.message,
-                                        failure.check.rule_id, failure.attribute))
+                findings.append(
+                    Finding(
+                        line, column, failure.check.severity, failure.message, failure.check.rule_id, failure.attribute
+                    )
+                )
         return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.message))
 
 

@@ -84,11 +84,7 @@ class CompiledSchematron:
 
     def patterns_for(self, names: frozenset[str]) -> list[int]:
         """The numbers of the patterns that can match something in a document using only ``names``."""
-        return [
-            number
-            for number, needs in enumerate(self.patterns, start=1)
-            if any(need <= names for need in needs)
-        ]
+        return [number for number, needs in enumerate(self.patterns, start=1) if any(need <= names for need in needs)]
 
 
 def severity_of(role: str | None) -> str:
@@ -133,8 +129,9 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
     for pattern, rule in list_rules(schema):
         by_pattern.setdefault(id(pattern), []).append((len(rules), rule))
         pattern_elements[id(pattern)] = pattern
-        rules.append(Rule(len(rules), _rule_id(pattern, rule, name, len(rules)), rule.get("context", ""),
-                          rule.sourceline))
+        rules.append(
+            Rule(len(rules), _rule_id(pattern, rule, name, len(rules)), rule.get("context", ""), rule.sourceline)
+        )
     compile_xpath1, rule_runs_in_xpath1 = _xpath1_compiler()  # (xpath1 imports this module)
     in_xpath1: list[tuple[int, list[tuple[int, etree._Element, etree._Element]]]] = []
     for key, members in by_pattern.items():
@@ -154,8 +151,9 @@ def compile_schema(schema: etree._Element, name: str, exclude: frozenset[int] = 
             candidates.append(candidate_expression(rule.get("context", "")))
             pattern_rules.append(index)
             pattern_needs.extend(required_names(rule.get("context", "")))
-            _add_rule_template(stylesheet, pattern, rule, rules[index], mode, len(members) - position,
-                               checks, diagnostics)
+            _add_rule_template(
+                stylesheet, pattern, rule, rules[index], mode, len(members) - position, checks, diagnostics
+            )
         if candidates:
             patterns.append((mode, candidates, pattern_rules))
             needs.append(tuple(dict.fromkeys(pattern_needs)))
@@ -302,7 +300,7 @@ def _test_and_predicates(step: str) -> tuple[str, list[str] | None]:
                 depth -= 1
                 if depth == 0:
                     predicates.append(rest[1:position])
-                    rest = rest[position + 1:].strip()
+                    rest = rest[position + 1 :].strip()
                     break
         else:
             return test, None
@@ -350,14 +348,13 @@ def _rule_id(pattern: etree._Element, rule: etree._Element, name: str, index: in
 def _local_namespaces(rule: etree._Element, bound: dict[str | None, str]) -> dict[str, str]:
     """Prefixes in scope on the rule that the stylesheet does not bind (ODD output relies on some)."""
     return {
-        prefix: uri
-        for prefix, uri in rule.nsmap.items()
-        if prefix and prefix not in bound and uri not in (SCH_NS,)
+        prefix: uri for prefix, uri in rule.nsmap.items() if prefix and prefix not in bound and uri not in (SCH_NS,)
     }
 
 
-def _add_rule_template(stylesheet, pattern, rule, info: Rule, mode: str, priority: int, checks: list[Check],
-                       diagnostics: dict) -> None:
+def _add_rule_template(
+    stylesheet, pattern, rule, info: Rule, mode: str, priority: int, checks: list[Check], diagnostics: dict
+) -> None:
     template = etree.SubElement(stylesheet, f"{XSL}template", nsmap=_local_namespaces(rule, stylesheet.nsmap))
     template.set("match", info.context)
     template.set("mode", mode)
@@ -371,8 +368,14 @@ def _add_rule_template(stylesheet, pattern, rule, info: Rule, mode: str, priorit
             body.append(_variable(child))
         elif child.tag in (f"{SCH}assert", f"{SCH}report"):
             kind = etree.QName(child).localname
-            check = Check(len(checks), info.index, child.get("id") or info.rule_id,
-                          severity_of(child.get("role") or rule.get("role")), kind, child.get("test", ""))
+            check = Check(
+                len(checks),
+                info.index,
+                child.get("id") or info.rule_id,
+                severity_of(child.get("role") or rule.get("role")),
+                kind,
+                child.get("test", ""),
+            )
             checks.append(check)
             body.append(_check_element(child, check, rule, diagnostics))
     catch = etree.SubElement(body, f"{XSL}catch")
@@ -386,8 +389,11 @@ def _check_element(element: etree._Element, check: Check, rule: etree._Element, 
     subject = element.get("subject") or rule.get("subject")
     location = f"tk:path((({subject}), .)[1])" if subject else "tk:path(.)"
     message = _message_expression(element, diagnostics)
-    etree.SubElement(condition, f"{XSL}sequence",
-                     select=f"concat('{check.index}', $tk:tab, {location}, $tk:tab, normalize-space({message}))")
+    etree.SubElement(
+        condition,
+        f"{XSL}sequence",
+        select=f"concat('{check.index}', $tk:tab, {location}, $tk:tab, normalize-space({message}))",
+    )
     catch = etree.SubElement(guard, f"{XSL}catch")
     catch.set("select", f"concat('!{check.rule}', $tk:tab, tk:path(.), $tk:tab, normalize-space($err:description))")
     return guard

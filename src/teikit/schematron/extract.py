@@ -66,8 +66,9 @@ def embedded_schema(grammar: etree._Element) -> etree._Element:
     """A ``sch:schema`` holding the Schematron embedded anywhere in a RELAX NG grammar, in document order."""
     schema = etree.Element(f"{SCH}schema", nsmap={"sch": SCH_NS}, queryBinding="xslt2")
     seen_prefixes: dict[str, str] = {}
-    for element in grammar.iter(f"{SCH}ns", f"{SCH}pattern", f"{SCH}let", f"{SCH}diagnostics", f"{SCH}rule",
-                                f"{XSL_NS}key", f"{XSL_NS}function"):
+    for element in grammar.iter(
+        f"{SCH}ns", f"{SCH}pattern", f"{SCH}let", f"{SCH}diagnostics", f"{SCH}rule", f"{XSL_NS}key", f"{XSL_NS}function"
+    ):
         if _inside_schematron(element):
             continue  # a let in a rule, a rule in a pattern: it comes with its parent
         if element.tag == f"{SCH}ns":
@@ -109,14 +110,18 @@ def _resolve_includes(element: etree._Element, base: Path, depth: int) -> None:
         if depth >= MAX_DEPTH:
             raise UsageError("sch:include nests too deeply (a cycle?)", base / href)
         if "://" in href or href.startswith("/"):
-            raise UsageError("sch:include only reads files beside the schema", href,
-                             hint="copy the included file next to the schema and give a relative href")
+            raise UsageError(
+                "sch:include only reads files beside the schema",
+                href,
+                hint="copy the included file next to the schema and give a relative href",
+            )
         target = base / href.split("#")[0]
         try:
             included = copy.deepcopy(parse_xml(target).getroot())
         except XMLInputError as exc:
-            raise UsageError(f"the included Schematron is not readable XML: {exc.message}", target,
-                             exc.line, exc.column) from None
+            raise UsageError(
+                f"the included Schematron is not readable XML: {exc.message}", target, exc.line, exc.column
+            ) from None
         _resolve_includes(included, target.parent, depth + 1)
         parent = include.getparent()
         if parent is None:
@@ -138,8 +143,11 @@ def _instantiate_abstract_patterns(schema: etree._Element, path: Path) -> None:
             continue
         base = abstract.get(base_id)
         if base is None:
-            raise UsageError(f"pattern '{pattern.get('id') or '?'}' is-a '{base_id}', which is no abstract pattern",
-                             path, pattern.sourceline)
+            raise UsageError(
+                f"pattern '{pattern.get('id') or '?'}' is-a '{base_id}', which is no abstract pattern",
+                path,
+                pattern.sourceline,
+            )
         params = {p.get("name", ""): p.get("value", "") for p in pattern.iterfind(f"{SCH}param")}
         concrete = etree.Element(f"{SCH}pattern", nsmap=base.nsmap)
         for key, value in pattern.attrib.items():
@@ -186,8 +194,9 @@ def _expand_extends(rule: etree._Element, abstract: dict, path: Path, depth: int
         name = extends.get("rule")
         base = abstract.get(name)
         if base is None:
-            raise UsageError(f"sch:extends names the rule '{name}', which is no abstract rule", path,
-                             extends.sourceline)
+            raise UsageError(
+                f"sch:extends names the rule '{name}', which is no abstract rule", path, extends.sourceline
+            )
         if depth >= MAX_DEPTH:
             raise UsageError(f"sch:extends of '{name}' nests too deeply (a cycle?)", path, extends.sourceline)
         copied = copy.deepcopy(base)

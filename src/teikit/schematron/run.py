@@ -154,7 +154,7 @@ def _first_error(message: str) -> str:
     text = coded or (lines[0] if lines else "Saxon refused the rule")
     if expression:  # Saxon quotes the expression as compiled: show the rule's own test
         quoted = expression.group(1)
-        quoted = quoted[len("not(("):] if quoted.startswith("not((") else quoted
+        quoted = quoted[len("not((") :] if quoted.startswith("not((") else quoted
         text += f" in {{{quoted.removesuffix('))') if expression.group(1).startswith('not((') else quoted}}}"
     return " ".join(text.split())
 
@@ -345,7 +345,8 @@ def decode_entry(data: bytes, key: str) -> tuple[CompiledSchematron, list[tuple[
         checks = tuple(Check(**check) for check in payload["checks"])
         skipped = [(rules[index], reason) for index, reason in payload["skipped"]]
         patterns = tuple(tuple(frozenset(need) for need in needs) for needs in payload["patterns"])
-        compiled = CompiledSchematron(payload["xslt"], rules, checks, patterns, payload["xpath1_xslt"],
-                                      frozenset(payload["xpath1_patterns"]))
+        compiled = CompiledSchematron(
+            payload["xslt"], rules, checks, patterns, payload["xpath1_xslt"], frozenset(payload["xpath1_patterns"])
+        )
         return compiled, skipped
     return None

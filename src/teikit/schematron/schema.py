@@ -41,10 +41,7 @@ class SchematronRulesSchema:
 
         # The validator passes no names (an empty set) when no grammar is restricted: find them here.
         findings = self.rules.check(tree, locator.position, names or None)
-        return [
-            Problem(path, f.line, f.column, f.severity, f.message, f.rule_id, self.name)
-            for f in findings
-        ]
+        return [Problem(path, f.line, f.column, f.severity, f.message, f.rule_id, self.name) for f in findings]
 
 
 @dataclass

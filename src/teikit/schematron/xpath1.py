@@ -43,10 +43,22 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_AXES = frozenset({
-    "ancestor", "ancestor-or-self", "attribute", "child", "descendant", "descendant-or-self",
-    "following", "following-sibling", "parent", "preceding", "preceding-sibling", "self",
-})
+_AXES = frozenset(
+    {
+        "ancestor",
+        "ancestor-or-self",
+        "attribute",
+        "child",
+        "descendant",
+        "descendant-or-self",
+        "following",
+        "following-sibling",
+        "parent",
+        "preceding",
+        "preceding-sibling",
+        "self",
+    }
+)
 # name → (result type, allowed argument counts, type every argument must have)
 _FUNCTIONS = {
     "not": ("boolean", (1,), None),
@@ -134,7 +146,7 @@ class _Parser:
         if self.peek() in (("name", "eq"), ("name", "ne")):
             # "@type eq 'x'": a value comparison of one attribute of the context node with a string
             # is the general comparison "@type = 'x'" (both false, or empty, when it is absent).
-            operand = self.tokens[start:self.at]
+            operand = self.tokens[start : self.at]
             if len(operand) != 2 or operand[0] != ("op", "@") or operand[1][0] != "name" or "*" in operand[1][1]:
                 raise _Refused("value comparison of more than one attribute")
             index = self.at
@@ -308,8 +320,12 @@ class XPath1Rules:
     patterns: frozenset[int]
 
 
-def compile_xpath1(schema: etree._Element, rules: tuple[Rule, ...], checks: tuple[Check, ...],
-                   patterns: list[tuple[int, list[tuple[int, etree._Element, etree._Element]]]]) -> XPath1Rules:
+def compile_xpath1(
+    schema: etree._Element,
+    rules: tuple[Rule, ...],
+    checks: tuple[Check, ...],
+    patterns: list[tuple[int, list[tuple[int, etree._Element, etree._Element]]]],
+) -> XPath1Rules:
     """The XSLT 1.0 stylesheet of the given patterns ([(number, [(rule index, pattern, rule)])]).
 
     Its output has the lines of the XSLT 3.0 stylesheet (:mod:`.compile`), so both
@@ -332,8 +348,13 @@ def compile_xpath1(schema: etree._Element, rules: tuple[Rule, ...], checks: tupl
         selections = []
         for position, (index, _pattern, rule) in enumerate(members):
             selections.append(candidate_expression(as_xpath1(rule.get("context")) or "").replace("root()", ""))
-            template = etree.SubElement(stylesheet, f"{XSL}template", match=as_xpath1(rules[index].context) or "",
-                                        mode=mode, priority=str(len(members) - position))
+            template = etree.SubElement(
+                stylesheet,
+                f"{XSL}template",
+                match=as_xpath1(rules[index].context) or "",
+                mode=mode,
+                priority=str(len(members) - position),
+            )
             asserts = [c for c in rule if isinstance(c.tag, str)]
             for element, check in zip(asserts, checks_by_rule.get(index, []), strict=True):
                 test = as_xpath1(check.test) or ""

@@ -540,8 +540,7 @@ def _rules_starting_with(character: str) -> tuple[DateRule, ...]:
 def _check_century(century: int) -> None:
     if not (isinstance(century, int) and century % 100 == 0 and MIN_YEAR <= century <= MAX_YEAR - 100):
         raise UsageError(
-            f"default century {century!r} is not the first year of a century between "
-            f"{MIN_YEAR} and {MAX_YEAR - 100}",
+            f"default century {century!r} is not the first year of a century between {MIN_YEAR} and {MAX_YEAR - 100}",
             hint="give a year such as 1900; two-digit decades like 'the 20s' are read in it",
         )
 

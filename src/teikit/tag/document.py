@@ -33,8 +33,7 @@ from .names import NameMatcher
 
 _TextBlockT = TypeVar("_TextBlockT", bound=TextBlock)
 
-ELEMENT_FOR_TYPE = {"person": "persName", "org": "orgName", "place": "placeName", "title": "title",
-                    "event": "event"}
+ELEMENT_FOR_TYPE = {"person": "persName", "org": "orgName", "place": "placeName", "title": "title", "event": "event"}
 ENTITY_ELEMENTS = set(ELEMENT_FOR_TYPE.values())
 # Existing markup a new name or date may sit inside, and markup it may enclose.
 MAY_SIT_INSIDE = {"q", "bibl"}
@@ -116,8 +115,9 @@ class _SpanIndex:
 class _Tagger:
     """Walks a document once, tagging every text it holds."""
 
-    def __init__(self, edition: Edition, matcher: NameMatcher | None,
-                 title_levels: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, edition: Edition, matcher: NameMatcher | None, title_levels: dict[str, str] | None = None
+    ) -> None:
         self.edition = edition
         self.matcher = matcher
         self.title_levels = title_levels or {}
@@ -139,8 +139,11 @@ class _Tagger:
             made = [span, *self._scope_span(content, span)]
             for piece in made:
                 if not spans.fits(piece):
-                    raise InputError(f"[[tag]] on line {decision.line}: {decision.text!r} crosses other markup",
-                                     self.edition.path, hint="choose a text that nests inside or around it")
+                    raise InputError(
+                        f"[[tag]] on line {decision.line}: {decision.text!r} crosses other markup",
+                        self.edition.path,
+                        hint="choose a text that nests inside or around it",
+                    )
                 spans.add(piece)
                 self._note_use(piece)
         for candidate in self._candidates(content.text):
@@ -162,8 +165,11 @@ class _Tagger:
             start, end = self._locate(content, first_line, item.line, needle, _anchor_table(item))
             self.anchored[item] = True
             if isinstance(item, Omission):
-                attrs = (("reason", item.reason), ("desc", item.description),
-                         *((("resp", item.resp),) if item.resp else ()))
+                attrs = (
+                    ("reason", item.reason),
+                    ("desc", item.description),
+                    *((("resp", item.resp),) if item.resp else ()),
+                )
                 found.append(Span(end, end, "gap", attrs))
             else:
                 found.append(Span(end, end, "ednote", (("text", item.text), ("resp", item.resp))))
@@ -176,8 +182,11 @@ class _Tagger:
             return []
         index = content.text.find(scope, span.start, span.end)
         if index < 0:
-            raise InputError(f"[[tag]]: scope {scope!r} is not inside the citation", self.edition.path,
-                             hint="quote the issue or pages exactly as the citation has them")
+            raise InputError(
+                f"[[tag]]: scope {scope!r} is not inside the citation",
+                self.edition.path,
+                hint="quote the issue or pages exactly as the citation has them",
+            )
         return [Span(index, index + len(scope), "biblScope")]
 
     def _candidates(self, text: str) -> list[Span]:
@@ -209,8 +218,11 @@ class _Tagger:
         count = line_text.count(needle)
         if count != 1:
             problem = "does not occur" if count == 0 else f"occurs {count} times"
-            raise InputError(f"[[{table}]] on line {line}: {needle!r} {problem} on that line",
-                             self.edition.path, hint="quote a string that occurs exactly once on the line")
+            raise InputError(
+                f"[[{table}]] on line {line}: {needle!r} {problem} on that line",
+                self.edition.path,
+                hint="quote a string that occurs exactly once on the line",
+            )
         start = offset + line_text.index(needle)
         return start, start + len(needle)
 
@@ -229,8 +241,11 @@ class _Tagger:
         if not values:
             match = _date_at(find_dates(text, default_century=self.edition.default_century), start, end)
             if match is None:
-                raise InputError(f"[[tag]] on line {decision.line}: {decision.text!r} is not a date teikit "
-                                 "recognises", self.edition.path, hint="give when, from/to or notBefore/notAfter")
+                raise InputError(
+                    f"[[tag]] on line {decision.line}: {decision.text!r} is not a date teikit recognises",
+                    self.edition.path,
+                    hint="give when, from/to or notBefore/notAfter",
+                )
             values = dict(match.attrs)
         others = tuple((k, v) for k, v in given.items() if k not in values and k not in DATE_VALUE_KEYS)
         return (*reshape_date(values, decision.kind or "point"), *others)
@@ -254,8 +269,9 @@ class _Tagger:
         return replace(block, content=self.inline(block.content, block.line))
 
 
-def tag_document(document: Document, edition: Edition, matcher: NameMatcher | None,
-                 title_levels: dict[str, str] | None = None) -> TagResult:
+def tag_document(
+    document: Document, edition: Edition, matcher: NameMatcher | None, title_levels: dict[str, str] | None = None
+) -> TagResult:
     """Add name and date spans to every text of a document; check that every editor's decision was used.
 
     ``title_levels`` gives the @level (m, a, j…) of the register's titles, by id.
@@ -271,12 +287,18 @@ def tag_document(document: Document, edition: Edition, matcher: NameMatcher | No
     )
     unused = [d for d, used in tagger.decisions.items() if not used]
     if unused:
-        raise InputError(f"[[tag]] on line {unused[0].line}: no text block holds that line",
-                         edition.path, hint="give the source line where the text occurs")
+        raise InputError(
+            f"[[tag]] on line {unused[0].line}: no text block holds that line",
+            edition.path,
+            hint="give the source line where the text occurs",
+        )
     unplaced = [item for item, used in tagger.anchored.items() if not used]
     if unplaced:
-        raise InputError(f"[[{_anchor_table(unplaced[0])}]] on line {unplaced[0].line}: no text block holds that line",
-                         edition.path, hint="give the source line where the text occurs")
+        raise InputError(
+            f"[[{_anchor_table(unplaced[0])}]] on line {unplaced[0].line}: no text block holds that line",
+            edition.path,
+            hint="give the source line where the text occurs",
+        )
     return TagResult(tagged, tuple(sorted(tagger.used)), tuple(_describe(d) for d in edition.tag_decisions))
 
 
@@ -326,4 +348,3 @@ def _titles_for_quotations(spans: list[Span]) -> list[Span]:
     the marks are the title's typography, not a quotation (Guidelines 3.12.2.2)."""
     titles = {(s.start, s.end) for s in spans if s.tag == "title"}
     return [s for s in spans if not (s.tag == "q" and (s.start, s.end) in titles)]
-

@@ -142,8 +142,13 @@ class Gazetteer:
 
 
 def _city(city: dict) -> Place:
-    return Place(str(city["geonameid"]), city["name"], "city", city["countrycode"],
-                 (float(city["latitude"]), float(city["longitude"])))
+    return Place(
+        str(city["geonameid"]),
+        city["name"],
+        "city",
+        city["countrycode"],
+        (float(city["latitude"]), float(city["longitude"])),
+    )
 
 
 @functools.cache
@@ -257,7 +262,7 @@ _OF = re.compile(r"\s+of\s+(?P<the>the\s+)?")
 
 
 def _of_parts(phrase: str) -> tuple[str, str | None]:
-    """"Left Opposition of Trotsky" → ("Left Opposition", "Trotsky"); the tail None if there is no "of"."""
+    """ "Left Opposition of Trotsky" → ("Left Opposition", "Trotsky"); the tail None if there is no "of"."""
     found = _OF.search(phrase)
     if found is None:
         return phrase, None
@@ -289,12 +294,15 @@ def _split_of_phrases(
 
     for phrase, places_of in pieces.items():
         places_of.sort()
-        result.append(Suggestion(
-            phrase=phrase, count=len(places_of),
-            contexts=tuple(_context(text, a, b) for a, b in places_of[:MAX_CONTEXTS]),
-            lines=tuple(sorted({bisect_right(line_starts, a) for a, _ in places_of})),
-            places=tuple(places_of),
-        ))
+        result.append(
+            Suggestion(
+                phrase=phrase,
+                count=len(places_of),
+                contexts=tuple(_context(text, a, b) for a, b in places_of[:MAX_CONTEXTS]),
+                lines=tuple(sorted({bisect_right(line_starts, a) for a, _ in places_of})),
+                places=tuple(places_of),
+            )
+        )
     return result, sorted(set(events))
 
 
@@ -306,8 +314,10 @@ def _of_split(
         # "Comrade Bervoski" at the start of a sentence: the title is the cue, not part of the name.
         title = cue.title.match(phrase) if cue.title is not None else None
         if title is not None and title.end() < len(phrase):
-            return [(title.end() + low, title.end() + high)
-                    for low, high in _of_split(phrase[title.end() :], cues, is_given, places, events)]
+            return [
+                (title.end() + low, title.end() + high)
+                for low, high in _of_split(phrase[title.end() :], cues, is_given, places, events)
+            ]
     found = _OF.search(phrase)
     head, tail = _of_parts(phrase)
     if found is None or not tail:
@@ -354,8 +364,13 @@ def _absorb(proposal: Proposal, others: list[Proposal]) -> Proposal:
         return proposal
     forms = tuple(dict.fromkeys([*proposal.forms, *(f for p in others for f in p.forms)]))
     lines = tuple(sorted(set(proposal.lines).union(*(p.lines for p in others))))
-    return _replace(proposal, forms=forms, lines=lines, count=proposal.count + sum(p.count for p in others),
-                    contexts=proposal.contexts + tuple(c for p in others for c in p.contexts))
+    return _replace(
+        proposal,
+        forms=forms,
+        lines=lines,
+        count=proposal.count + sum(p.count for p in others),
+        contexts=proposal.contexts + tuple(c for p in others for c in p.contexts),
+    )
 
 
 def _replace(proposal: Proposal, **changes) -> Proposal:
@@ -385,8 +400,14 @@ def _typed(
     """Decide the type of one phrase: organisation words, countries, given names, contexts, cities, in order."""
     phrase = suggestion.phrase
     words = _words(phrase)
-    base: dict[str, Any] = dict(id="", name=phrase, forms=(phrase,), count=suggestion.count,
-                                lines=suggestion.lines, contexts=suggestion.contexts)
+    base: dict[str, Any] = dict(
+        id="",
+        name=phrase,
+        forms=(phrase,),
+        count=suggestion.count,
+        lines=suggestion.lines,
+        contexts=suggestion.contexts,
+    )
     org_word = next((w for w in words if w in cues.org_words), None)
     if org_word is not None:
         return Proposal(type=ORG, cue=f"organisation word '{org_word}'", **base)
@@ -489,7 +510,7 @@ def furniture_lines(text: str, cues: Cues) -> tuple[Furniture, ...]:
     # last sentence, that end with a colon.
     tail = []
     for number, line in reversed(content[-cues.taxonomy_tail_lines :] if cues.taxonomy_tail_lines else []):
-        if line[-1:] in ".!?…\"”)]" or len(line) > 80 or line[:1] in "[(" or line[:1].isdigit():
+        if line[-1:] in '.!?…"”)]' or len(line) > 80 or line[:1] in "[(" or line[:1].isdigit():
             break
         tail.append((number, line))
     for number, line in reversed(tail):
@@ -519,14 +540,14 @@ def proposal_toml(proposal: Proposal) -> str:
     lines = []
     verdict = f"UNSURE ({proposal.unsure})" if proposal.unsure else "typed"
     shown = ", ".join(map(str, proposal.lines[:10])) + ("…" if len(proposal.lines) > 10 else "")
-    lines.append(_comment(f"suggest: {proposal.type}, {verdict}; cue: {proposal.cue}; {proposal.count}x, "
-                          f"line {shown}"))
+    lines.append(_comment(f"suggest: {proposal.type}, {verdict}; cue: {proposal.cue}; {proposal.count}x, line {shown}"))
     for context in proposal.contexts[:2]:
         lines.append(_comment(f"  {context}"))
     for place in proposal.candidates:
         where = f" at {place.coordinates[0]}, {place.coordinates[1]}" if place.coordinates else ""
-        lines.append(_comment(f"  GeoNames candidate: geonames = \"{place.geonames}\" ({place.name}, "
-                              f"{place.country}{where})"))
+        lines.append(
+            _comment(f'  GeoNames candidate: geonames = "{place.geonames}" ({place.name}, {place.country}{where})')
+        )
     lines.append(f"[[{proposal.type}]]")
     lines.append(f"id = {_toml_string(proposal.id)}")
     name = proposal.name
@@ -553,8 +574,12 @@ def proposals_toml(proposals: Proposals) -> str:
     if proposals.longer:
         lines = [_comment(f"{LONGER} (not proposed; add a form or an entry if it is a name of its own):")]
         for item in proposals.longer:
-            lines.append(_comment(f"  \"{item.phrase}\" contains {', '.join(item.contains)}; "
-                                  f"{item.count}x, line {', '.join(map(str, item.lines))}"))
+            lines.append(
+                _comment(
+                    f'  "{item.phrase}" contains {", ".join(item.contains)}; '
+                    f"{item.count}x, line {', '.join(map(str, item.lines))}"
+                )
+            )
         parts.append("\n".join(lines) + "\n")
     if proposals.events:
         parts.append(_comment("events (not register entries, not tagged): " + ", ".join(proposals.events)) + "\n")
@@ -568,8 +593,12 @@ def furniture_toml(furniture: Iterable[Furniture]) -> str:
     """[[furniture]] tables for the text's edition file."""
     parts = []
     for item in furniture:
-        lines = [_comment(f"suggest: line {item.line}"), "[[furniture]]", f"line = {_toml_string(item.text)}",
-                 f"reason = {_toml_string(item.reason)}"]
+        lines = [
+            _comment(f"suggest: line {item.line}"),
+            "[[furniture]]",
+            f"line = {_toml_string(item.text)}",
+            f"reason = {_toml_string(item.reason)}",
+        ]
         if item.keyword:
             lines.append(f"keyword = {_toml_string(item.keyword)}")
         parts.append("\n".join(lines) + "\n")

@@ -76,6 +76,7 @@ class Suggestion:
     contains: tuple[str, ...] = ()
     places: tuple[tuple[int, int], ...] = ()
 
+
 LONGER = "longer than a registered name"
 
 
@@ -88,16 +89,10 @@ class _Word:
     @property
     def capitalised(self) -> bool:
         """True for a word that may be part of a name: capitalised, no contraction."""
-        return (
-            (self.text[0].isupper() or self.text[0].istitle())
-            and "'" not in self.text
-            and "\u2019" not in self.text
-        )
+        return (self.text[0].isupper() or self.text[0].istitle()) and "'" not in self.text and "\u2019" not in self.text
 
 
-def suggest(
-    text: str, register: Register | None, *, min_count: int = 1, longer: bool = False
-) -> list[Suggestion]:
+def suggest(text: str, register: Register | None, *, min_count: int = 1, longer: bool = False) -> list[Suggestion]:
     """Name-like phrases of ``text`` that no register form covers, most frequent first.
 
     With ``longer``, also the phrases that contain a registered name but are longer than it (kind "longer").

@@ -349,8 +349,15 @@ def validate_paths(
     # jobs None: all cores. Even a small run uses worker processes, so that a crash in C is one file's error.
     merged = _Merge(files, known, on_file, verdicts, keep)
     # The map's own list of results is let go at once: the reports kept are the merge's.
-    parallel.map_in_order(pairs, jobs=jobs, executor=executor, on_result=merged.add, on_crash=crashed,
-                          order=_size_of_item if executor is not None else None, collect=False)
+    parallel.map_in_order(
+        pairs,
+        jobs=jobs,
+        executor=executor,
+        on_result=merged.add,
+        on_crash=crashed,
+        order=_size_of_item if executor is not None else None,
+        collect=False,
+    )
     reports = merged.finish()
     used: dict[str, None] = {}
     for work in works.values():
@@ -358,11 +365,20 @@ def validate_paths(
     sets_used = [work.schemas for work in works.values()]
     checks = "; ".join(_unique(chosen.checks for chosen in sets_used if chosen.checks))
     notices = _unique(line for chosen in sets_used for line in chosen.notices)
-    details = _unique([line for chosen in sets_used for line in chosen.details]
-                      + [note for report in reports for note in report.notes])
+    details = _unique(
+        [line for chosen in sets_used for line in chosen.details]
+        + [note for report in reports for note in report.notes]
+    )
     counted = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
-    return Report(tuple(reports), tuple(used), merged.unlisted if keep is not None else 0,
-                  counted if keep is not None else (), checks=checks, notices=notices, details=details)
+    return Report(
+        tuple(reports),
+        tuple(used),
+        merged.unlisted if keep is not None else 0,
+        counted if keep is not None else (),
+        checks=checks,
+        notices=notices,
+        details=details,
+    )
 
 
 def _size_of_item(item: Path | SentFile) -> int:
@@ -387,8 +403,14 @@ def _known_verdicts(
 class _Merge:
     """The run's reports in file order: the cache's and the checked ones, ``on_file`` called as they come."""
 
-    def __init__(self, files: list[Path], known: dict, on_file: Callable[[FileReport], None] | None,
-                 verdicts: VerdictCache | None, keep: Callable[[FileReport], bool] | None = None) -> None:
+    def __init__(
+        self,
+        files: list[Path],
+        known: dict,
+        on_file: Callable[[FileReport], None] | None,
+        verdicts: VerdictCache | None,
+        keep: Callable[[FileReport], bool] | None = None,
+    ) -> None:
         self.files = files
         self.known = known
         self.on_file = on_file

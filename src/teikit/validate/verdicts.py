@@ -37,8 +37,12 @@ from .report import FileReport, Problem
 FORMAT = 1
 FILE_NAME = "verdicts.json"
 # Elements of the schema languages that pull another file in, and the attribute naming it.
-_INCLUDES = {"include": ("href", "schemaLocation"), "externalRef": ("href",), "import": ("schemaLocation",),
-             "redefine": ("schemaLocation",)}
+_INCLUDES = {
+    "include": ("href", "schemaLocation"),
+    "externalRef": ("href",),
+    "import": ("schemaLocation",),
+    "redefine": ("schemaLocation",),
+}
 
 
 def default_path() -> Path:
@@ -118,8 +122,9 @@ class VerdictCache:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            self.warning = (f"{self.path}: warning: the verdict cache is not readable ({exc.strerror}); "
-                            "checking every file")
+            self.warning = (
+                f"{self.path}: warning: the verdict cache is not readable ({exc.strerror}); checking every file"
+            )
             return {}
         try:
             document = json.loads(data)
@@ -130,8 +135,10 @@ class VerdictCache:
                 raise ValueError("entries")
             return entries
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.warning = (f"{self.path}: warning: the verdict cache is damaged or from another teikit; "
-                            "ignoring it, checking every file and writing it anew")
+            self.warning = (
+                f"{self.path}: warning: the verdict cache is damaged or from another teikit; "
+                "ignoring it, checking every file and writing it anew"
+            )
             return {}
 
     def get(self, key: str, path: Path, schemas: tuple[str, ...], chosen_by: str | None) -> FileReport | None:
