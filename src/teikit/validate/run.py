@@ -365,10 +365,7 @@ def validate_paths(
     sets_used = [work.schemas for work in works.values()]
     checks = "; ".join(_unique(chosen.checks for chosen in sets_used if chosen.checks))
     notices = _unique(line for chosen in sets_used for line in chosen.notices)
-    details = _unique(
-        [line for chosen in sets_used for line in chosen.details]
-        + [note for report in reports for note in report.notes]
-    )
+    details = _unique([line for chosen in sets_used for line in chosen.details] + list(merged.notes))
     counted = tuple((schemas, chosen_by, count) for (schemas, chosen_by), count in merged.groups.items())
     return Report(
         tuple(reports),
@@ -420,8 +417,11 @@ class _Merge:
         self.reports: list[FileReport] = []
         self.unlisted = 0
         self.groups: dict[tuple[tuple[str, ...], str | None], int] = {}
+        # Notes of every file, kept or not (a worker's word on how it compiled the schemas: --verbose).
+        self.notes: dict[str, None] = {}
 
     def _emit(self, report: FileReport) -> None:
+        self.notes.update(dict.fromkeys(report.notes))
         if self.keep is None or self.keep(report):
             self.reports.append(report)
         else:
