@@ -38,7 +38,7 @@ from lxml import etree
 from .errors import XMLInputError
 from .files import write_atomic
 from .rng_datatypes import align_datatypes
-from .rng_simplify import NotSimplifiable, explicit_grammar
+from .rng_simplify import RNG_KINDS, NotSimplifiable, explicit_grammar
 from .xmlio import parse_xml, parse_xml_bytes
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -158,42 +158,9 @@ _LEAVES = {"text", "empty", "value", "data"}
 _NAME_CLASSES = {"name", "anyName", "nsName"}
 
 
-# Every element of RELAX NG's XML syntax, by its full tag. A look-up in this dict is the
-# hottest operation of a restriction (a quarter of a million per tei_all): a third of the
-# time of testing the tag's namespace by string operations.
-_RNG_KINDS = {
-    _RNG + kind: kind
-    for kind in (
-        "grammar",
-        "start",
-        "define",
-        "div",
-        "include",
-        "externalRef",
-        "parentRef",
-        "ref",
-        "element",
-        "attribute",
-        "group",
-        "interleave",
-        "choice",
-        "optional",
-        "zeroOrMore",
-        "oneOrMore",
-        "list",
-        "mixed",
-        "empty",
-        "text",
-        "value",
-        "data",
-        "param",
-        "except",
-        "notAllowed",
-        "name",
-        "anyName",
-        "nsName",
-    )
-}
+# A look-up in rng_simplify's dict of RELAX NG's elements is the hottest operation of a restriction (a quarter
+# of a million per tei_all): a third of the time of testing the tag's namespace by string operations.
+_RNG_KINDS = RNG_KINDS
 
 
 def _rng(node: etree._Element) -> str | None:

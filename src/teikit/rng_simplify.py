@@ -52,7 +52,9 @@ class NotSimplifiable(Exception):
     """The grammar uses something that :func:`explicit_grammar` cannot make explicit (the reason is the message)."""
 
 
-_KINDS = {
+# Every element of RELAX NG's XML syntax, by its full tag (relaxng.py looks kinds up here too: a dict look-up
+# is the hottest operation of a restriction).
+RNG_KINDS = {
     _RNG + kind: kind
     for kind in (
         "grammar",
@@ -89,7 +91,7 @@ _KINDS = {
 
 def _kind(node: etree._Element) -> str | None:
     """The RELAX NG name of a node; None for foreign elements, comments and processing instructions."""
-    return _KINDS.get(node.tag)  # (a comment's tag is a function: never a key)
+    return RNG_KINDS.get(node.tag)  # (a comment's tag is a function: never a key)
 
 
 def _remove_keeping_tail(node: etree._Element) -> None:
